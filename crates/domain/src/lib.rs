@@ -1,0 +1,17 @@
+//! The vocabulary of senderdesk, with no I/O: [`IpRange`] (what a listing covers),
+//! [`ReasonCatalog`] (why), [`Listing`] and its [`ListingEvent`] history.
+//!
+//! Every type here is valid once built: a range never has host bits set, a reason slug is
+//! from a safe alphabet, a duration is positive. Parsers return errors that name the value
+//! and say why, and never panic on any input.
+
+mod ip_range;
+mod listing;
+mod reason;
+
+pub use ip_range::{IpRange, IpRangeError, canonical_addr};
+pub use listing::{
+    BadDuration, EventKind, Listing, ListingEvent, ListingSource, ListingState, ListingTtl,
+    NewListing, UnknownWord, parse_duration,
+};
+pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug};

@@ -1,0 +1,172 @@
+//! The only crate with SQL: [`Store`] keeps the blocked-senders list and its history durably,
+//! on SQLite (embedded default) or PostgreSQL (several nodes sharing one list).
+//!
+//! Both backends run the same SQL text (SQLite accepts `$1` placeholders); the per-backend
+//! parts are the migrations and how a write transaction starts. Every write transaction bumps
+//! one counter, the change sequence, and stamps the rows it touched with it, so readers (the
+//! lookup index, later the DNS serial and other nodes) pick up changes incrementally by asking
+//! for rows with `changed_seq` above the last one they saw.
+
+mod error;
+mod listings;
+mod location;
+mod migrate;
+mod rows;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use error::StoreError;
+pub use listings::{AddOutcome, ImportOutcome, IndexRow};
+pub use location::DatabaseLocation;
+
+/// How long a writer waits for another process (say the CLI while `serve` runs) to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+    location: DatabaseLocation,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    /// Readers share a pool; all writes go through a one-connection pool and start with
+    /// `BEGIN IMMEDIATE`, so a transaction never has to upgrade its lock and fail with BUSY.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to a reader pool of either backend. The body is expanded
+/// once per backend, which is how one piece of SQL-calling code serves both without `Any`.
+macro_rules! with_reader {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction `$tx` of either backend; commits when the body
+/// returns `Ok`, rolls back (by dropping the transaction) otherwise.
+macro_rules! in_write_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { write, .. } => {
+                let mut $tx = write
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(|e| $store.map_err(e))?;
+                // An async block, so `?` and `return` in the body end the transaction,
+                // not the enclosing function, and the commit below is never skipped.
+                let out: Result<_, StoreError> = async { $body }.await;
+                if out.is_ok() {
+                    $tx.commit().await.map_err(|e| $store.map_err(e))?;
+                }
+                out
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await.map_err(|e| $store.map_err(e))?;
+                // An async block, so `?` and `return` in the body end the transaction,
+                // not the enclosing function, and the commit below is never skipped.
+                let out: Result<_, StoreError> = async { $body }.await;
+                if out.is_ok() {
+                    $tx.commit().await.map_err(|e| $store.map_err(e))?;
+                }
+                out
+            }
+        }
+    };
+}
+pub(crate) use {in_write_tx, with_reader};
+
+impl Store {
+    /// Opens (creating a SQLite file if needed) and migrates the database.
+    pub async fn open(location: &DatabaseLocation) -> Result<Store, StoreError> {
+        let backend = match location {
+            DatabaseLocation::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                    && !dir.is_dir()
+                {
+                    return Err(StoreError::Open {
+                        location: location.to_string(),
+                        detail: format!("the folder {} does not exist", dir.display()),
+                    });
+                }
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // FULL: an acknowledged change survives power loss, not only a crash.
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(BUSY_TIMEOUT)
+                    .foreign_keys(true);
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(BUSY_TIMEOUT * 2)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(location, e))?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options.read_only(true))
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(location, e))?;
+                migrate::sqlite(&write, location).await?;
+                Backend::Sqlite { read, write }
+            }
+            DatabaseLocation::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(BUSY_TIMEOUT)
+                    .connect(url)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(location, e))?;
+                migrate::postgres(&pool, location).await?;
+                Backend::Postgres(pool)
+            }
+        };
+        Ok(Store {
+            backend,
+            location: location.clone(),
+        })
+    }
+
+    pub fn location(&self) -> &DatabaseLocation {
+        &self.location
+    }
+
+    /// The last committed change sequence number.
+    pub async fn change_seq(&self) -> Result<i64, StoreError> {
+        with_reader!(self, pool => {
+            sqlx::query_scalar::<_, i64>("SELECT change_seq FROM store_meta WHERE id = 1")
+                .fetch_one(pool)
+                .await
+                .map_err(|e| self.map_err(e))
+        })
+    }
+
+    /// Closes every connection; SQLite checkpoints its WAL on the last close.
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    pub(crate) fn map_err(&self, e: sqlx::Error) -> StoreError {
+        StoreError::from_sqlx(&self.location, e)
+    }
+}

@@ -1,0 +1,499 @@
+//! Listings: add, edit, remove, expire, import, and the reads that serve `list show`, export
+//! and the lookup index.
+
+use std::net::IpAddr;
+
+use domain::{EventKind, IpRange, Listing, ListingEvent, ListingState, NewListing};
+use futures_util::TryStreamExt;
+use sqlx::AssertSqlSafe;
+use time::OffsetDateTime;
+
+use crate::rows::{self, listing_columns};
+use crate::{Store, StoreError, in_write_tx, with_reader};
+
+/// Rows per multi-row INSERT: 11 parameters each stays under SQLite's 32 766 limit.
+const IMPORT_BATCH: usize = 2_000;
+
+/// Who the store names in history when the system itself acts (expiry).
+pub const SYSTEM_ACTOR: &str = "senderdesk";
+
+#[derive(Debug, Clone)]
+pub struct AddOutcome {
+    pub listing: Listing,
+    /// False when an active listing of the same range was edited instead.
+    pub created: bool,
+    /// False when the range was already listed exactly like this (nothing was written).
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub added: u64,
+    /// Ranges that already had an active listing; those are left as they were.
+    pub already_listed: u64,
+}
+
+/// What the lookup index needs of a listing, and whether it is still active.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexRow {
+    pub id: i64,
+    pub range: IpRange,
+    pub reason: String,
+    pub expires_at: Option<i64>,
+    pub active: bool,
+    pub changed_seq: i64,
+}
+
+/// Starts a change inside a write transaction: takes the next change sequence number (the
+/// row lock on `store_meta` serialises writers, so sequence order is commit order) and
+/// records every listing whose expiry has passed, so each write leaves history up to date.
+macro_rules! begin_change {
+    ($store:expr, $tx:ident, $now:expr) => {{
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE store_meta SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
+        )
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?;
+        let expired = sqlx::query(
+            "UPDATE listings SET state = 'expired', ended_at = expires_at, changed_seq = $1 \
+             WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= $2",
+        )
+        .bind(seq)
+        .bind($now.unix_timestamp())
+        .execute(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?
+        .rows_affected();
+        if expired > 0 {
+            sqlx::query(
+                "INSERT INTO listing_events (listing_id, seq, at, kind, actor, note) \
+                 SELECT id, $1, expires_at, 'expired', $2, NULL FROM listings \
+                 WHERE changed_seq = $1 AND state = 'expired' ORDER BY id",
+            )
+            .bind(seq)
+            .bind(SYSTEM_ACTOR)
+            .execute(&mut *$tx)
+            .await
+            .map_err(|e| $store.map_err(e))?;
+        }
+        (seq, expired)
+    }};
+}
+
+macro_rules! append_event {
+    ($store:expr, $tx:ident, $id:expr, $seq:expr, $at:expr, $kind:expr, $actor:expr, $note:expr) => {
+        sqlx::query(
+            "INSERT INTO listing_events (listing_id, seq, at, kind, actor, note) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($id)
+        .bind($seq)
+        .bind($at)
+        .bind($kind.as_str())
+        .bind($actor)
+        .bind($note)
+        .execute(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?
+    };
+}
+
+impl Store {
+    /// Lists a range, or edits the active listing of exactly that range.
+    pub async fn add_listing(
+        &self,
+        new: &NewListing,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<AddOutcome, StoreError> {
+        let at = now.unix_timestamp();
+        let expires = new.expires_at.map(|t| t.unix_timestamp());
+        let result: Result<AddOutcome, StoreError> = in_write_tx!(self, tx => {
+            let (seq, expired) = begin_change!(self, tx, now);
+            let existing = sqlx::query(concat!(
+                "SELECT ", listing_columns!(), " FROM listings WHERE range_text = $1 AND state = 'active'"
+            ))
+            .bind(new.range.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let existing = existing.as_ref().map(rows::listing).transpose()?;
+            match existing {
+                None => {
+                    let row = sqlx::query(concat!(
+                        "INSERT INTO listings (range_text, reason, public_text, note, source, state, \
+                         created_at, expires_at, self_delist, self_delist_count, changed_seq) \
+                         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, 0, $9) RETURNING ",
+                        listing_columns!()
+                    ))
+                    .bind(new.range.to_string())
+                    .bind(new.reason.as_str())
+                    .bind(new.public_text.as_deref())
+                    .bind(new.note.as_deref())
+                    .bind(new.source.as_str())
+                    .bind(at)
+                    .bind(expires)
+                    .bind(new.self_delist)
+                    .bind(seq)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.map_err(e))?;
+                    let listing = rows::listing(&row)?;
+                    append_event!(self, tx, listing.id, seq, at, EventKind::Listed, actor, new.note.as_deref());
+                    Ok(AddOutcome { listing, created: true, changed: true })
+                }
+                Some(old) => {
+                    let Some(what) = describe_edit(&old, new) else {
+                        // Nothing to record: roll back, unless the expiry sweep changed rows.
+                        if expired == 0 {
+                            return Err(StoreError::Unchanged(Box::new(old)));
+                        }
+                        return Ok(AddOutcome { listing: old, created: false, changed: false });
+                    };
+                    let row = sqlx::query(concat!(
+                        "UPDATE listings SET reason = $1, public_text = COALESCE($2, public_text), \
+                         note = COALESCE($3, note), expires_at = $4, self_delist = $5, changed_seq = $6 \
+                         WHERE id = $7 RETURNING ",
+                        listing_columns!()
+                    ))
+                    .bind(new.reason.as_str())
+                    .bind(new.public_text.as_deref())
+                    .bind(new.note.as_deref())
+                    .bind(expires)
+                    .bind(new.self_delist)
+                    .bind(seq)
+                    .bind(old.id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.map_err(e))?;
+                    let listing = rows::listing(&row)?;
+                    let note = match &new.note {
+                        Some(n) => format!("{what}; {n}"),
+                        None => what,
+                    };
+                    append_event!(self, tx, listing.id, seq, at, EventKind::Edited, actor, Some(note));
+                    Ok(AddOutcome { listing, created: false, changed: true })
+                }
+            }
+        });
+        match result {
+            Err(StoreError::Unchanged(listing)) => Ok(AddOutcome {
+                listing: *listing,
+                created: false,
+                changed: false,
+            }),
+            other => other,
+        }
+    }
+
+    /// Delists the active listing of exactly `range`. When there is none, the error names
+    /// the listings that cover the range, so the operator knows what to remove instead.
+    pub async fn remove_listing(
+        &self,
+        range: &IpRange,
+        actor: &str,
+        note: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Listing, StoreError> {
+        let at = now.unix_timestamp();
+        let result: Result<Listing, StoreError> = in_write_tx!(self, tx => {
+            let (seq, _) = begin_change!(self, tx, now);
+            let row = sqlx::query(concat!(
+                "UPDATE listings SET state = 'delisted', ended_at = $1, changed_seq = $2 \
+                 WHERE range_text = $3 AND state = 'active' RETURNING ",
+                listing_columns!()
+            ))
+            .bind(at)
+            .bind(seq)
+            .bind(range.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            match row {
+                Some(row) => {
+                    let listing = rows::listing(&row)?;
+                    append_event!(self, tx, listing.id, seq, at, EventKind::Delisted, actor, note);
+                    Ok(listing)
+                }
+                None => Err(StoreError::NotListed { range: *range, covered_by: Vec::new() }),
+            }
+        });
+        match result {
+            Err(StoreError::NotListed { range, .. }) => {
+                let covered_by = self
+                    .listings_covering(range.network())
+                    .await?
+                    .into_iter()
+                    .filter(|l| l.is_effective(now) && l.range.contains_range(&range))
+                    .map(|l| l.range)
+                    .collect();
+                Err(StoreError::NotListed { range, covered_by })
+            }
+            other => other,
+        }
+    }
+
+    /// Records every listing whose expiry has passed as expired; returns how many.
+    pub async fn expire_due(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let due: i64 = with_reader!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM listings \
+                 WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= $1",
+            )
+            .bind(now.unix_timestamp())
+            .fetch_one(pool)
+            .await
+            .map_err(|e| self.map_err(e))?
+        });
+        if due == 0 {
+            return Ok(0);
+        }
+        in_write_tx!(self, tx => {
+            let (_, expired) = begin_change!(self, tx, now);
+            Ok::<u64, StoreError>(expired)
+        })
+    }
+
+    /// Every listing, in any state, whose range contains `addr`: most specific first, then
+    /// newest first.
+    pub async fn listings_covering(&self, addr: IpAddr) -> Result<Vec<Listing>, StoreError> {
+        let ranges: Vec<String> = IpRange::covering(addr).map(|r| r.to_string()).collect();
+        let sql = format!(
+            concat!("SELECT ", listing_columns!(), " FROM listings WHERE range_text IN ({})"),
+            placeholders(ranges.len())
+        );
+        let mut found = with_reader!(self, pool => {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for r in &ranges {
+                q = q.bind(r);
+            }
+            let rows = q.fetch_all(pool).await.map_err(|e| self.map_err(e))?;
+            rows.iter().map(rows::listing).collect::<Result<Vec<_>, _>>()?
+        });
+        found.sort_by(|a, b| {
+            b.range
+                .prefix_len()
+                .cmp(&a.range.prefix_len())
+                .then((a.state != ListingState::Active).cmp(&(b.state != ListingState::Active)))
+                .then(b.id.cmp(&a.id))
+        });
+        Ok(found)
+    }
+
+    /// The history of the given listings, oldest event first.
+    pub async fn history(&self, listing_ids: &[i64]) -> Result<Vec<ListingEvent>, StoreError> {
+        if listing_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT e.listing_id, l.range_text, e.kind, e.at, e.actor, e.note \
+             FROM listing_events e JOIN listings l ON l.id = e.listing_id \
+             WHERE e.listing_id IN ({}) ORDER BY e.id",
+            placeholders(listing_ids.len())
+        );
+        with_reader!(self, pool => {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in listing_ids {
+                q = q.bind(*id);
+            }
+            let rows = q.fetch_all(pool).await.map_err(|e| self.map_err(e))?;
+            rows.iter().map(rows::event).collect()
+        })
+    }
+
+    /// Lists many ranges in one transaction: all or nothing. Ranges that already have an
+    /// active listing are left unchanged and counted. `progress` is called with the number
+    /// of rows written so far.
+    pub async fn import<F: FnMut(u64) + Send>(
+        &self,
+        listings: &[NewListing],
+        actor: &str,
+        note: Option<&str>,
+        now: OffsetDateTime,
+        mut progress: F,
+    ) -> Result<ImportOutcome, StoreError> {
+        let at = now.unix_timestamp();
+        in_write_tx!(self, tx => {
+            let (seq, _) = begin_change!(self, tx, now);
+            let mut added = 0u64;
+            let mut done = 0u64;
+            for chunk in listings.chunks(IMPORT_BATCH) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO listings (range_text, reason, public_text, note, source, state, \
+                     created_at, expires_at, self_delist, self_delist_count, changed_seq) ",
+                );
+                qb.push_values(chunk, |mut b, l| {
+                    b.push_bind(l.range.to_string())
+                        .push_bind(l.reason.as_str().to_string())
+                        .push_bind(l.public_text.clone())
+                        .push_bind(l.note.clone())
+                        .push_bind(l.source.as_str())
+                        .push_bind("active")
+                        .push_bind(at)
+                        .push_bind(l.expires_at.map(|t| t.unix_timestamp()))
+                        .push_bind(l.self_delist)
+                        .push_bind(0i64)
+                        .push_bind(seq);
+                });
+                qb.push(" ON CONFLICT DO NOTHING");
+                added += qb
+                    .build()
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.map_err(e))?
+                    .rows_affected();
+                done += chunk.len() as u64;
+                progress(done);
+            }
+            // One statement records the history of every row this import created: they are
+            // the only active rows stamped with this transaction's sequence number.
+            sqlx::query(
+                "INSERT INTO listing_events (listing_id, seq, at, kind, actor, note) \
+                 SELECT id, $1, $2, 'listed', $3, $4 FROM listings \
+                 WHERE changed_seq = $1 AND state = 'active' ORDER BY id",
+            )
+            .bind(seq)
+            .bind(at)
+            .bind(actor)
+            .bind(note)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            Ok(ImportOutcome { added, already_listed: listings.len() as u64 - added })
+        })
+    }
+
+    /// Calls `f` with every active listing, oldest first, streaming (memory stays flat).
+    pub async fn for_each_active<E, F>(&self, mut f: F) -> Result<(), E>
+    where
+        E: From<StoreError>,
+        F: FnMut(Listing) -> Result<(), E> + Send,
+    {
+        with_reader!(self, pool => {
+            let mut stream = sqlx::query(concat!(
+                "SELECT ", listing_columns!(), " FROM listings WHERE state = 'active' ORDER BY id"
+            ))
+            .fetch(pool);
+            while let Some(row) = stream.try_next().await.map_err(|e| self.map_err(e))? {
+                f(rows::listing(&row)?)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Streams what the lookup index needs of every active listing.
+    pub async fn for_each_index_row<F: FnMut(IndexRow) + Send>(
+        &self,
+        mut f: F,
+    ) -> Result<(), StoreError> {
+        with_reader!(self, pool => {
+            let mut stream = sqlx::query(
+                "SELECT id, range_text, reason, expires_at, changed_seq FROM listings \
+                 WHERE state = 'active'",
+            )
+            .fetch(pool);
+            while let Some(row) = stream.try_next().await.map_err(|e| self.map_err(e))? {
+                f(index_row(&row, true)?);
+            }
+            Ok(())
+        })
+    }
+
+    /// Listings changed after `after` up to and including `upto` (a value read from
+    /// [`Store::change_seq`]), at most `limit` of them; a caller that gets `limit` rows
+    /// should reload everything instead.
+    pub async fn changes_between(
+        &self,
+        after: i64,
+        upto: i64,
+        limit: i64,
+    ) -> Result<Vec<IndexRow>, StoreError> {
+        with_reader!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, range_text, reason, expires_at, changed_seq, state FROM listings \
+                 WHERE changed_seq > $1 AND changed_seq <= $2 ORDER BY changed_seq, id LIMIT $3",
+            )
+            .bind(after)
+            .bind(upto)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            rows.iter()
+                .map(|row| {
+                    let state: String = rows::AnyRow::col(row, "state")?;
+                    index_row(row, state == ListingState::Active.as_str())
+                })
+                .collect()
+        })
+    }
+
+    pub async fn active_count(&self) -> Result<i64, StoreError> {
+        with_reader!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM listings WHERE state = 'active'")
+                .fetch_one(pool)
+                .await
+                .map_err(|e| self.map_err(e))
+        })
+    }
+}
+
+fn index_row<'r, R>(row: &'r R, active: bool) -> Result<IndexRow, StoreError>
+where
+    R: rows::AnyRow,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let text: String = row.col("range_text")?;
+    Ok(IndexRow {
+        id: row.col("id")?,
+        range: rows::range(&text)?,
+        reason: row.col("reason")?,
+        expires_at: row.col("expires_at")?,
+        active,
+        changed_seq: row.col("changed_seq")?,
+    })
+}
+
+/// `$1, $2, … $n` for an IN list.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// What an edit changes, in words for the history; `None` when nothing would change.
+fn describe_edit(old: &Listing, new: &NewListing) -> Option<String> {
+    let mut parts = Vec::new();
+    if old.reason != new.reason {
+        parts.push(format!("reason {} -> {}", old.reason, new.reason));
+    }
+    let fmt_exp = |t: Option<OffsetDateTime>| match t {
+        Some(t) => t
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| t.unix_timestamp().to_string()),
+        None => "never".to_string(),
+    };
+    if old.expires_at.map(|t| t.unix_timestamp()) != new.expires_at.map(|t| t.unix_timestamp()) {
+        parts.push(format!(
+            "expires {} -> {}",
+            fmt_exp(old.expires_at),
+            fmt_exp(new.expires_at)
+        ));
+    }
+    if old.self_delist != new.self_delist {
+        parts.push(format!(
+            "self-delist {} -> {}",
+            if old.self_delist { "allowed" } else { "refused" },
+            if new.self_delist { "allowed" } else { "refused" }
+        ));
+    }
+    if new.public_text.is_some() && new.public_text != old.public_text {
+        parts.push("public text changed".to_string());
+    }
+    if new.note.is_some() && new.note != old.note {
+        parts.push("note changed".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}

@@ -1,0 +1,66 @@
+//! Migrations, embedded per backend and applied on every open.
+//!
+//! The migrator is built by hand rather than with `sqlx::migrate!` so no sqlx proc-macro is
+//! compiled (which would build SQLite and the drivers a second time for the host).
+
+use std::borrow::Cow;
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
+
+use crate::{DatabaseLocation, StoreError};
+
+const SQLITE: &[(i64, &str, &str)] = &[(
+    1,
+    "listings",
+    include_str!("../migrations/sqlite/0001_listings.sql"),
+)];
+const POSTGRES: &[(i64, &str, &str)] = &[(
+    1,
+    "listings",
+    include_str!("../migrations/postgres/0001_listings.sql"),
+)];
+
+fn migrator(set: &'static [(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator::with_migrations(
+        set.iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+fn map(location: &DatabaseLocation, e: MigrateError) -> StoreError {
+    match e {
+        MigrateError::Execute(inner) => StoreError::from_sqlx(location, inner),
+        MigrateError::VersionMissing(version) => StoreError::TooNew {
+            location: location.to_string(),
+            version,
+        },
+        other => StoreError::Migrate {
+            location: location.to_string(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+pub(crate) async fn sqlite(
+    pool: &sqlx::SqlitePool,
+    location: &DatabaseLocation,
+) -> Result<(), StoreError> {
+    migrator(SQLITE).run(pool).await.map_err(|e| map(location, e))
+}
+
+pub(crate) async fn postgres(
+    pool: &sqlx::PgPool,
+    location: &DatabaseLocation,
+) -> Result<(), StoreError> {
+    migrator(POSTGRES).run(pool).await.map_err(|e| map(location, e))
+}

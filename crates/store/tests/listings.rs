@@ -1,0 +1,347 @@
+//! The store's behaviour, run on every backend at hand: SQLite always, PostgreSQL when
+//! `SENDERDESK_TEST_POSTGRES` holds a URL (each test gets a fresh database there). With
+//! `SENDERDESK_REQUIRE_EXTERNAL=1` a missing PostgreSQL fails the suite instead of skipping it.
+
+use std::net::IpAddr;
+
+use domain::{EventKind, IpRange, ListingSource, ListingState, NewListing, ReasonSlug};
+use sqlx::Connection;
+use store::{DatabaseLocation, Store, StoreError};
+use time::{Duration, OffsetDateTime};
+
+struct Backend {
+    name: &'static str,
+    store: Store,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("senderdesk.db");
+    let url = format!("sqlite:{}", path.display());
+    let sqlite = Store::open(&DatabaseLocation::parse(&url).unwrap())
+        .await
+        .unwrap();
+    let mut all = vec![Backend {
+        name: "sqlite",
+        store: sqlite,
+        url,
+        _dir: Some(dir),
+    }];
+    match std::env::var("SENDERDESK_TEST_POSTGRES") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let url = fresh_pg_database(&admin_url).await;
+            let store = Store::open(&DatabaseLocation::parse(&url).unwrap())
+                .await
+                .unwrap();
+            all.push(Backend {
+                name: "postgres",
+                store,
+                url,
+                _dir: None,
+            });
+        }
+        _ if std::env::var("SENDERDESK_REQUIRE_EXTERNAL").as_deref() == Ok("1") => {
+            panic!("SENDERDESK_REQUIRE_EXTERNAL=1 but SENDERDESK_TEST_POSTGRES is not set")
+        }
+        _ => {}
+    }
+    all
+}
+
+/// Creates an empty database next to the one `admin_url` names and returns its URL.
+async fn fresh_pg_database(admin_url: &str) -> String {
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    let name = format!(
+        "sd_test_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+    format!("{base}/{name}")
+}
+
+static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn new_listing(range: &str, reason: &str) -> NewListing {
+    NewListing {
+        range: range.parse().unwrap(),
+        reason: ReasonSlug::parse(reason).unwrap(),
+        public_text: None,
+        note: None,
+        source: ListingSource::Operator,
+        expires_at: None,
+        self_delist: true,
+    }
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp()).unwrap()
+}
+
+#[tokio::test]
+async fn a_listed_network_covers_its_hosts_and_keeps_its_history() {
+    for b in backends().await {
+        let s = &b.store;
+        let seq0 = s.change_seq().await.unwrap();
+        let out = s
+            .add_listing(&new_listing("203.0.113.0/24", "manual"), "alice", now())
+            .await
+            .unwrap();
+        assert!(out.created && out.changed, "{}", b.name);
+        assert!(s.change_seq().await.unwrap() > seq0, "{}", b.name);
+
+        let found = s.listings_covering(ip("203.0.113.7")).await.unwrap();
+        assert_eq!(found.len(), 1, "{}", b.name);
+        assert_eq!(found[0].range.to_string(), "203.0.113.0/24");
+        assert_eq!(found[0].state, ListingState::Active);
+
+        let removed = s
+            .remove_listing(&"203.0.113.0/24".parse().unwrap(), "bob", Some("fixed"), now())
+            .await
+            .unwrap();
+        assert_eq!(removed.state, ListingState::Delisted, "{}", b.name);
+        let found = s.listings_covering(ip("203.0.113.7")).await.unwrap();
+        assert!(found.iter().all(|l| l.state == ListingState::Delisted));
+
+        let history = s.history(&[out.listing.id]).await.unwrap();
+        let kinds: Vec<(EventKind, &str)> =
+            history.iter().map(|e| (e.kind, e.actor.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![(EventKind::Listed, "alice"), (EventKind::Delisted, "bob")],
+            "{}",
+            b.name
+        );
+        assert_eq!(history[1].note.as_deref(), Some("fixed"));
+    }
+}
+
+#[tokio::test]
+async fn listing_the_same_range_again_edits_it_and_an_identical_add_changes_nothing() {
+    for b in backends().await {
+        let s = &b.store;
+        let first = s
+            .add_listing(&new_listing("198.51.100.9", "manual"), "op", now())
+            .await
+            .unwrap();
+        let seq = s.change_seq().await.unwrap();
+        let same = s
+            .add_listing(&new_listing("198.51.100.9", "manual"), "op", now())
+            .await
+            .unwrap();
+        assert!(!same.created && !same.changed, "{}", b.name);
+        assert_eq!(s.change_seq().await.unwrap(), seq, "{}: no-op bumped seq", b.name);
+
+        let edited = s
+            .add_listing(&new_listing("198.51.100.9", "complaints"), "op", now())
+            .await
+            .unwrap();
+        assert!(!edited.created && edited.changed);
+        assert_eq!(edited.listing.id, first.listing.id);
+        assert_eq!(edited.listing.reason.as_str(), "complaints");
+        let history = s.history(&[first.listing.id]).await.unwrap();
+        assert_eq!(history.len(), 2, "{}", b.name);
+        assert_eq!(history[1].kind, EventKind::Edited);
+        assert_eq!(
+            history[1].note.as_deref(),
+            Some("reason manual -> complaints")
+        );
+    }
+}
+
+#[tokio::test]
+async fn removing_a_host_inside_a_listed_network_names_the_network() {
+    for b in backends().await {
+        let s = &b.store;
+        s.add_listing(&new_listing("192.0.2.0/24", "manual"), "op", now())
+            .await
+            .unwrap();
+        let seq = s.change_seq().await.unwrap();
+        let err = s
+            .remove_listing(&"192.0.2.55".parse().unwrap(), "op", None, now())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotListed { .. }), "{}", b.name);
+        let text = err.to_string();
+        assert!(text.starts_with("192.0.2.55 is not listed itself"), "{text}");
+        assert!(text.contains("covered by 192.0.2.0/24"), "{text}");
+        assert_eq!(s.change_seq().await.unwrap(), seq, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_listing_gets_an_event_at_its_expiry_time() {
+    for b in backends().await {
+        let s = &b.store;
+        let t0 = now();
+        let mut l = new_listing("2001:db8::/32", "spamtrap");
+        l.expires_at = Some(t0 + Duration::seconds(30));
+        let added = s.add_listing(&l, "op", t0).await.unwrap();
+        assert_eq!(s.expire_due(t0 + Duration::seconds(29)).await.unwrap(), 0);
+        assert_eq!(s.expire_due(t0 + Duration::seconds(31)).await.unwrap(), 1);
+        assert_eq!(s.expire_due(t0 + Duration::seconds(32)).await.unwrap(), 0);
+        let found = s.listings_covering(ip("2001:db8::1")).await.unwrap();
+        assert_eq!(found[0].state, ListingState::Expired, "{}", b.name);
+        let history = s.history(&[added.listing.id]).await.unwrap();
+        assert_eq!(history.last().unwrap().kind, EventKind::Expired);
+        assert_eq!(history.last().unwrap().at, t0 + Duration::seconds(30));
+        assert_eq!(s.active_count().await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn readers_pick_up_changes_incrementally_by_sequence() {
+    for b in backends().await {
+        let s = &b.store;
+        let start = s.change_seq().await.unwrap();
+        s.add_listing(&new_listing("10.0.0.1", "manual"), "op", now())
+            .await
+            .unwrap();
+        s.add_listing(&new_listing("10.0.0.2", "manual"), "op", now())
+            .await
+            .unwrap();
+        let mid = s.change_seq().await.unwrap();
+        let first = s.changes_between(start, mid, 100).await.unwrap();
+        assert_eq!(first.len(), 2, "{}", b.name);
+        assert!(first.iter().all(|r| r.active));
+        assert_eq!(s.changes_between(start, mid, 1).await.unwrap().len(), 1);
+
+        s.remove_listing(&"10.0.0.1".parse().unwrap(), "op", None, now())
+            .await
+            .unwrap();
+        let end = s.change_seq().await.unwrap();
+        assert!(start < mid && mid < end, "{}", b.name);
+        let second = s.changes_between(mid, end, 100).await.unwrap();
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].range.to_string(), "10.0.0.1");
+        assert!(!second[0].active);
+        assert_eq!(second[0].changed_seq, end);
+
+        let mut rows = Vec::new();
+        s.for_each_index_row(|r| rows.push(r)).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].range.to_string(), "10.0.0.2");
+    }
+}
+
+#[tokio::test]
+async fn an_import_adds_new_ranges_keeps_existing_ones_and_records_history() {
+    for b in backends().await {
+        let s = &b.store;
+        s.add_listing(&new_listing("100.64.0.7", "hard"), "op", now())
+            .await
+            .unwrap();
+        let batch: Vec<NewListing> = (0..5000u32)
+            .map(|i| {
+                let mut l = new_listing(&format!("100.64.{}.{}", i / 256, i % 256), "manual");
+                l.source = ListingSource::Import;
+                l
+            })
+            .collect();
+        let mut calls = 0;
+        let out = s
+            .import(&batch, "importer", Some("feed.txt"), now(), |_| calls += 1)
+            .await
+            .unwrap();
+        assert_eq!(out.added, 4999, "{}", b.name);
+        assert_eq!(out.already_listed, 1);
+        assert!(calls >= 3);
+        assert_eq!(s.active_count().await.unwrap(), 5000);
+        let kept = s.listings_covering(ip("100.64.0.7")).await.unwrap();
+        assert_eq!(kept[0].reason.as_str(), "hard", "{}", b.name);
+        let imported = s.listings_covering(ip("100.64.19.3")).await.unwrap();
+        assert_eq!(imported[0].source, ListingSource::Import);
+        let history = s.history(&[imported[0].id]).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].actor, "importer");
+        assert_eq!(history[0].note.as_deref(), Some("feed.txt"));
+
+        let mut exported = 0;
+        s.for_each_active::<StoreError, _>(|_| {
+            exported += 1;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(exported, 5000);
+    }
+}
+
+#[tokio::test]
+async fn history_cannot_be_rewritten_even_with_direct_sql() {
+    for b in backends().await {
+        b.store
+            .add_listing(&new_listing("192.0.2.1", "manual"), "op", now())
+            .await
+            .unwrap();
+        let err = if b.name == "sqlite" {
+            let mut c = sqlx::SqliteConnection::connect(&b.url).await.unwrap();
+            sqlx::query("UPDATE listing_events SET actor = 'mallory'")
+                .execute(&mut c)
+                .await
+                .unwrap_err()
+        } else {
+            let mut c = sqlx::PgConnection::connect(&b.url).await.unwrap();
+            sqlx::query("DELETE FROM listing_events")
+                .execute(&mut c)
+                .await
+                .unwrap_err()
+        };
+        assert!(err.to_string().contains("append-only"), "{}: {err}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_gives_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("senderdesk.db");
+    std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
+    let err = Store::open(&DatabaseLocation::Sqlite(path.clone()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("is not a senderdesk database or is corrupt"));
+    assert_eq!(std::fs::read(&path).unwrap(), vec![0x42u8; 8192]);
+}
+
+#[tokio::test]
+async fn a_missing_data_folder_is_named_in_the_error() {
+    let err = Store::open(&DatabaseLocation::Sqlite("/nonexistent/dir/sd.db".into()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/dir does not exist"), "{err}");
+}
+
+#[tokio::test]
+async fn a_writer_blocked_by_another_process_reports_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("senderdesk.db");
+    let store = Store::open(&DatabaseLocation::Sqlite(path.clone())).await.unwrap();
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let err = store
+        .add_listing(&new_listing("192.0.2.1", "manual"), "op", now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
+    assert!(err.to_string().contains("locked by another process"));
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let range: IpRange = "192.0.2.1".parse().unwrap();
+    assert!(store.listings_covering(range.network()).await.unwrap().is_empty());
+}
