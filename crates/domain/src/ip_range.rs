@@ -260,7 +260,10 @@ mod tests {
         assert_eq!(all[0], "203.0.113.7");
         assert_eq!(all[8], "203.0.113.0/24");
         assert_eq!(all[32], "0.0.0.0/0");
-        assert_eq!(IpRange::covering("2001:db8::1".parse().unwrap()).count(), 129);
+        assert_eq!(
+            IpRange::covering("2001:db8::1".parse().unwrap()).count(),
+            129
+        );
     }
 
     proptest::proptest! {

@@ -52,7 +52,8 @@ macro_rules! text_enum {
             }
         }
         impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+            // `pad` so that width and alignment (`{:<8}`) work in tables.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.pad(self.as_str()) }
         }
     };
 }

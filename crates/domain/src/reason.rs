@@ -37,7 +37,9 @@ impl fmt::Display for ReasonSlug {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReasonError {
-    #[error("reason {slug:?} is not a valid name (use lowercase letters, digits and '-', at most 32)")]
+    #[error(
+        "reason {slug:?} is not a valid name (use lowercase letters, digits and '-', at most 32)"
+    )]
     BadSlug { slug: String },
     #[error("unknown reason {slug:?}; known reasons: {known}")]
     Unknown { slug: String, known: String },
@@ -100,8 +102,20 @@ impl ReasonCatalog {
         ReasonCatalog {
             reasons: vec![
                 r("manual", "5.7.606", 2, "listed by our postmasters", true),
-                r("complaints", "5.7.607", 3, "complaints from our users about mail from this IP", true),
-                r("spamtrap", "5.7.608", 4, "mail from this IP reached spam traps", true),
+                r(
+                    "complaints",
+                    "5.7.607",
+                    3,
+                    "complaints from our users about mail from this IP",
+                    true,
+                ),
+                r(
+                    "spamtrap",
+                    "5.7.608",
+                    4,
+                    "mail from this IP reached spam traps",
+                    true,
+                ),
                 r(
                     "compromised",
                     "5.7.609",
@@ -138,9 +152,9 @@ impl ReasonCatalog {
                 let parts: Vec<&str> = cfg.smtp_code.split('.').collect();
                 parts.len() == 3
                     && parts[0] == "5"
-                    && parts[1..]
-                        .iter()
-                        .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+                    && parts[1..].iter().all(|p| {
+                        !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit())
+                    })
             };
             if !code_ok {
                 return Err(ReasonError::BadCode {
@@ -221,7 +235,14 @@ mod tests {
         let c = ReasonCatalog::defaults();
         let rows: Vec<(&str, &str, u8, bool)> = c
             .iter()
-            .map(|r| (r.slug.as_str(), r.smtp_code.as_str(), r.dnsbl_a.octets()[3], r.self_delist))
+            .map(|r| {
+                (
+                    r.slug.as_str(),
+                    r.smtp_code.as_str(),
+                    r.dnsbl_a.octets()[3],
+                    r.self_delist,
+                )
+            })
             .collect();
         assert_eq!(
             rows,
@@ -266,7 +287,10 @@ mod tests {
 
     #[test]
     fn an_unknown_reason_names_the_known_ones() {
-        let err = ReasonCatalog::defaults().get("spam").unwrap_err().to_string();
+        let err = ReasonCatalog::defaults()
+            .get("spam")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("\"spam\""), "{err}");
         assert!(err.contains("manual, complaints"), "{err}");
     }

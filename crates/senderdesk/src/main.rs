@@ -1,1 +1,80 @@
-fn main() {}
+//! `senderdesk`: one binary for every sender service. This file only parses the command line
+//! and dispatches; `startup` runs the server, `commands` the management commands.
+
+mod cli;
+mod commands;
+mod configuration;
+mod context;
+mod startup;
+mod telemetry;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, ListCommand};
+use crate::context::Context;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let creates = matches!(cli.command, Command::Serve(_) | Command::Init);
+    let ctx = Context::resolve(&cli.global, creates)?;
+    // Management commands print their results; their logs stay quiet unless asked for.
+    let level = match cli.command {
+        Command::Serve(_) => ctx.config.log.level.as_str(),
+        _ => "warn",
+    };
+    telemetry::init(ctx.config.log.format, level);
+    match &cli.command {
+        Command::Serve(args) => {
+            let app = startup::Application::build(&ctx, args).await?;
+            app.run(startup::shutdown_signal()).await
+        }
+        Command::Init => {
+            let store = ctx.open_store().await?;
+            println!(
+                "initialised {}: config {}, database {}",
+                ctx.data.display(),
+                ctx.config_file
+                    .as_ref()
+                    .map_or("(none)".into(), |p| p.display().to_string()),
+                store.location()
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::List(cmd) => {
+            let catalog = ctx.config.catalog()?;
+            let store = ctx.open_store().await?;
+            let result = match cmd {
+                ListCommand::Add(a) => commands::list::add(&store, &catalog, a).await,
+                ListCommand::Remove(a) => commands::list::remove(&store, a).await,
+                ListCommand::Show(a) => commands::list::show(&store, &catalog, a).await,
+                ListCommand::Import(a) => commands::transfer::import(&store, &catalog, a).await,
+                ListCommand::Export(a) => commands::transfer::export(&store, &ctx.config, a).await,
+            };
+            store.close().await;
+            result
+        }
+    }
+}

@@ -14,9 +14,13 @@ pub enum StoreError {
         "the database {location} is locked by another process (waited {secs} s); try again when it has finished"
     )]
     Locked { location: String, secs: u64 },
-    #[error("{location} is not a senderdesk database or is corrupt ({detail}); restore it from a backup or point --database elsewhere")]
+    #[error(
+        "{location} is not a senderdesk database or is corrupt ({detail}); restore it from a backup or point --database elsewhere"
+    )]
     Corrupt { location: String, detail: String },
-    #[error("the database {location} was written by a newer senderdesk (migration {version} is unknown to this one)")]
+    #[error(
+        "the database {location} was written by a newer senderdesk (migration {version} is unknown to this one)"
+    )]
     TooNew { location: String, version: i64 },
     #[error("migrating the database {location} failed: {detail}")]
     Migrate { location: String, detail: String },
@@ -56,7 +60,10 @@ impl StoreError {
         if let sqlx::Error::Database(db) = &e {
             let msg = db.message().to_string();
             // SQLite primary result codes: 5 BUSY, 6 LOCKED, 11 CORRUPT, 26 NOTADB.
-            let code = db.code().and_then(|c| c.parse::<u32>().ok()).map(|c| c & 0xff);
+            let code = db
+                .code()
+                .and_then(|c| c.parse::<u32>().ok())
+                .map(|c| c & 0xff);
             match code {
                 Some(5 | 6) => {
                     return StoreError::Locked {
@@ -89,7 +96,11 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn bad_row(what: &'static str, value: impl Into<String>, why: impl ToString) -> Self {
+    pub(crate) fn bad_row(
+        what: &'static str,
+        value: impl Into<String>,
+        why: impl ToString,
+    ) -> Self {
         StoreError::BadRow {
             what,
             value: value.into(),

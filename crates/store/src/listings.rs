@@ -260,7 +260,11 @@ impl Store {
     pub async fn listings_covering(&self, addr: IpAddr) -> Result<Vec<Listing>, StoreError> {
         let ranges: Vec<String> = IpRange::covering(addr).map(|r| r.to_string()).collect();
         let sql = format!(
-            concat!("SELECT ", listing_columns!(), " FROM listings WHERE range_text IN ({})"),
+            concat!(
+                "SELECT ",
+                listing_columns!(),
+                " FROM listings WHERE range_text IN ({})"
+            ),
             placeholders(ranges.len())
         );
         let mut found = with_reader!(self, pool => {
@@ -460,7 +464,10 @@ where
 
 /// `$1, $2, … $n` for an IN list.
 fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What an edit changes, in words for the history; `None` when nothing would change.
@@ -485,8 +492,16 @@ fn describe_edit(old: &Listing, new: &NewListing) -> Option<String> {
     if old.self_delist != new.self_delist {
         parts.push(format!(
             "self-delist {} -> {}",
-            if old.self_delist { "allowed" } else { "refused" },
-            if new.self_delist { "allowed" } else { "refused" }
+            if old.self_delist {
+                "allowed"
+            } else {
+                "refused"
+            },
+            if new.self_delist {
+                "allowed"
+            } else {
+                "refused"
+            }
         ));
     }
     if new.public_text.is_some() && new.public_text != old.public_text {

@@ -26,9 +26,7 @@ impl DatabaseLocation {
         {
             return Ok(DatabaseLocation::Sqlite(PathBuf::from(path)));
         }
-        Err(StoreError::BadUrl {
-            url: redact(url),
-        })
+        Err(StoreError::BadUrl { url: redact(url) })
     }
 }
 
@@ -52,7 +50,12 @@ fn redact(url: &str) -> String {
         return url.to_string();
     };
     match rest[..at].find(':') {
-        Some(colon) => format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
         None => url.to_string(),
     }
 }
@@ -79,7 +82,9 @@ mod tests {
             DatabaseLocation::parse("sqlite:data/sd.db").unwrap(),
             DatabaseLocation::Sqlite("data/sd.db".into())
         );
-        let err = DatabaseLocation::parse("mysql://u:pw@h/db").unwrap_err().to_string();
+        let err = DatabaseLocation::parse("mysql://u:pw@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("mysql://u:***@h/db"), "{err}");
         assert!(!err.contains("pw"), "{err}");
     }

@@ -55,12 +55,18 @@ pub(crate) async fn sqlite(
     pool: &sqlx::SqlitePool,
     location: &DatabaseLocation,
 ) -> Result<(), StoreError> {
-    migrator(SQLITE).run(pool).await.map_err(|e| map(location, e))
+    migrator(SQLITE)
+        .run(pool)
+        .await
+        .map_err(|e| map(location, e))
 }
 
 pub(crate) async fn postgres(
     pool: &sqlx::PgPool,
     location: &DatabaseLocation,
 ) -> Result<(), StoreError> {
-    migrator(POSTGRES).run(pool).await.map_err(|e| map(location, e))
+    migrator(POSTGRES)
+        .run(pool)
+        .await
+        .map_err(|e| map(location, e))
 }

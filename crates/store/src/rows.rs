@@ -32,11 +32,13 @@ where
 impl<R: Row> AnyRow for R where for<'a> &'a str: ColumnIndex<R> {}
 
 pub(crate) fn time(secs: i64) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| StoreError::bad_row("time", secs.to_string(), e))
+    OffsetDateTime::from_unix_timestamp(secs)
+        .map_err(|e| StoreError::bad_row("time", secs.to_string(), e))
 }
 
 pub(crate) fn range(text: &str) -> Result<IpRange, StoreError> {
-    text.parse().map_err(|e| StoreError::bad_row("range", text, e))
+    text.parse()
+        .map_err(|e| StoreError::bad_row("range", text, e))
 }
 
 pub(crate) fn listing<'r, R>(row: &'r R) -> Result<Listing, StoreError>
@@ -56,13 +58,21 @@ where
     Ok(Listing {
         id: row.col("id")?,
         range: range(&row.col::<String>("range_text")?)?,
-        reason: ReasonSlug::parse(&reason).map_err(|e| StoreError::bad_row("reason", &reason, e))?,
+        reason: ReasonSlug::parse(&reason)
+            .map_err(|e| StoreError::bad_row("reason", &reason, e))?,
         public_text: row.col("public_text")?,
         note: row.col("note")?,
-        source: source.parse::<ListingSource>().map_err(|e| StoreError::bad_row("source", &source, e))?,
-        state: state.parse::<ListingState>().map_err(|e| StoreError::bad_row("state", &state, e))?,
+        source: source
+            .parse::<ListingSource>()
+            .map_err(|e| StoreError::bad_row("source", &source, e))?,
+        state: state
+            .parse::<ListingState>()
+            .map_err(|e| StoreError::bad_row("state", &state, e))?,
         created_at: time(row.col("created_at")?)?,
-        expires_at: row.col::<Option<i64>>("expires_at")?.map(time).transpose()?,
+        expires_at: row
+            .col::<Option<i64>>("expires_at")?
+            .map(time)
+            .transpose()?,
         self_delist: row.col("self_delist")?,
         self_delist_count: u32::try_from(count).unwrap_or(u32::MAX),
         changed_seq: row.col("changed_seq")?,
@@ -81,7 +91,9 @@ where
     Ok(ListingEvent {
         listing_id: row.col("listing_id")?,
         range: range(&row.col::<String>("range_text")?)?,
-        kind: kind.parse::<EventKind>().map_err(|e| StoreError::bad_row("event kind", &kind, e))?,
+        kind: kind
+            .parse::<EventKind>()
+            .map_err(|e| StoreError::bad_row("event kind", &kind, e))?,
         at: time(row.col("at")?)?,
         actor: row.col("actor")?,
         note: row.col("note")?,

@@ -58,10 +58,12 @@ async fn fresh_pg_database(admin_url: &str) -> String {
         std::process::id(),
         NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
@@ -110,7 +112,12 @@ async fn a_listed_network_covers_its_hosts_and_keeps_its_history() {
         assert_eq!(found[0].state, ListingState::Active);
 
         let removed = s
-            .remove_listing(&"203.0.113.0/24".parse().unwrap(), "bob", Some("fixed"), now())
+            .remove_listing(
+                &"203.0.113.0/24".parse().unwrap(),
+                "bob",
+                Some("fixed"),
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(removed.state, ListingState::Delisted, "{}", b.name);
@@ -144,7 +151,12 @@ async fn listing_the_same_range_again_edits_it_and_an_identical_add_changes_noth
             .await
             .unwrap();
         assert!(!same.created && !same.changed, "{}", b.name);
-        assert_eq!(s.change_seq().await.unwrap(), seq, "{}: no-op bumped seq", b.name);
+        assert_eq!(
+            s.change_seq().await.unwrap(),
+            seq,
+            "{}: no-op bumped seq",
+            b.name
+        );
 
         let edited = s
             .add_listing(&new_listing("198.51.100.9", "complaints"), "op", now())
@@ -177,7 +189,10 @@ async fn removing_a_host_inside_a_listed_network_names_the_network() {
             .unwrap_err();
         assert!(matches!(err, StoreError::NotListed { .. }), "{}", b.name);
         let text = err.to_string();
-        assert!(text.starts_with("192.0.2.55 is not listed itself"), "{text}");
+        assert!(
+            text.starts_with("192.0.2.55 is not listed itself"),
+            "{text}"
+        );
         assert!(text.contains("covered by 192.0.2.0/24"), "{text}");
         assert_eq!(s.change_seq().await.unwrap(), seq, "{}", b.name);
     }
@@ -314,7 +329,10 @@ async fn a_file_that_is_not_a_database_gives_a_clear_error() {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
-    assert!(err.to_string().contains("is not a senderdesk database or is corrupt"));
+    assert!(
+        err.to_string()
+            .contains("is not a senderdesk database or is corrupt")
+    );
     assert_eq!(std::fs::read(&path).unwrap(), vec![0x42u8; 8192]);
 }
 
@@ -323,18 +341,26 @@ async fn a_missing_data_folder_is_named_in_the_error() {
     let err = Store::open(&DatabaseLocation::Sqlite("/nonexistent/dir/sd.db".into()))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("/nonexistent/dir does not exist"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent/dir does not exist"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn a_writer_blocked_by_another_process_reports_the_lock() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("senderdesk.db");
-    let store = Store::open(&DatabaseLocation::Sqlite(path.clone())).await.unwrap();
+    let store = Store::open(&DatabaseLocation::Sqlite(path.clone()))
+        .await
+        .unwrap();
     let mut other = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
         .await
         .unwrap();
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
     let err = store
         .add_listing(&new_listing("192.0.2.1", "manual"), "op", now())
         .await
@@ -343,5 +369,11 @@ async fn a_writer_blocked_by_another_process_reports_the_lock() {
     assert!(err.to_string().contains("locked by another process"));
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     let range: IpRange = "192.0.2.1".parse().unwrap();
-    assert!(store.listings_covering(range.network()).await.unwrap().is_empty());
+    assert!(
+        store
+            .listings_covering(range.network())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

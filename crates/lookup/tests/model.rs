@@ -1,0 +1,124 @@
+//! The index against a model: a plain list of listings scanned linearly. Random IPv4 and
+//! IPv6 ranges crowded into a small address space (so they nest and collide), random expiries
+//! around `NOW`, and random batches of changes applied through `with_changes`.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use domain::IpRange;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use lookup::{Change, Entry, Hit, IndexBuilder, Snapshot};
+use proptest::prelude::*;
+use proptest::sample::select;
+
+const NOW: i64 = 1_000_000;
+
+/// An address in 10.{0,1}.{0..3}.{0..15} or 2001:db8:{0..2}::{0..15}.
+fn addr() -> impl Strategy<Value = IpAddr> {
+    prop_oneof![
+        (0u32..2, 0u32..4, 0u32..16)
+            .prop_map(|(a, b, c)| IpAddr::V4(Ipv4Addr::from(0x0a00_0000 | a << 16 | b << 8 | c))),
+        (0u128..3, 0u128..16)
+            .prop_map(|(a, c)| { IpAddr::V6(Ipv6Addr::from(0x2001_0db8u128 << 96 | a << 80 | c)) }),
+    ]
+}
+
+fn range() -> impl Strategy<Value = IpRange> {
+    let v4_len = select(vec![0u8, 8, 15, 16, 22, 24, 28, 30, 31, 32, 32, 32]);
+    let v6_len = select(vec![0u8, 16, 32, 47, 48, 64, 120, 124, 127, 128, 128]);
+    (addr(), v4_len, v6_len).prop_map(|(a, l4, l6)| {
+        let net = match a {
+            IpAddr::V4(a) => IpNet::V4(Ipv4Net::new_assert(a, l4).trunc()),
+            IpAddr::V6(a) => IpNet::V6(Ipv6Net::new_assert(a, l6).trunc()),
+        };
+        IpRange::from_net(net).unwrap()
+    })
+}
+
+fn entry() -> impl Strategy<Value = Entry> {
+    let expiry = prop_oneof![Just(None), (NOW - 3..NOW + 3).prop_map(Some)];
+    (0i64..1000, 0u16..4, expiry).prop_map(|(id, reason, exp)| Entry::new(id, reason, exp))
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        3 => (range(), entry()).prop_map(|(r, e)| Change::Upsert(r, e)),
+        2 => range().prop_map(Change::Remove),
+    ]
+}
+
+/// A query address, sometimes spelled as IPv4-mapped IPv6.
+fn query() -> impl Strategy<Value = IpAddr> {
+    (addr(), any::<bool>()).prop_map(|(a, mapped)| match a {
+        IpAddr::V4(v4) if mapped => IpAddr::V6(v4.to_ipv6_mapped()),
+        other => other,
+    })
+}
+
+type Model = BTreeMap<IpRange, Entry>;
+
+fn model_covering(model: &Model, ip: IpAddr, now: i64) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = model
+        .iter()
+        .filter(|(r, e)| r.contains(ip) && e.is_live(now))
+        .map(|(&range, &entry)| Hit { range, entry })
+        .collect();
+    hits.sort_by_key(|h| std::cmp::Reverse(h.range.prefix_len()));
+    hits
+}
+
+fn check(index: &Snapshot, model: &Model, queries: &[(IpAddr, i64)]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(index.len(), model.len());
+    let mut all: Vec<(IpRange, Entry)> = index.iter().map(|h| (h.range, h.entry)).collect();
+    all.sort_by_key(|&(r, _)| r);
+    prop_assert_eq!(all, model.iter().map(|(&r, &e)| (r, e)).collect::<Vec<_>>());
+    for &(ip, now) in queries {
+        let want = model_covering(model, ip, now);
+        prop_assert_eq!(
+            index.covering(ip, now),
+            want.clone(),
+            "covering {} at {}",
+            ip,
+            now
+        );
+        prop_assert_eq!(
+            index.most_specific(ip, now),
+            want.first().copied(),
+            "most specific {} at {}",
+            ip,
+            now
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn lookups_match_a_linear_scan_through_builds_changes_and_compaction(
+        initial in prop::collection::vec((range(), entry()), 0..40),
+        batches in prop::collection::vec(prop::collection::vec(change(), 1..12), 0..5),
+        queries in prop::collection::vec((query(), NOW - 4..NOW + 4), 1..40),
+    ) {
+        let mut builder = IndexBuilder::new();
+        let mut model = Model::new();
+        for &(r, e) in &initial {
+            builder.push(r, e);
+            model.insert(r, e);
+        }
+        let mut index = builder.build();
+        check(&index, &model, &queries)?;
+        for batch in &batches {
+            index = index.with_changes(batch);
+            for change in batch {
+                match *change {
+                    Change::Upsert(r, e) => { model.insert(r, e); }
+                    Change::Remove(r) => { model.remove(&r); }
+                }
+            }
+            check(&index, &model, &queries)?;
+        }
+        check(&index.compact(), &model, &queries)?;
+    }
+}

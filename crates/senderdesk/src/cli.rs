@@ -1,0 +1,214 @@
+//! The command line, as the product spec fixes it. `--data`, `--config` and `--database` are
+//! global, so every subcommand works on the same store a running `serve` uses.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "senderdesk",
+    version,
+    about = "Sender services for a mail provider: blocked-senders list (DNSBL + Postfix policy), \
+             delist portal, abuse desk, support and help.",
+    after_help = "Examples:\n  senderdesk serve\n  senderdesk list add 203.0.113.0/24 --reason manual\n  \
+                  senderdesk list show 203.0.113.7"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Data folder: config, SQLite database, outbox.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        default_value = "./senderdesk-data"
+    )]
+    pub data: PathBuf,
+    /// Config file [default: DATA/senderdesk.toml when it exists].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL (postgres://… or sqlite:PATH) [default: sqlite:DATA/senderdesk.db].
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every service: creates the data folder and config on first run.
+    #[command(
+        after_help = "Example:\n  senderdesk serve --http 127.0.0.1:8080 --dns 127.0.0.1:5353"
+    )]
+    Serve(ServeArgs),
+    /// Create the data folder with a config holding fresh secrets, and an empty store.
+    #[command(after_help = "Example:\n  senderdesk init --data /var/lib/senderdesk")]
+    Init,
+    /// Manage the blocked-senders list.
+    #[command(subcommand)]
+    List(ListCommand),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Portal, JSON API and /healthz [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// DNSBL over UDP and TCP [default: 127.0.0.1:5353].
+    #[arg(long, value_name = "ADDR")]
+    pub dns: Option<SocketAddr>,
+    /// Postfix policy service [default: 127.0.0.1:10040].
+    #[arg(long, value_name = "ADDR")]
+    pub policy: Option<SocketAddr>,
+    /// Abuse report intake over SMTP/LMTP [default: 127.0.0.1:2525].
+    #[arg(long, value_name = "ADDR")]
+    pub smtp: Option<SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// List an IP address or CIDR range (or edit the listing of exactly that range).
+    #[command(
+        after_help = "Examples:\n  senderdesk list add 203.0.113.0/24 --reason manual\n  \
+                            senderdesk list add 2001:db8::/48 --reason compromised --expires 30d --note 'ticket 4711'"
+    )]
+    Add(AddArgs),
+    /// Delist the listing of exactly this IP or range.
+    #[command(
+        after_help = "Example:\n  senderdesk list remove 203.0.113.0/24 --note 'owner fixed the relay'"
+    )]
+    Remove(RemoveArgs),
+    /// Is this IP listed? Every covering listing, why, since when, and its history.
+    #[command(after_help = "Example:\n  senderdesk list show 203.0.113.7")]
+    Show(ShowArgs),
+    /// Import many listings from a file; validates every line before writing anything.
+    #[command(
+        after_help = "Examples:\n  senderdesk list import feed.txt --reason spamtrap\n  \
+                            senderdesk list import bl.ip4set --format rbldnsd\n  \
+                            senderdesk list import listings.csv --format csv --skip-invalid"
+    )]
+    Import(ImportArgs),
+    /// Write every active listing to stdout (or --output).
+    #[command(
+        after_help = "Examples:\n  senderdesk list export --format rbldnsd --family v4 > bl.ip4set\n  \
+                            senderdesk list export --format bind --output bl.zone"
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// IP address or CIDR range, e.g. 203.0.113.7 or 203.0.113.0/24.
+    pub range: String,
+    /// Why it is listed: a reason from the catalog (manual, complaints, spamtrap, …).
+    #[arg(long)]
+    pub reason: String,
+    /// Lifetime, e.g. 90m, 12h, 30d, 2w [default: never expires].
+    #[arg(long, value_name = "DURATION")]
+    pub expires: Option<String>,
+    /// Internal note for postmasters (never shown publicly).
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Text shown to the sender instead of the reason's summary.
+    #[arg(long, value_name = "TEXT")]
+    pub public_text: Option<String>,
+    /// Refuse self-service delisting through the portal for this listing.
+    #[arg(long)]
+    pub no_self_delist: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The exact IP or range that is listed.
+    pub range: String,
+    /// Why it was delisted, kept in the history.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// An IP address.
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormatArg {
+    /// One IP or CIDR a line, `#` comments.
+    Plain,
+    /// rbldnsd ip4set / ip6trie data.
+    Rbldnsd,
+    /// ip,reason,expires,note
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read (`-` for standard input).
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value = "plain")]
+    pub format: ImportFormatArg,
+    /// Reason for lines that do not name one.
+    #[arg(long, default_value = "manual")]
+    pub reason: String,
+    /// Lifetime for lines that do not give one, e.g. 30d [default: never expires].
+    #[arg(long, value_name = "DURATION")]
+    pub expires: Option<String>,
+    /// Import the valid lines and report the invalid ones, instead of importing nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    Plain,
+    Rbldnsd,
+    Bind,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FamilyArg {
+    All,
+    V4,
+    V6,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "plain")]
+    pub format: ExportFormatArg,
+    /// Only IPv4 or only IPv6 listings (rbldnsd loads each family as its own dataset).
+    #[arg(long, value_enum, default_value = "all")]
+    pub family: FamilyArg,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_work_before_and_after_the_subcommand() {
+        let a = Cli::try_parse_from(["senderdesk", "--data", "/d", "list", "show", "192.0.2.1"])
+            .unwrap();
+        let b = Cli::try_parse_from(["senderdesk", "list", "show", "192.0.2.1", "--data", "/d"])
+            .unwrap();
+        assert_eq!(a.global.data, PathBuf::from("/d"));
+        assert_eq!(b.global.data, PathBuf::from("/d"));
+    }
+}

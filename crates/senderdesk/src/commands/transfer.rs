@@ -1,0 +1,158 @@
+//! `senderdesk list import|export`: whole lists in and out, in the formats other tools speak.
+
+use std::io::{BufWriter, IsTerminal, Write};
+
+use anyhow::{Context as _, bail};
+use domain::{ListingSource, ListingTtl, NewListing, ReasonCatalog};
+use listfile::{Expiry, ExportContext, ExportFormat, Exporter, Family, ImportFormat};
+use store::Store;
+use time::OffsetDateTime;
+
+use crate::cli::{ExportArgs, ExportFormatArg, FamilyArg, ImportArgs, ImportFormatArg};
+use crate::commands::{actor, list::read_input};
+use crate::configuration::Config;
+
+/// How many invalid lines are printed before the rest are only counted.
+const SHOW_BAD: usize = 50;
+
+pub async fn import(
+    store: &Store,
+    catalog: &ReasonCatalog,
+    args: &ImportArgs,
+) -> anyhow::Result<()> {
+    let default_reason = catalog.get(&args.reason)?.slug.clone();
+    let default_ttl = match &args.expires {
+        Some(text) => Some(text.parse::<ListingTtl>()?),
+        None => None,
+    };
+    let input = read_input(&args.file)?;
+    let format = match args.format {
+        ImportFormatArg::Plain => ImportFormat::Plain,
+        ImportFormatArg::Rbldnsd => ImportFormat::Rbldnsd,
+        ImportFormatArg::Csv => ImportFormat::Csv,
+    };
+    let parsed = listfile::parse(format, &input, catalog);
+    drop(input);
+    let name = args.file.display();
+    if !parsed.bad.is_empty() {
+        let mut err = std::io::stderr().lock();
+        for bad in parsed.bad.iter().take(SHOW_BAD) {
+            writeln!(err, "{name}:{}: {}: {}", bad.line, bad.value, bad.why)?;
+        }
+        if parsed.bad.len() > SHOW_BAD {
+            writeln!(
+                err,
+                "… and {} more invalid lines",
+                parsed.bad.len() - SHOW_BAD
+            )?;
+        }
+        if !args.skip_invalid {
+            bail!(
+                "{} invalid line(s) in {name}; nothing was imported (fix them, or pass --skip-invalid to import the {} valid ones)",
+                parsed.bad.len(),
+                parsed.entries.len()
+            );
+        }
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut listings = Vec::with_capacity(parsed.entries.len());
+    for e in &parsed.entries {
+        let reason = e.reason.clone().unwrap_or_else(|| default_reason.clone());
+        let self_delist = catalog.get(reason.as_str()).map(|r| r.self_delist)?;
+        let expires_at = match &e.expires {
+            Some(Expiry::In(d)) => Some(now + *d),
+            Some(Expiry::At(t)) => Some(*t),
+            None => default_ttl.map(|ttl| now + ttl.duration()),
+        };
+        if expires_at.is_some_and(|t| t <= now) {
+            // Importing something already expired would list nothing; say so per line.
+            if args.skip_invalid {
+                continue;
+            }
+            bail!(
+                "{name}:{}: {} expires in the past; nothing was imported",
+                e.line,
+                e.range
+            );
+        }
+        listings.push(NewListing {
+            range: e.range,
+            reason,
+            public_text: None,
+            note: e.note.clone(),
+            source: ListingSource::Import,
+            expires_at,
+            self_delist,
+        });
+    }
+    let bar = progress_bar(listings.len() as u64);
+    let note = format!("import of {name}");
+    let out = store
+        .import(&listings, &actor(), Some(&note), now, |done| {
+            bar.set_position(done)
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "imported {name}: {} added, {} already listed (left unchanged), {} duplicate lines, {} invalid lines skipped",
+        out.added,
+        out.already_listed,
+        parsed.duplicates,
+        parsed.bad.len()
+    );
+    Ok(())
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} importing [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub async fn export(store: &Store, config: &Config, args: &ExportArgs) -> anyhow::Result<()> {
+    let catalog = config.catalog()?;
+    let format = match args.format {
+        ExportFormatArg::Plain => ExportFormat::Plain,
+        ExportFormatArg::Rbldnsd => ExportFormat::Rbldnsd,
+        ExportFormatArg::Bind => ExportFormat::Bind,
+        ExportFormatArg::Json => ExportFormat::Json,
+    };
+    let family = match args.family {
+        FamilyArg::All => Family::All,
+        FamilyArg::V4 => Family::V4,
+        FamilyArg::V6 => Family::V6,
+    };
+    let ctx = ExportContext {
+        catalog: &catalog,
+        zone: config.dnsbl.zone.trim_end_matches('.').to_string(),
+        serial: store.change_seq().await?,
+        portal_base_url: config.portal_base_url(),
+        family,
+        generated_at: OffsetDateTime::now_utc(),
+    };
+    let sink: Box<dyn Write + Send> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut exporter = Exporter::new(format, ctx, BufWriter::with_capacity(1 << 16, sink));
+    exporter.begin()?;
+    store
+        .for_each_active::<anyhow::Error, _>(|l| Ok(exporter.listing(&l)?))
+        .await?;
+    let count = exporter.count();
+    exporter.finish()?.flush()?;
+    if let Some(path) = &args.output {
+        eprintln!("exported {count} listings to {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,390 @@
+//! Configuration: defaults, then the TOML file, then `SENDERDESK_SECTION__KEY` environment
+//! variables, then command-line flags. A key we do not know is an error that names it, so a
+//! typo never silently leaves a default in force.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use domain::{ReasonCatalog, ReasonConfig};
+use serde::Deserialize;
+
+/// The config file `init` and the first `serve` write into the data folder.
+pub const CONFIG_FILE: &str = "senderdesk.toml";
+/// The SQLite database inside the data folder, unless `[database] url` says otherwise.
+pub const DATABASE_FILE: &str = "senderdesk.db";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub listen: ListenConfig,
+    pub log: LogConfig,
+    pub index: IndexConfig,
+    pub dnsbl: DnsblConfig,
+    pub portal: PortalConfig,
+    /// Extra listing reasons, or overrides of the defaults: `[reasons.backscatter]`.
+    pub reasons: BTreeMap<String, ReasonConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `postgres://…` or `sqlite:PATH`; unset means `DATA/senderdesk.db`.
+    pub url: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListenConfig {
+    pub http: SocketAddr,
+    pub dns: SocketAddr,
+    pub policy: SocketAddr,
+    pub smtp: SocketAddr,
+}
+
+impl Default for ListenConfig {
+    fn default() -> Self {
+        let at = |port| SocketAddr::from(([127, 0, 0, 1], port));
+        ListenConfig {
+            http: at(8080),
+            dns: at(5353),
+            policy: at(10040),
+            smtp: at(2525),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines, coloured on a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `senderdesk=debug,sqlx=warn`; `RUST_LOG` wins.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct IndexConfig {
+    /// How often `serve` asks the store for changes made by other processes, in ms.
+    pub poll_ms: u64,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        IndexConfig { poll_ms: 250 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DnsblConfig {
+    /// The DNS zone the list is published under.
+    pub zone: String,
+}
+
+impl Default for DnsblConfig {
+    fn default() -> Self {
+        DnsblConfig {
+            zone: "bl.senderdesk.localhost".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// Public URL of the portal, used in rejection texts and mails; unset means
+    /// `http://` + the HTTP listen address.
+    pub base_url: Option<String>,
+    /// Key for signing cookies and links; `init` writes a fresh random one.
+    pub secret_key: Option<Secret>,
+}
+
+/// A value never printed in logs or `Debug` output.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: DatabaseConfig::default(),
+            listen: ListenConfig::default(),
+            log: LogConfig::default(),
+            index: IndexConfig::default(),
+            dnsbl: DnsblConfig::default(),
+            portal: PortalConfig::default(),
+            reasons: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `file` (if any) and overlays `env`, then checks what serde cannot.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("config file {} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        overlay_env(&mut table, env)?;
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    let origin =
+                        file.map_or("the environment".to_string(), |p| p.display().to_string());
+                    anyhow::anyhow!("invalid configuration in {origin}: {}", e.message())
+                })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        self.catalog()?;
+        if self.index.poll_ms == 0 || self.index.poll_ms > 1000 {
+            bail!(
+                "[index] poll_ms = {} must be between 1 and 1000 (changes must show within 1 s)",
+                self.index.poll_ms
+            );
+        }
+        if let Some(url) = &self.portal.base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("[portal] base_url = {url:?} must start with http:// or https://");
+        }
+        let zone = self.dnsbl.zone.trim_end_matches('.');
+        let zone_ok = !zone.is_empty()
+            && zone.len() <= 200
+            && zone.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !zone_ok {
+            bail!("[dnsbl] zone = {:?} is not a DNS name", self.dnsbl.zone);
+        }
+        Ok(())
+    }
+
+    pub fn catalog(&self) -> anyhow::Result<ReasonCatalog> {
+        ReasonCatalog::with_config(&self.reasons).context("invalid [reasons] configuration")
+    }
+
+    pub fn portal_base_url(&self) -> String {
+        match &self.portal.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen.http),
+        }
+    }
+}
+
+/// `SENDERDESK_SECTION__KEY=value` sets `[section] key`. Values are read as TOML when they
+/// parse as such (numbers, booleans, arrays) and as strings otherwise. Variables without the
+/// double underscore (test switches and the like) are not configuration and are ignored.
+fn overlay_env(
+    table: &mut toml::Table,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> anyhow::Result<()> {
+    for (name, raw) in env {
+        let Some(rest) = name.strip_prefix("SENDERDESK_") else {
+            continue;
+        };
+        let Some((section, key)) = rest.split_once("__") else {
+            continue;
+        };
+        let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
+        if section.is_empty() || key.is_empty() || key.contains("__") {
+            bail!("environment variable {name}: expected SENDERDESK_SECTION__KEY");
+        }
+        let value = format!("v = {raw}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(raw.clone()));
+        let entry = table
+            .entry(section.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(section_table) = entry.as_table_mut() else {
+            bail!("environment variable {name}: [{section}] is not a section");
+        };
+        section_table.insert(key, value);
+    }
+    Ok(())
+}
+
+/// The config file written by `init` and the first `serve`: the example's comments, with a
+/// fresh secret filled in.
+pub fn initial_config_text() -> anyhow::Result<String> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no system randomness: {e}"))?;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let example = include_str!("../../../config/senderdesk.example.toml");
+    let marker = "# secret_key = \"\"";
+    if !example.contains(marker) {
+        bail!("the built-in example config lacks its secret_key line");
+    }
+    Ok(example.replacen(marker, &format!("secret_key = \"{hex}\""), 1))
+}
+
+/// Where a data folder keeps its config file.
+pub fn config_path(data: &Path) -> PathBuf {
+    data.join(CONFIG_FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_example_config_parses_and_equals_the_defaults() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/senderdesk.example.toml");
+        let config = Config::load(Some(&path), []).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn the_initial_config_has_a_fresh_secret_and_parses() {
+        let a = initial_config_text().unwrap();
+        let b = initial_config_text().unwrap();
+        assert_ne!(a, b);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("c.toml"), &a).unwrap();
+        let config = Config::load(Some(&dir.path().join("c.toml")), []).unwrap();
+        assert_eq!(config.portal.secret_key.unwrap().expose().len(), 64);
+    }
+
+    #[test]
+    fn environment_variables_override_the_file_and_unrelated_ones_are_ignored() {
+        let config = Config::load(
+            None,
+            env(&[
+                ("SENDERDESK_DNSBL__ZONE", "bl.example.net"),
+                ("SENDERDESK_PORTAL__BASE_URL", "https://sender.example.net"),
+                ("SENDERDESK_INDEX__POLL_MS", "100"),
+                ("SENDERDESK_REQUIRE_EXTERNAL", "1"),
+                ("SENDERDESK_TEST_POSTGRES", "postgres://x@y/z"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.dnsbl.zone, "bl.example.net");
+        assert_eq!(config.portal_base_url(), "https://sender.example.net");
+        assert_eq!(config.index.poll_ms, 100);
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_that_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[dnsbl]\nzonee = \"x.example\"\n").unwrap();
+        let err = Config::load(Some(&path), []).unwrap_err().to_string();
+        assert!(err.contains("zonee"), "{err}");
+        let err = Config::load(None, env(&[("SENDERDESK_DNSBL__TYPO", "1")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("typo"), "{err}");
+        let err = Config::load(None, env(&[("SENDERDESK_NOPE__KEY", "1")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_reason() {
+        for (var, value, want) in [
+            (
+                "SENDERDESK_LISTEN__HTTP",
+                "localhost",
+                "invalid socket address",
+            ),
+            ("SENDERDESK_INDEX__POLL_MS", "5000", "between 1 and 1000"),
+            (
+                "SENDERDESK_PORTAL__BASE_URL",
+                "sender.example",
+                "must start with http",
+            ),
+            ("SENDERDESK_DNSBL__ZONE", "bad zone", "not a DNS name"),
+            ("SENDERDESK_LOG__FORMAT", "xml", "xml"),
+        ] {
+            let err = Config::load(None, env(&[(var, value)]))
+                .map(|_| ())
+                .unwrap_err();
+            let text = format!("{err:#}");
+            assert!(text.contains(want), "{var}: {text}");
+        }
+    }
+
+    #[test]
+    fn custom_reasons_extend_the_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[reasons.backscatter]\nsmtp_code = \"5.7.612\"\ndnsbl_a = \"127.0.0.12\"\nsummary = \"backscatter\"\n",
+        )
+        .unwrap();
+        let config = Config::load(Some(&path), []).unwrap();
+        assert!(config.catalog().unwrap().get("backscatter").is_ok());
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let mut config = Config::default();
+        config.portal.secret_key = Some(Secret("hunter2".into()));
+        config.database.url = Some(Secret("postgres://u:pw@h/db".into()));
+        let text = format!("{config:?}");
+        assert!(!text.contains("hunter2") && !text.contains("pw@"), "{text}");
+    }
+}

@@ -1,0 +1,239 @@
+//! `senderdesk serve`: opens the store, builds the lookup index, keeps it current, and runs
+//! the services until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use domain::ReasonCatalog;
+use lookup::{Change, Entry, IndexBuilder, LookupIndex};
+use store::{IndexRow, Store, StoreError};
+use time::OffsetDateTime;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use crate::cli::ServeArgs;
+use crate::context::Context;
+
+/// More changes than this since the last poll are applied by reloading everything: cheaper
+/// than a delta that large, and bounded in memory.
+const MAX_INCREMENTAL: i64 = 50_000;
+
+pub struct Application {
+    http: TcpListener,
+    store: Store,
+    index: Arc<LookupIndex>,
+    catalog: Arc<ReasonCatalog>,
+    poll: Duration,
+}
+
+impl Application {
+    /// Opens everything and binds the listeners; a port of 0 picks a free one (tests).
+    pub async fn build(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Application> {
+        let mut listen = ctx.config.listen.clone();
+        listen.http = args.http.unwrap_or(listen.http);
+        listen.dns = args.dns.unwrap_or(listen.dns);
+        listen.policy = args.policy.unwrap_or(listen.policy);
+        listen.smtp = args.smtp.unwrap_or(listen.smtp);
+        let catalog = Arc::new(ctx.config.catalog()?);
+        let store = ctx.open_store().await?;
+        info!(database = %store.location(), config = ?ctx.config_file, "store open");
+
+        let started = Instant::now();
+        let (snapshot, seq) = load_index(&store, &catalog).await?;
+        info!(
+            listings = snapshot.len(),
+            change_seq = seq,
+            index_bytes = snapshot.heap_bytes(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "lookup index loaded"
+        );
+        let index = Arc::new(LookupIndex::new(snapshot, seq));
+
+        let http = TcpListener::bind(listen.http)
+            .await
+            .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
+        Ok(Application {
+            http,
+            store,
+            index,
+            catalog,
+            poll: Duration::from_millis(ctx.config.index.poll_ms),
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves, then closes the store cleanly.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let updater = tokio::spawn(keep_current(
+            self.store.clone(),
+            self.index.clone(),
+            self.catalog.clone(),
+            self.poll,
+            stop_rx.clone(),
+        ));
+        let app = web::router(web::AppState {
+            store: self.store.clone(),
+            index: self.index.clone(),
+        });
+        info!(http = %self.http_addr(), "serving");
+        let mut http_stop = stop_rx;
+        let http = axum::serve(self.http, app).with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        });
+        let server = tokio::spawn(async move { http.await });
+        shutdown.await;
+        info!("shutting down");
+        let _ = stop_tx.send(true);
+        let _ = updater.await;
+        server.await?.context("HTTP server failed")?;
+        self.store.close().await;
+        info!("stopped");
+        Ok(())
+    }
+}
+
+/// Reads every active listing into a fresh snapshot, returning the sequence it reflects.
+pub async fn load_index(
+    store: &Store,
+    catalog: &ReasonCatalog,
+) -> Result<(lookup::Snapshot, i64), StoreError> {
+    // Read the sequence first: rows changed after it are picked up by the next poll, so
+    // nothing is missed (a change seen twice is harmless).
+    let seq = store.change_seq().await?;
+    let mut builder = IndexBuilder::new();
+    let mut unknown = 0u64;
+    store
+        .for_each_index_row(|row| {
+            let (range, entry) = index_entry(&row, catalog, &mut unknown);
+            builder.push(range, entry);
+        })
+        .await?;
+    if unknown > 0 {
+        warn!(
+            listings = unknown,
+            "listings with a reason missing from the catalog answer as `manual`"
+        );
+    }
+    Ok((builder.build(), seq))
+}
+
+fn index_entry(
+    row: &IndexRow,
+    catalog: &ReasonCatalog,
+    unknown: &mut u64,
+) -> (domain::IpRange, Entry) {
+    let reason = catalog.index_of(&row.reason).unwrap_or_else(|| {
+        *unknown += 1;
+        0
+    });
+    (row.range, Entry::new(row.id, reason, row.expires_at))
+}
+
+/// Polls the store's change sequence and applies what changed, so a change committed by any
+/// process (CLI, another node) is answered within a poll interval. Also records expiries.
+async fn keep_current(
+    store: Store,
+    index: Arc<LookupIndex>,
+    catalog: Arc<ReasonCatalog>,
+    poll: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failing = false;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        match refresh(&store, &index, &catalog).await {
+            Ok(()) if failing => {
+                info!("store reachable again; lookup index current");
+                failing = false;
+            }
+            Ok(()) => {}
+            Err(e) if !failing => {
+                warn!(error = %e, "store unreachable; answering from the last snapshot");
+                failing = true;
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+async fn refresh(
+    store: &Store,
+    index: &LookupIndex,
+    catalog: &ReasonCatalog,
+) -> Result<(), StoreError> {
+    let expired = store.expire_due(OffsetDateTime::now_utc()).await?;
+    if expired > 0 {
+        info!(listings = expired, "listings expired");
+    }
+    let seq = store.change_seq().await?;
+    let have = index.seq();
+    if seq <= have {
+        return Ok(());
+    }
+    let rows = store.changes_between(have, seq, MAX_INCREMENTAL).await?;
+    if rows.len() as i64 >= MAX_INCREMENTAL {
+        let started = Instant::now();
+        let (snapshot, seq) = load_index(store, catalog).await?;
+        info!(
+            listings = snapshot.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "lookup index reloaded"
+        );
+        index.replace(snapshot, seq);
+        return Ok(());
+    }
+    let mut unknown = 0;
+    // Rows come in change order, so a range delisted and listed again ends up listed.
+    let changes: Vec<Change> = rows
+        .iter()
+        .map(|row| {
+            if row.active {
+                let (range, entry) = index_entry(row, catalog, &mut unknown);
+                Change::Upsert(range, entry)
+            } else {
+                Change::Remove(row.range)
+            }
+        })
+        .collect();
+    index.apply(&changes, seq);
+    tracing::debug!(
+        changes = changes.len(),
+        change_seq = seq,
+        "lookup index updated"
+    );
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
