@@ -197,7 +197,11 @@ fn label(fam: Fam, net: u128, j: u32) -> u128 {
 /// The network of the depth-`depth` ancestor of `net`.
 fn truncate(fam: Fam, net: u128, depth: u32) -> u128 {
     let host_bits = fam.width() - depth * fam.label_bits();
-    if host_bits >= 128 { 0 } else { net >> host_bits << host_bits }
+    if host_bits >= 128 {
+        0
+    } else {
+        net >> host_bits << host_bits
+    }
 }
 
 /// Whether a node could be an ancestor of both an IPv4 and an IPv6 query name.
@@ -301,7 +305,11 @@ fn closest_encloser_fixes(
                     over.clear();
                     for &len in &lengths {
                         let bits = fam.width() - u32::from(len);
-                        let key_net = if bits >= 128 { 0 } else { o.net >> bits << bits };
+                        let key_net = if bits >= 128 {
+                            0
+                        } else {
+                            o.net >> bits << bits
+                        };
                         if let Some(&(spec, data)) = covering.get(&(fam, len, key_net)) {
                             over.push((len, spec, data));
                         }

@@ -34,6 +34,11 @@ impl Zone {
             assert_eq!(fields.len(), 4, "{line}");
             assert_eq!(fields[1], "IN", "{line}");
             let name = fields[0];
+            // Every owner has an A and a TXT: the A lines alone give every node.
+            if fields[2] != "A" {
+                assert_eq!(fields[2], "TXT", "{line}");
+                continue;
+            }
             let mut node = name;
             loop {
                 zone.nodes.insert(node.to_string());
@@ -41,9 +46,6 @@ impl Zone {
                     Some((_, rest)) => node = rest,
                     None => break,
                 }
-            }
-            if fields[2] != "A" {
-                continue;
             }
             let a: Ipv4Addr = fields[3].parse().unwrap();
             let previous = match name.strip_prefix("*.") {
@@ -142,7 +144,8 @@ fn a_small_ipv4_zone_matches_its_snapshot() {
     want += "2.0.0.127\tIN\tA\t127.0.0.2\n";
     want += "2.0.0.127\tIN\tTXT\t\"RFC 5782 test point: always listed\"\n";
     want += "1.2.0.192\tIN\tA\t127.0.0.2\n";
-    want += &format!("1.2.0.192\tIN\tTXT\t\"listed by our postmasters - delist: {url}192.0.2.1\"\n");
+    want +=
+        &format!("1.2.0.192\tIN\tTXT\t\"listed by our postmasters - delist: {url}192.0.2.1\"\n");
     want += "*.100.51.198\tIN\tA\t127.0.0.4\n";
     want += &format!(
         "*.100.51.198\tIN\tTXT\t\"mail from this IP reached spam traps - delist: \
@@ -151,9 +154,7 @@ fn a_small_ipv4_zone_matches_its_snapshot() {
     for host in 16..20 {
         let text = "complaints from our users about mail from this IP";
         want += &format!("{host}.113.0.203\tIN\tA\t127.0.0.3\n");
-        want += &format!(
-            "{host}.113.0.203\tIN\tTXT\t\"{text} - delist: {url}203.0.113.{host}\"\n"
-        );
+        want += &format!("{host}.113.0.203\tIN\tTXT\t\"{text} - delist: {url}203.0.113.{host}\"\n");
     }
     assert_eq!(out, want);
 }
@@ -169,12 +170,16 @@ fn ipv6_names_are_reversed_nibbles_and_a_slash_33_becomes_8_wildcards() {
             listing(3, "192.0.2.1", "manual"),
         ],
     );
-    let test_point = "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0\tIN\tA\t127.0.0.2";
+    let test_point =
+        "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0\tIN\tA\t127.0.0.2";
     assert!(out.contains(test_point), "{out}");
     assert!(!out.contains("2.0.0.127"), "{out}");
     assert!(!out.contains("192.0.2.1"), "{out}");
     let host = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2";
-    assert!(out.contains(&format!("{host}\tIN\tA\t127.0.0.2\n")), "{out}");
+    assert!(
+        out.contains(&format!("{host}\tIN\tA\t127.0.0.2\n")),
+        "{out}"
+    );
     assert!(out.contains("?ip=2001:db8::1\"\n"), "{out}");
     let wildcards: Vec<&str> = out
         .lines()
@@ -205,10 +210,19 @@ fn a_host_inside_a_network_does_not_hide_the_network_from_its_neighbours() {
 
 #[test]
 fn an_ipv4_wildcard_on_digit_labels_is_pushed_down_so_ipv6_queries_stay_unlisted() {
-    let listings = [listing(1, "2.0.0.0/8", "policy"), listing(2, "3.1.2.0/24", "manual")];
+    let listings = [
+        listing(1, "2.0.0.0/8", "policy"),
+        listing(2, "3.1.2.0/24", "manual"),
+    ];
     let out = export(ExportFormat::Bind, Family::All, &listings);
-    assert!(!out.contains("\n*.2\t"), "a wildcard *.2 would list 2000::/4");
-    assert!(!out.contains("\n*.2.1.3\t"), "a wildcard *.2.1.3 would list 312::/12");
+    assert!(
+        !out.contains("\n*.2\t"),
+        "a wildcard *.2 would list 2000::/4"
+    );
+    assert!(
+        !out.contains("\n*.2.1.3\t"),
+        "a wildcard *.2.1.3 would list 312::/12"
+    );
     let zone = Zone::load(&out);
     for (ip, want) in [
         ("2.0.0.1", a(10)),
@@ -249,7 +263,10 @@ fn txt_strings_are_escaped_and_split_at_255_bytes() {
     assert_eq!(line, "\"say \\\"hi\\\" \\\\ caf\\195\\169\"");
     let mut line = String::new();
     push_txt(&mut line, &"x".repeat(300));
-    assert_eq!(line, format!("\"{}\" \"{}\"", "x".repeat(255), "x".repeat(45)));
+    assert_eq!(
+        line,
+        format!("\"{}\" \"{}\"", "x".repeat(255), "x".repeat(45))
+    );
     let mut line = String::new();
     push_txt(&mut line, "");
     assert_eq!(line, "\"\"");
@@ -260,7 +277,10 @@ fn a_listing_text_with_quotes_stays_one_record() {
     let mut l = listing(1, "192.0.2.1", "manual");
     l.public_text = Some("a \"quoted\"\nword".into());
     let out = export(ExportFormat::Bind, Family::V4, &[l]);
-    assert!(out.contains("1.2.0.192\tIN\tTXT\t\"a \\\"quoted\\\" word - delist:"), "{out}");
+    assert!(
+        out.contains("1.2.0.192\tIN\tTXT\t\"a \\\"quoted\\\" word - delist:"),
+        "{out}"
+    );
 }
 
 /// splitmix64: deterministic and dependency-free.
@@ -317,7 +337,7 @@ fn random_listing(rng: &mut Rng, id: i64, reasons: &[String]) -> Option<Listing>
     let addr = random_addr(rng, v4, 0, 0);
     // Short prefixes on digit labels expand to thousands of names (a /8 to ~28k), so they are
     // kept rare to keep the test fast; IPv4 stays at /8 or longer (a /4 is ~280k names).
-    let short = rng.below(12) == 0;
+    let short = rng.below(30) == 0;
     let prefix = match (v4, short) {
         (true, true) => 8 + rng.below(8),
         (true, false) => 16 + rng.below(17),
@@ -349,7 +369,7 @@ fn closest_encloser_resolution_of_the_zone_agrees_with_the_listings() {
     let reasons: Vec<String> = extra.keys().cloned().collect();
     let ctx = context(&catalog, Family::All);
     let (mut listed, mut checked) = (0, 0);
-    for seed in 0..150 {
+    for seed in 0..100 {
         let mut rng = Rng(seed);
         let count = 1 + rng.below(12);
         let listings: Vec<Listing> = (0..count)
@@ -376,13 +396,21 @@ fn closest_encloser_resolution_of_the_zone_agrees_with_the_listings() {
             }
             let want = naive(&listings, &catalog, addr);
             let got = zone.resolve(&query_name(addr));
-            assert_eq!(got, want, "seed {seed}: {addr} with listings {:?}", ranges(&listings));
+            assert_eq!(
+                got,
+                want,
+                "seed {seed}: {addr} with listings {:?}",
+                ranges(&listings)
+            );
             checked += 1;
             listed += usize::from(want.is_some());
         }
     }
     // The check is only meaningful if many queries hit listings and many miss.
-    assert!(listed > checked / 5 && listed < checked * 4 / 5, "{listed} of {checked}");
+    assert!(
+        listed > checked / 5 && listed < checked * 4 / 5,
+        "{listed} of {checked}"
+    );
 }
 
 fn ranges(listings: &[Listing]) -> Vec<(String, String)> {

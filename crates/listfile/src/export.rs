@@ -57,7 +57,7 @@ impl<'a, W: Write> Exporter<'a, W> {
         if self.begun {
             return Ok(());
         }
-        self.begun = true;
+        // Checked on every call until it passes, so a refused context never writes anything.
         let needs_dns = matches!(self.format, ExportFormat::Rbldnsd | ExportFormat::Bind);
         if needs_dns {
             check_zone(&self.ctx.zone)?;
@@ -66,7 +66,8 @@ impl<'a, W: Write> Exporter<'a, W> {
         let ctx = &self.ctx;
         let zone = zone_name(&ctx.zone);
         let generated = rfc3339(ctx.generated_at)?;
-        let serial = dns_serial(ctx.serial);
+        self.begun = true;
+        let (serial, soa_serial) = (ctx.serial, dns_serial(ctx.serial));
         let family = ctx.family;
         match self.format {
             ExportFormat::Plain => writeln!(
@@ -81,7 +82,7 @@ impl<'a, W: Write> Exporter<'a, W> {
                  # rbldnsd loads IPv4 data as an ip4set dataset and IPv6 data as an ip6trie \
                  dataset,\n# so export one family per file, e.g. \
                  rbldnsd ... {zone}:ip4set:v4.txt {zone}:ip6trie:v6.txt\n\
-                 $SOA 3600 ns.{zone}. hostmaster.{zone}. {serial} 3600 600 86400 60\n\
+                 $SOA 3600 ns.{zone}. hostmaster.{zone}. {soa_serial} 3600 600 86400 60\n\
                  $NS 3600 ns.{zone}."
             ),
             ExportFormat::Json => self.out.write_all(b"["),
@@ -201,7 +202,11 @@ fn check_zone(zone: &str) -> io::Result<()> {
 }
 
 fn check_url(url: &str) -> io::Result<()> {
-    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"') {
+    if url.is_empty()
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"')
+    {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("portal URL {url:?} is empty or has spaces, quotes or control characters"),
@@ -277,7 +282,11 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn export(format: ExportFormat, family: Family, listings: &[Listing]) -> String {
-        export_with(format, &context(&ReasonCatalog::defaults(), family), listings)
+        export_with(
+            format,
+            &context(&ReasonCatalog::defaults(), family),
+            listings,
+        )
     }
 
     pub(crate) fn export_with(
@@ -317,7 +326,11 @@ pub(crate) mod tests {
     #[test]
     fn plain_export_re_imports_to_the_same_ranges() {
         let out = export(ExportFormat::Plain, Family::All, &sample());
-        let p = parse(ImportFormat::Plain, out.as_bytes(), &ReasonCatalog::defaults());
+        let p = parse(
+            ImportFormat::Plain,
+            out.as_bytes(),
+            &ReasonCatalog::defaults(),
+        );
         assert!(p.bad.is_empty());
         let got: Vec<IpRange> = p.entries.iter().map(|e| e.range).collect();
         let want: Vec<IpRange> = sample().iter().map(|l| l.range).collect();
@@ -328,7 +341,10 @@ pub(crate) mod tests {
     fn rbldnsd_export_has_soa_ns_and_one_value_per_listing() {
         let out = export(ExportFormat::Rbldnsd, Family::V4, &sample());
         let lines: Vec<&str> = out.lines().collect();
-        assert!(lines[1].contains("ip4set") && lines[1].contains("ip6trie"), "{out}");
+        assert!(
+            lines[1].contains("ip4set") && lines[1].contains("ip6trie"),
+            "{out}"
+        );
         assert_eq!(
             &lines[3..],
             [
@@ -347,12 +363,21 @@ pub(crate) mod tests {
     fn rbldnsd_export_re_imports_to_the_same_ranges_and_reasons() {
         let listings = sample();
         let out = export(ExportFormat::Rbldnsd, Family::All, &listings);
-        let p = parse(ImportFormat::Rbldnsd, out.as_bytes(), &ReasonCatalog::defaults());
+        let p = parse(
+            ImportFormat::Rbldnsd,
+            out.as_bytes(),
+            &ReasonCatalog::defaults(),
+        );
         assert!(p.bad.is_empty(), "{:?}", p.bad);
-        let got: Vec<(IpRange, Option<ReasonSlug>)> =
-            p.entries.iter().map(|e| (e.range, e.reason.clone())).collect();
-        let want: Vec<(IpRange, Option<ReasonSlug>)> =
-            listings.iter().map(|l| (l.range, Some(l.reason.clone()))).collect();
+        let got: Vec<(IpRange, Option<ReasonSlug>)> = p
+            .entries
+            .iter()
+            .map(|e| (e.range, e.reason.clone()))
+            .collect();
+        let want: Vec<(IpRange, Option<ReasonSlug>)> = listings
+            .iter()
+            .map(|l| (l.range, Some(l.reason.clone())))
+            .collect();
         assert_eq!(got, want);
     }
 
@@ -412,7 +437,10 @@ pub(crate) mod tests {
         let err = ex.listing(&listing(9, "192.0.2.1", "retired")).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(err.to_string().contains("listing 9 (192.0.2.1)"), "{err}");
-        assert!(err.to_string().contains("unknown reason \"retired\""), "{err}");
+        assert!(
+            err.to_string().contains("unknown reason \"retired\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -429,13 +457,19 @@ pub(crate) mod tests {
             ctx.zone = zone.into();
             ctx.portal_base_url = url.into();
             for format in [ExportFormat::Rbldnsd, ExportFormat::Bind] {
-                let err = Exporter::new(format, ctx.clone(), Vec::new()).begin();
-                assert_eq!(err.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+                let mut ex = Exporter::new(format, ctx.clone(), Vec::new());
+                assert_eq!(ex.begin().unwrap_err().kind(), io::ErrorKind::InvalidInput);
+                let again = ex.listing(&listing(1, "192.0.2.1", "manual"));
+                assert_eq!(again.unwrap_err().kind(), io::ErrorKind::InvalidInput);
             }
         }
         let mut ctx = context(&catalog, Family::All);
         ctx.zone = "bl.example.".into();
-        assert!(Exporter::new(ExportFormat::Bind, ctx, Vec::new()).begin().is_ok());
+        assert!(
+            Exporter::new(ExportFormat::Bind, ctx, Vec::new())
+                .begin()
+                .is_ok()
+        );
     }
 
     #[test]

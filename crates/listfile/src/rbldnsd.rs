@@ -12,7 +12,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv4Subnets, Ipv6Subnets};
 use crate::import::{Collector, ImportEntry, MAX_TOKEN, lines, parse_range, shorten, too_long};
 
 /// The reason entries without a value of their own get.
-enum Default {
+enum DefaultValue {
     /// `None` until a `:A:TXT` line names one: the caller's reason applies.
     Reason(Option<ReasonSlug>),
     /// The last default line was refused. Entries relying on it are refused too rather than
@@ -21,7 +21,7 @@ enum Default {
 }
 
 pub(crate) fn parse(input: &[u8], catalog: &ReasonCatalog, out: &mut Collector) {
-    let mut default = Default::Reason(None);
+    let mut default = DefaultValue::Reason(None);
     for (line, text) in lines(input) {
         let text = match text {
             Ok(t) => t.trim(),
@@ -44,10 +44,10 @@ pub(crate) fn parse(input: &[u8], catalog: &ReasonCatalog, out: &mut Collector) 
         if token.starts_with(':') && parse_range(token).is_err() {
             match value_reason(text, catalog) {
                 Ok(None) => {}
-                Ok(Some(slug)) => default = Default::Reason(Some(slug)),
+                Ok(Some(slug)) => default = DefaultValue::Reason(Some(slug)),
                 Err(why) => {
                     out.bad(line, text, why);
-                    default = Default::Refused { line };
+                    default = DefaultValue::Refused { line };
                 }
             }
             continue;
@@ -60,8 +60,8 @@ pub(crate) fn parse(input: &[u8], catalog: &ReasonCatalog, out: &mut Collector) 
         let reason = match value_reason(value, catalog) {
             Ok(Some(slug)) => Some(slug),
             Ok(None) => match &default {
-                Default::Reason(slug) => slug.clone(),
-                Default::Refused { line: at } => {
+                DefaultValue::Reason(slug) => slug.clone(),
+                DefaultValue::Refused { line: at } => {
                     let why = format!(
                         "this entry has no value of its own and the default value on line {at} \
                          was refused"
@@ -245,7 +245,11 @@ mod tests {
     use domain::ReasonCatalog;
 
     fn read(input: &str) -> Parsed {
-        parse(ImportFormat::Rbldnsd, input.as_bytes(), &ReasonCatalog::defaults())
+        parse(
+            ImportFormat::Rbldnsd,
+            input.as_bytes(),
+            &ReasonCatalog::defaults(),
+        )
     }
 
     fn entries(p: &Parsed) -> Vec<(usize, String, Option<&str>)> {
@@ -293,8 +297,10 @@ mod tests {
 
     #[test]
     fn rbldnsd_expands_ip4set_abbreviations_and_ranges() {
-        let p = read("10\n10.20\n1.2.3\n172.16/12\n192.0.2.4-192.0.2.10\n1.2.4-1.2.5\n\
-                      2001:db8::-2001:db8::2\n");
+        let p = read(
+            "10\n10.20\n1.2.3\n172.16/12\n192.0.2.4-192.0.2.10\n1.2.4-1.2.5\n\
+                      2001:db8::-2001:db8::2\n",
+        );
         assert!(p.bad.is_empty(), "{:?}", p.bad);
         let got: Vec<String> = entries(&p).into_iter().map(|e| e.1).collect();
         assert_eq!(
@@ -329,13 +335,19 @@ mod tests {
             ),
             ("192.0.2.9-192.0.2.1", "its start is after its end"),
             ("192.0.2.1-10", "is not a range of two IPv4 or two IPv6"),
-            ("192.0.2.1-2001:db8::", "is not a range of two IPv4 or two IPv6"),
+            (
+                "192.0.2.1-2001:db8::",
+                "is not a range of two IPv4 or two IPv6",
+            ),
             (
                 "192.0.2.1 :127.0.0.9:x",
                 "DNSBL answer 127.0.0.9 matches no reason; known answers: \
                  127.0.0.2 (manual), 127.0.0.3 (complaints)",
             ),
-            ("192.0.2.1 :bogus:x", "\"bogus\" is not a DNSBL answer address"),
+            (
+                "192.0.2.1 :bogus:x",
+                "\"bogus\" is not a DNSBL answer address",
+            ),
             (":127.0.0.99:x", "DNSBL answer 127.0.0.99 matches no reason"),
         ];
         for (input, want) in table {
@@ -353,7 +365,11 @@ mod tests {
         let why: Vec<(usize, &str)> = p.bad.iter().map(|b| (b.line, b.why.as_str())).collect();
         assert_eq!(why.len(), 2);
         assert_eq!(why[1].0, 2);
-        assert!(why[1].1.contains("default value on line 1 was refused"), "{}", why[1].1);
+        assert!(
+            why[1].1.contains("default value on line 1 was refused"),
+            "{}",
+            why[1].1
+        );
         assert_eq!(
             entries(&p),
             vec![
