@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use lookup::{Entry, IndexBuilder, Snapshot};
 
-use dataset::Dataset;
+use dataset::{Dataset, Rng};
 
 /// A fixed "now", so which entries are live does not depend on when the bench runs.
 const NOW: i64 = 1_750_000_000;
@@ -100,7 +100,7 @@ fn fail(message: &str) -> ExitCode {
 /// The entry for the `i`th listing: a quarter expire in 30 days (all live at `NOW`), so the
 /// liveness check is exercised without changing which listing answers.
 fn entry(i: usize) -> Entry {
-    let expires = (i % 4 == 0).then_some(NOW + 30 * 86_400);
+    let expires = i.is_multiple_of(4).then_some(NOW + 30 * 86_400);
     Entry::new(i as i64 + 1, (i % 8) as u16, expires)
 }
 
@@ -115,6 +115,9 @@ fn rss_kib(field: &str) -> u64 {
 }
 
 fn index(options: &Options) -> Result<(), String> {
+    // On shared (virtual) hardware memory latency varies by 2x over minutes; this figure says
+    // what the machine was like while the others were taken.
+    println!("ref_random_read_ns_start={:.0}", random_read_ns());
     let data = Dataset::generate(options.seed);
     println!("seed={}", options.seed);
     println!("entries={}", data.len());
@@ -160,6 +163,7 @@ fn index(options: &Options) -> Result<(), String> {
     println!("compact_ms={:.0}", ms(started.elapsed()));
     assert_eq!(compacted.len(), with_delta.len());
     drop((snapshot, with_delta, compacted));
+    println!("ref_random_read_ns_end={:.0}", random_read_ns());
 
     if let Some(dir) = &options.zones {
         let started = Instant::now();
@@ -194,6 +198,27 @@ fn load_zones(dir: &Path) -> Result<Snapshot, String> {
         }
     }
     Ok(builder.build())
+}
+
+/// Latency of one dependent random read over 64 MiB (a pointer chase through a single-cycle
+/// permutation): the cost of a cache and TLB miss on this machine right now, to put the
+/// lookup rates in context.
+fn random_read_ns() -> f64 {
+    let n = (64 << 20) / size_of::<u32>();
+    let mut next: Vec<u32> = (0..n as u32).collect();
+    let mut rng = Rng::new(0x5eed);
+    // Sattolo's shuffle: one cycle through every slot, so the chase never settles in cache.
+    for i in (1..n).rev() {
+        next.swap(i, rng.below(i as u64) as usize);
+    }
+    let steps = 2_000_000;
+    let started = Instant::now();
+    let mut at = 0u32;
+    for _ in 0..steps {
+        at = next[at as usize];
+    }
+    black_box(at);
+    started.elapsed().as_nanos() as f64 / steps as f64
 }
 
 fn ms(d: Duration) -> f64 {

@@ -86,8 +86,21 @@ impl Owner {
     }
 }
 
+/// One owner name of the zone with its answer.
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneRecord<'a> {
+    /// Relative to the zone: `7.113.0.203`, `*.113.0.203`.
+    pub name: &'a str,
+    pub a: Ipv4Addr,
+    /// The exact address for an exact name, the listing's range for a wildcard.
+    pub ip_text: &'a str,
+    /// Which added listing (in the order of [`ZoneBuilder::add`]); `None` for a test point.
+    pub source: Option<usize>,
+}
+
+/// Collects listings and lays them out as DNS owner names.
 #[derive(Default)]
-pub(crate) struct ZoneBuilder {
+pub struct ZoneBuilder {
     sources: Vec<Source>,
     texts: Vec<String>,
     text_ids: HashMap<String, u32>,
@@ -95,7 +108,7 @@ pub(crate) struct ZoneBuilder {
 
 impl ZoneBuilder {
     /// `text` is the TXT without its end: the exact address or the listing's range is appended.
-    pub(crate) fn add(&mut self, range: IpRange, a: Ipv4Addr, text: &str) {
+    pub fn add(&mut self, range: IpRange, a: Ipv4Addr, text: &str) {
         let text = match self.text_ids.get(text) {
             Some(&id) => id,
             None => {
@@ -121,33 +134,56 @@ impl ZoneBuilder {
             rfc3339(ctx.generated_at)?,
             dns_serial(ctx.serial),
         )?;
-        let owners = self.owners(ctx.family);
-        let (mut line, mut name) = (String::with_capacity(256), String::with_capacity(80));
-        for o in &owners {
+        let mut line = String::with_capacity(256);
+        let mut result = Ok(());
+        self.for_each_record(ctx.family, |r| {
+            if result.is_err() {
+                return;
+            }
             line.clear();
+            let _ = writeln!(line, "{}\tIN\tA\t{}", r.name, r.a);
+            let _ = write!(line, "{}\tIN\tTXT\t", r.name);
+            match r.source {
+                None => push_txt(&mut line, TEST_TEXT),
+                Some(i) => push_txt(
+                    &mut line,
+                    &format!("{}{}", self.texts[self.sources[i].text as usize], r.ip_text),
+                ),
+            }
+            line.push('\n');
+            result = out.write_all(line.as_bytes());
+        });
+        result
+    }
+
+    /// Calls `f` with every record of the zone in name order: the RFC 5782 test points and
+    /// the listings, wildcards placed and fixed as the module doc explains. AXFR streams
+    /// these; the zone file export writes them.
+    pub fn for_each_record(&self, family: Family, mut f: impl FnMut(ZoneRecord<'_>)) {
+        let (mut name, mut ip_text) = (String::with_capacity(80), String::with_capacity(48));
+        for o in &self.owners(family) {
             name.clear();
+            ip_text.clear();
             push_name(&mut name, o);
-            let (a, text_end) = if o.data == TEST_POINT {
+            let (a, source) = if o.data == TEST_POINT {
+                ip_text.push_str(&address(o.fam, o.net));
                 (TEST_A, None)
             } else {
                 let s = &self.sources[o.data as usize];
-                let end = if o.wild {
-                    s.range.to_string()
+                if o.wild {
+                    let _ = write!(ip_text, "{}", s.range);
                 } else {
-                    address(o.fam, o.net)
-                };
-                (s.a, Some((&self.texts[s.text as usize], end)))
+                    ip_text.push_str(&address(o.fam, o.net));
+                }
+                (s.a, Some(o.data as usize))
             };
-            let _ = writeln!(line, "{name}\tIN\tA\t{a}");
-            let _ = write!(line, "{name}\tIN\tTXT\t");
-            match text_end {
-                None => push_txt(&mut line, TEST_TEXT),
-                Some((text, end)) => push_txt(&mut line, &format!("{text}{end}")),
-            }
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
+            f(ZoneRecord {
+                name: &name,
+                a,
+                ip_text: &ip_text,
+                source,
+            });
         }
-        Ok(())
     }
 
     /// Every owner name of the zone, sorted, with one owner per key.

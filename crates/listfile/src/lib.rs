@@ -19,6 +19,7 @@ mod rbldnsd;
 use std::fmt;
 use std::str::FromStr;
 
+pub use bind::{ZoneBuilder, ZoneRecord};
 pub use domain::UnknownWord;
 pub use export::{ExportContext, Exporter};
 pub use import::{BadLine, Expiry, ImportEntry, Parsed, parse};

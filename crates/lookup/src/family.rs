@@ -4,6 +4,7 @@
 //! The base holds `Entry` values; a delta holds `Option<Entry>`, where `None` is a tombstone.
 //! A range present in the delta, with either kind of value, hides the base's value for it.
 
+use std::cmp::{Ordering, Reverse};
 use std::mem::size_of;
 
 use crate::Entry;
@@ -44,7 +45,7 @@ impl Filter {
     fn build<K: Key, V: Copy>(bits: u32, hosts: &HostTable<K, V>, nets: &NetTable<K, V>) -> Self {
         let mut words = vec![0u64; (1usize << bits).div_ceil(64)];
         let mut set = |block: usize| words[block / 64] |= 1 << (block % 64);
-        for &k in hosts.keys() {
+        for (k, _) in hosts.iter() {
             set(k.top(bits));
         }
         for (k, len, _) in nets.iter() {
@@ -273,7 +274,7 @@ pub(crate) fn covering<K: Key>(
         }
     }
     // Lengths are distinct (one covering range per length), so this order is total.
-    found.sort_unstable_by(|a, b| b.len.cmp(&a.len));
+    found.sort_unstable_by_key(|f| Reverse(f.len));
     found
 }
 
@@ -295,16 +296,16 @@ pub(crate) fn merged<K: Key>(
         loop {
             let order = match (base.peek(), delta.peek()) {
                 (None, None) => return None,
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
                 (Some(b), Some(d)) => (b.0, b.1).cmp(&(d.0, d.1)),
             };
             match order {
-                std::cmp::Ordering::Less => return base.next(),
-                std::cmp::Ordering::Equal => {
+                Ordering::Less => return base.next(),
+                Ordering::Equal => {
                     base.next();
                 }
-                std::cmp::Ordering::Greater => {}
+                Ordering::Greater => {}
             }
             let (k, len, op) = delta.next().expect("peeked");
             if let Some(entry) = op {

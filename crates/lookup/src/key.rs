@@ -22,6 +22,11 @@ pub(crate) trait Key: Copy + Ord + Debug + Send + Sync + 'static {
     fn top(self, bits: u32) -> usize;
     /// The range `self/len`; `self` must have no host bits.
     fn range(self, len: u8) -> IpRange;
+    /// The low 16 bits.
+    fn low16(self) -> u16;
+    /// The key whose top 16 bits are `top` and low 16 bits `low`: an IPv4 key stored as its
+    /// bucket and low half. Meaningless for IPv6, which is never stored that way.
+    fn from_halves(top: usize, low: u16) -> Self;
 }
 
 macro_rules! impl_key {
@@ -55,6 +60,13 @@ macro_rules! impl_key {
                 }
                 let net = IpNet::$variant($net::new_assert($addr::from(self), len));
                 IpRange::from_net(net).expect("index keys never have host bits set")
+            }
+            #[inline]
+            fn low16(self) -> u16 {
+                self as u16
+            }
+            fn from_halves(top: usize, low: u16) -> Self {
+                (top as $ty) << (<$ty>::BITS - 16) | <$ty>::from(low)
             }
         }
     };
@@ -96,6 +108,8 @@ mod tests {
         assert_eq!(0x0a01_0203u32.top(0), 0);
         assert_eq!((1u128 << 127).top(1), 1);
         assert_eq!(u32::MAX.succ(), None);
+        assert_eq!(u32::from_halves(0x0a01, 0x0203), 0x0a01_0203);
+        assert_eq!(0x0a01_0203u32.low16(), 0x0203);
     }
 
     #[test]

@@ -170,8 +170,8 @@ impl Delta {
                 _ => {}
             }
         }
-        // The map is already in (network, length) order per family; this keeps that a
-        // checked assumption rather than a silent one.
+        // The map's order is already (network, length) per family; sorting again costs
+        // little on sorted input and keeps the tables from depending on `IpRange`'s `Ord`.
         parts.sort_keeping_last();
         Delta {
             changes,

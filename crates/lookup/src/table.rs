@@ -28,25 +28,34 @@ const SPAN: usize = 31;
 /// The fixed steps matter more than the step count: a search whose loop length depends on the
 /// data mispredicts its exit, and a mispredict right after a cache miss throws away the
 /// speculative work that would have overlapped the next miss.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct SortedKeys<K> {
-    /// The keys, then `SPAN` filler slots so the fixed steps may read past the last bucket
-    /// (what they read there is masked off, so the filler's value does not matter).
-    keys: Vec<K>,
+    store: Store<K>,
     len: usize,
-    /// The keys whose top `bits` bits equal `b` are `keys[offsets[b]..offsets[b + 1]]`.
+    /// The keys whose top `bits` bits equal `b` are at `offsets[b]..offsets[b + 1]`.
     offsets: Vec<u32>,
     bits: u32,
 }
 
+/// The keys, then `SPAN` filler slots so the fixed steps may read past the last bucket (what
+/// they read there is masked off, so the filler's value does not matter).
+#[derive(Clone, Debug)]
+enum Store<K> {
+    Full(Vec<K>),
+    /// IPv4 keys under 16-bit buckets: the bucket already says the top half, so only the low
+    /// half is kept. Half the bytes, and a whole bucket of a million-host table (about 16
+    /// keys) in one cache line.
+    Low(Vec<u16>),
+}
+
 impl<K: Key> SortedKeys<K> {
     /// About one bucket per key, capped at 2^16 (256 KiB of offsets): past that a bucket
-    /// holds a few keys, which fit in a cache line or two anyway.
-    fn build(mut keys: Vec<K>) -> Self {
+    /// holds a few keys, which fit in a cache line anyway.
+    fn build(keys: Vec<K>) -> Self {
         let len = keys.len();
         if len == 0 {
             return SortedKeys {
-                keys,
+                store: Store::Full(keys),
                 len,
                 offsets: Vec::new(),
                 bits: 0,
@@ -63,49 +72,96 @@ impl<K: Key> SortedKeys<K> {
             offsets.push(to_u32(at));
         }
         offsets.push(to_u32(len));
-        keys.extend(std::iter::repeat_n(K::ZERO, SPAN));
-        keys.shrink_to_fit();
+        let store = if K::BITS == 32 && bits == 16 {
+            let low = keys.iter().map(|k| k.low16());
+            Store::Low(low.chain(std::iter::repeat_n(0, SPAN)).collect())
+        } else {
+            let mut keys = keys;
+            keys.extend(std::iter::repeat_n(K::ZERO, SPAN));
+            keys.shrink_to_fit();
+            Store::Full(keys)
+        };
         SortedKeys {
-            keys,
+            store,
             len,
             offsets,
             bits,
         }
     }
 
-    fn as_slice(&self) -> &[K] {
-        &self.keys[..self.len]
+    /// Every key in order.
+    fn iter(&self) -> impl Iterator<Item = K> + '_ {
+        let buckets = self.offsets.len().saturating_sub(1);
+        (0..buckets).flat_map(move |b| {
+            let (from, to) = (self.offsets[b] as usize, self.offsets[b + 1] as usize);
+            (from..to).map(move |i| match &self.store {
+                Store::Full(keys) => keys[i],
+                Store::Low(low) => K::from_halves(b, low[i]),
+            })
+        })
     }
 
-    /// `(p, end)`: `p` is the first index in `key`'s bucket whose key is not `below`, `end`
-    /// the bucket's end (so `p == end` means none). `below` must hold for a prefix of the
-    /// sorted keys (a monotone predicate such as `< key`). The table must not be empty.
+    /// `(p, end)`: `p` is the first index in `key`'s bucket whose key is not below `key`
+    /// (`< key`, or `<= key` when `inclusive`), `end` the bucket's end, so `p == end` means
+    /// none. The table must not be empty.
     #[inline]
-    fn search(&self, key: K, below: impl Fn(K) -> bool) -> (usize, usize) {
+    fn search(&self, key: K, inclusive: bool) -> (usize, usize) {
         let b = key.top(self.bits);
-        let (mut base, end) = (self.offsets[b] as usize, self.offsets[b + 1] as usize);
-        let mut len = end - base;
-        // Only skewed data piles more than `SPAN` keys into one bucket: halve down to it.
-        while len > SPAN {
-            let half = len / 2;
-            if below(self.keys[base + half]) {
-                base += half + 1;
-                len -= half + 1;
-            } else {
-                len = half;
-            }
+        let (base, end) = (self.offsets[b] as usize, self.offsets[b + 1] as usize);
+        // Within one bucket the low halves order the keys as the whole keys do.
+        let p = match &self.store {
+            Store::Full(keys) => fixed_search(keys, base, end, key, inclusive),
+            Store::Low(low) => fixed_search(low, base, end, key.low16(), inclusive),
+        };
+        (p, end)
+    }
+
+    /// Whether the key at `at` is `key`, given `at` is in `key`'s bucket (or any answer will
+    /// do because the caller masks it); `at` may be up to `SPAN` past the last key.
+    #[inline]
+    fn is_at(&self, at: usize, key: K) -> bool {
+        match &self.store {
+            Store::Full(keys) => keys[at] == key,
+            Store::Low(low) => low[at] == key.low16(),
         }
-        for step in [16, 8, 4, 2, 1] {
-            let probe = base + step - 1;
-            let take = (probe < end) & below(self.keys[probe]);
-            base += step * usize::from(take);
-        }
-        (base, end)
     }
 
     fn heap_bytes(&self) -> usize {
-        self.keys.capacity() * size_of::<K>() + self.offsets.capacity() * size_of::<u32>()
+        let store = match &self.store {
+            Store::Full(keys) => keys.capacity() * size_of::<K>(),
+            Store::Low(low) => low.capacity() * size_of::<u16>(),
+        };
+        store + self.offsets.capacity() * size_of::<u32>()
     }
+}
+
+/// The first index in `base..end` whose key is not below `x`, where the keys there are sorted.
+#[inline]
+fn fixed_search<T: Ord + Copy>(
+    keys: &[T],
+    mut base: usize,
+    end: usize,
+    x: T,
+    inclusive: bool,
+) -> usize {
+    let below = |k: T| if inclusive { k <= x } else { k < x };
+    let mut len = end - base;
+    // Only skewed data piles more than `SPAN` keys into one bucket: halve down to it.
+    while len > SPAN {
+        let half = len / 2;
+        if below(keys[base + half]) {
+            base += half + 1;
+            len -= half + 1;
+        } else {
+            len = half;
+        }
+    }
+    for step in [16, 8, 4, 2, 1] {
+        let probe = base + step - 1;
+        let take = (probe < end) & below(keys[probe]);
+        base += step * usize::from(take);
+    }
+    base
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -142,18 +198,13 @@ impl<K: Key, V: Copy> HostTable<K, V> {
         if self.keys.len == 0 {
             return None;
         }
-        let (at, end) = self.keys.search(key, |k| k < key);
-        // `keys[at]` is in bounds even at `end` thanks to the filler.
-        ((at < end) & (self.keys.keys[at] == key)).then(|| &self.vals[at])
+        let (at, end) = self.keys.search(key, false);
+        ((at < end) & self.keys.is_at(at, key)).then(|| &self.vals[at])
     }
 
     /// Every `(key, value)` in key order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (K, V)> + '_ {
-        self.keys().iter().copied().zip(self.vals.iter().copied())
-    }
-
-    pub(crate) fn keys(&self) -> &[K] {
-        self.keys.as_slice()
+        self.keys.iter().zip(self.vals.iter().copied())
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -257,7 +308,7 @@ impl<K: Key, V: Copy> NetTable<K, V> {
         // The interval holding `key` is the last one starting at or before it. `starts[0]` is
         // zero, in bucket 0, so at least one start is `<= key` and `at >= 1`: any later
         // bucket begins after index 0, and in bucket 0 `starts[0]` itself qualifies.
-        let (at, _) = self.starts.search(key, |s| s <= key);
+        let (at, _) = self.starts.search(key, true);
         self.inner[at - 1]
     }
 
@@ -374,12 +425,38 @@ mod tests {
     }
 
     #[test]
+    fn a_large_table_keeps_only_the_low_halves_and_still_finds_every_network() {
+        let mut items = Vec::new();
+        for i in 0..40_000u32 {
+            items.push((0x0100_0000 + (i << 8), 24, 24u8));
+            items.push((0x0100_0040 + (i << 8), 26, 26u8));
+        }
+        let t = NetTable::build(items);
+        assert!(matches!(t.starts.store, Store::Low(_)));
+        for i in (0..40_000u32).step_by(7) {
+            let lens = |low: u32| -> Vec<u8> {
+                let key = 0x0100_0000 + (i << 8) + low;
+                t.chain(key).map(|id| t.len_of(id)).collect()
+            };
+            assert_eq!(lens(0x10), [24]);
+            assert_eq!(lens(0x45), [26, 24]);
+            assert_eq!(lens(0xff), [24]);
+        }
+        assert!(t.chain(0x00ff_ffff).next().is_none());
+        assert!(t.chain(0x0100_0000 + (40_000 << 8)).next().is_none());
+    }
+
+    #[test]
     fn a_host_table_finds_exactly_its_keys() {
-        let keys: Vec<(u32, u32)> = (0..5000u32).map(|i| (i * 7919 + 3, i)).collect();
-        let t = HostTable::build(keys.clone());
-        for (k, v) in keys {
-            assert_eq!(t.get(k), Some(&v));
-            assert_eq!(t.get(k + 1), None);
+        // 5000 keys take the full-key layout with skewed buckets, 50 000 the low-half one.
+        for n in [5000u32, 50_000] {
+            let keys: Vec<(u32, u32)> = (0..n).map(|i| (i * 7919 + 3, i)).collect();
+            let t = HostTable::build(keys.clone());
+            for &(k, v) in &keys {
+                assert_eq!(t.get(k), Some(&v));
+                assert_eq!(t.get(k + 1), None);
+            }
+            assert!(t.iter().eq(keys.iter().copied()));
         }
         assert_eq!(HostTable::<u32, u32>::build(vec![]).get(1), None);
     }

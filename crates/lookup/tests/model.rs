@@ -122,3 +122,94 @@ proptest! {
         check(&index.compact(), &model, &queries)?;
     }
 }
+
+/// SplitMix64, for the large deterministic case below.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// Every listing covering `ip`, found by looking up each of its 33 (129) covering ranges in
+/// the model: exact, and fast enough for an index too big to scan.
+fn model_covering_by_range(model: &Model, ip: IpAddr, now: i64) -> Vec<Hit> {
+    IpRange::covering(ip)
+        .filter_map(|range| model.get(&range).map(|&entry| Hit { range, entry }))
+        .filter(|h| h.entry.is_live(now))
+        .collect()
+}
+
+#[test]
+fn a_large_index_with_its_filters_matches_the_model_on_random_queries() {
+    let mut rng = Rng(7);
+    let mut model = Model::new();
+    let random_range = |rng: &mut Rng, host_share: u64| {
+        let (bits, v4) = (rng.next(), rng.next() % 2 == 0);
+        let host = rng.next() % 100 < host_share;
+        let net = if v4 {
+            // Concentrated in 100.0.0.0/10 so networks nest and queries land near listings.
+            let a = 0x6400_0000 | (bits as u32 & 0x003f_ffff);
+            let len = if host {
+                32
+            } else {
+                8 + (rng.next() % 24) as u8
+            };
+            IpNet::V4(Ipv4Net::new_assert(Ipv4Addr::from(a), len).trunc())
+        } else {
+            let a = 0x2001_0db8u128 << 96 | u128::from(bits) << 40;
+            let len = if host {
+                128
+            } else {
+                16 + (rng.next() % 112) as u8
+            };
+            IpNet::V6(Ipv6Net::new_assert(Ipv6Addr::from(a), len).trunc())
+        };
+        let entry = Entry::new(rng.next() as i64, 0, (rng.next() % 4 == 0).then_some(NOW));
+        (IpRange::from_net(net).unwrap(), entry)
+    };
+    let mut builder = IndexBuilder::new();
+    let mut pushed = Vec::new();
+    // Enough ranges in each family (over 2^16) for the base to build its block filters.
+    for _ in 0..150_000 {
+        let (range, entry) = random_range(&mut rng, 95);
+        builder.push(range, entry);
+        model.insert(range, entry);
+        pushed.push(range);
+    }
+    let base = builder.build();
+    let mut changes = Vec::new();
+    for _ in 0..2000 {
+        let (range, entry) = random_range(&mut rng, 50);
+        if rng.next() % 3 == 0 {
+            let victim = pushed[(rng.next() % pushed.len() as u64) as usize];
+            changes.push(Change::Remove(victim));
+            model.remove(&victim);
+        } else {
+            changes.push(Change::Upsert(range, entry));
+            model.insert(range, entry);
+        }
+    }
+    let index = base.with_changes(&changes);
+    assert_eq!(index.len(), model.len());
+    for i in 0..10_000 {
+        let ip = if i % 2 == 0 {
+            IpAddr::V4(Ipv4Addr::from(
+                0x6400_0000 | (rng.next() as u32 & 0x003f_ffff),
+            ))
+        } else {
+            IpAddr::V6(Ipv6Addr::from(
+                0x2001_0db8u128 << 96 | u128::from(rng.next()) << 40,
+            ))
+        };
+        let now = NOW - 1 + (i % 2) as i64;
+        let want = model_covering_by_range(&model, ip, now);
+        assert_eq!(index.covering(ip, now), want, "{ip}");
+        assert_eq!(index.most_specific(ip, now), want.first().copied(), "{ip}");
+    }
+}

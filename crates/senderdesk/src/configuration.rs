@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use domain::{ReasonCatalog, ReasonConfig};
+use ipnet::{IpNet, Ipv4Net};
 use serde::Deserialize;
 
 /// The config file `init` and the first `serve` write into the data folder.
@@ -102,12 +103,48 @@ impl Default for IndexConfig {
 pub struct DnsblConfig {
     /// The DNS zone the list is published under.
     pub zone: String,
+    /// Name servers in the NS records; empty means `ns.{zone}`.
+    pub ns: Vec<String>,
+    /// TTL of listed answers, in seconds.
+    pub ttl: u32,
+    /// How long resolvers may cache "not listed" (the SOA minimum), in seconds.
+    pub negative_ttl: u32,
+    /// TXT text: `{reason}`, `{code}`, `{ip}` and `{delist}` are filled in.
+    pub txt: String,
+    /// Who may transfer the zone (AXFR over TCP).
+    pub axfr_allow: Vec<IpNet>,
+    /// Secondaries sent a NOTIFY after each change, as "IP:PORT".
+    pub notify: Vec<SocketAddr>,
+    /// UDP worker threads; 0 means one per CPU.
+    pub udp_threads: usize,
+    /// UDP answers per second per client /24 or /56; 0 turns rate limiting off.
+    pub rrl_responses_per_second: u32,
+    /// Over the rate, every n-th answer is sent truncated (so real clients retry over TCP).
+    pub rrl_slip: u32,
+    /// Clients never rate-limited.
+    pub rrl_exempt: Vec<IpNet>,
 }
 
 impl Default for DnsblConfig {
     fn default() -> Self {
+        let loopback = || {
+            vec![
+                IpNet::from(Ipv4Net::new_assert([127, 0, 0, 0].into(), 8)),
+                "::1/128".parse().expect("valid"),
+            ]
+        };
         DnsblConfig {
             zone: "bl.senderdesk.localhost".into(),
+            ns: Vec::new(),
+            ttl: 300,
+            negative_ttl: 60,
+            txt: "{reason} ({code}); delist: {delist}".into(),
+            axfr_allow: loopback(),
+            notify: Vec::new(),
+            udp_threads: 0,
+            rrl_responses_per_second: 200,
+            rrl_slip: 2,
+            rrl_exempt: loopback(),
         }
     }
 }

@@ -42,7 +42,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // Management commands print their results; their logs stay quiet unless asked for.
     let level = match cli.command {
         Command::Serve(_) => ctx.config.log.level.as_str(),
-        _ => "warn",
+        _ => "warn,sqlx=error",
     };
     telemetry::init(ctx.config.log.format, level);
     match &cli.command {

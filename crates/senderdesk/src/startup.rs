@@ -23,6 +23,8 @@ const MAX_INCREMENTAL: i64 = 50_000;
 
 pub struct Application {
     http: TcpListener,
+    dns: dnsbl::DnsServer,
+    dns_metrics: Arc<dnsbl::DnsMetrics>,
     store: Store,
     index: Arc<LookupIndex>,
     catalog: Arc<ReasonCatalog>,
@@ -52,11 +54,22 @@ impl Application {
         );
         let index = Arc::new(LookupIndex::new(snapshot, seq));
 
+        let dns_metrics = Arc::new(dnsbl::DnsMetrics::default());
+        let dns = start_dns(
+            ctx,
+            listen.dns,
+            &catalog,
+            index.clone(),
+            dns_metrics.clone(),
+        )
+        .await?;
         let http = TcpListener::bind(listen.http)
             .await
             .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
         Ok(Application {
             http,
+            dns,
+            dns_metrics,
             store,
             index,
             catalog,
@@ -98,10 +111,59 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = updater.await;
         server.await?.context("HTTP server failed")?;
+        self.dns.stop().await;
+        let c = self.dns_metrics.counts();
+        info!(
+            queries = c.queries,
+            listed = c.listed,
+            not_listed = c.not_listed,
+            refused = c.refused,
+            rate_limited = c.rate_limited,
+            dropped = c.dropped,
+            transfers = c.transfers,
+            "DNS totals"
+        );
         self.store.close().await;
         info!("stopped");
         Ok(())
     }
+}
+
+async fn start_dns(
+    ctx: &Context,
+    addr: SocketAddr,
+    catalog: &ReasonCatalog,
+    index: Arc<LookupIndex>,
+    metrics: Arc<dnsbl::DnsMetrics>,
+) -> anyhow::Result<dnsbl::DnsServer> {
+    let cfg = &ctx.config.dnsbl;
+    let zone = dnsbl::Zone::new(
+        &dnsbl::ZoneSettings {
+            zone: cfg.zone.clone(),
+            ns: cfg.ns.clone(),
+            ttl: cfg.ttl,
+            negative_ttl: cfg.negative_ttl,
+            txt: cfg.txt.clone(),
+            portal_base_url: ctx.config.portal_base_url(),
+        },
+        catalog,
+    )?;
+    let opts = dnsbl::ServerOptions {
+        listen: addr,
+        udp_threads: cfg.udp_threads,
+        axfr_allow: cfg.axfr_allow.clone(),
+        notify: cfg.notify.clone(),
+        rrl: dnsbl::RrlSettings {
+            responses_per_second: cfg.rrl_responses_per_second,
+            slip: cfg.rrl_slip,
+            exempt: cfg.rrl_exempt.clone(),
+        },
+        tcp_idle: Duration::from_secs(10),
+        max_tcp_connections: 256,
+    };
+    dnsbl::DnsServer::start(opts, Arc::new(zone), index, metrics)
+        .await
+        .with_context(|| format!("cannot listen for DNS on {addr}"))
 }
 
 /// Reads every active listing into a fresh snapshot, returning the sequence it reflects.

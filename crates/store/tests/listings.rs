@@ -377,3 +377,37 @@ async fn a_writer_blocked_by_another_process_reports_the_lock() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn loading_the_index_pages_through_every_active_listing_once() {
+    for b in backends().await {
+        let s = &b.store;
+        let batch: Vec<NewListing> = (0..120_001u32)
+            .map(|i| {
+                let mut l = new_listing(
+                    &format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255),
+                    "manual",
+                );
+                if i % 3 == 0 {
+                    l.expires_at = Some(now() + Duration::days(1));
+                }
+                l
+            })
+            .collect();
+        s.import(&batch, "op", None, now(), |_| {}).await.unwrap();
+        s.remove_listing(&"10.0.0.5".parse().unwrap(), "op", None, now())
+            .await
+            .unwrap();
+        let mut ids = std::collections::HashSet::new();
+        let mut with_expiry = 0;
+        s.for_each_index_row(|r| {
+            assert!(r.active);
+            with_expiry += usize::from(r.expires_at.is_some());
+            assert!(ids.insert(r.id), "{} twice", r.id);
+        })
+        .await
+        .unwrap();
+        assert_eq!(ids.len(), 120_000, "{}", b.name);
+        assert_eq!(with_expiry, 40_001);
+    }
+}

@@ -1,0 +1,7 @@
+//! Black-box tests: they run the real `senderdesk` binary the way an operator would, on a
+//! temp data folder, and on PostgreSQL too when `SENDERDESK_TEST_POSTGRES` is set. One test
+//! binary with modules, so the workspace links one executable, not one per file.
+
+mod cli;
+mod dns;
+mod support;

@@ -1,0 +1,173 @@
+//! Running the real binary: commands, a served instance, and the database choices.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn senderdesk(data: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_senderdesk"));
+    cmd.arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("RUST_LOG");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SENDERDESK_") && k.contains("__") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.output().expect("the senderdesk binary runs")
+}
+
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+pub fn fails(out: &Output) -> String {
+    assert!(!out.status.success(), "unexpectedly succeeded: {out:?}");
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// `[]` for SQLite in the data folder, or `["--database", URL]` for a fresh PostgreSQL database.
+pub fn database_args() -> Vec<Vec<String>> {
+    let mut all = vec![vec![]];
+    match std::env::var("SENDERDESK_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => {
+            let name = format!("sd_cli_{}_{}", std::process::id(), unique());
+            let status = Command::new("psql")
+                .args([
+                    admin.as_str(),
+                    "-q",
+                    "-c",
+                    &format!("CREATE DATABASE {name}"),
+                ])
+                .status()
+                .expect("psql runs");
+            assert!(status.success(), "psql could not create {name}");
+            let base = admin.rsplit_once('/').unwrap().0;
+            all.push(vec!["--database".to_string(), format!("{base}/{name}")]);
+        }
+        _ if std::env::var("SENDERDESK_REQUIRE_EXTERNAL").as_deref() == Ok("1") => {
+            panic!("SENDERDESK_REQUIRE_EXTERNAL=1 but SENDERDESK_TEST_POSTGRES is not set")
+        }
+        _ => {}
+    }
+    all
+}
+
+fn unique() -> u32 {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn with(db: &[String], args: &[&str]) -> Vec<String> {
+    args.iter()
+        .map(|s| s.to_string())
+        .chain(db.iter().cloned())
+        .collect()
+}
+
+pub fn run(data: &Path, db: &[String], args: &[&str]) -> Output {
+    let all = with(db, args);
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    senderdesk(data, &refs)
+}
+
+/// A running `senderdesk serve`, stopped with SIGTERM when dropped.
+pub struct Server {
+    child: Child,
+    pub http: String,
+    pub dns: String,
+}
+
+impl Server {
+    pub fn start(data: &Path, db: &[String]) -> Server {
+        Server::start_with(data, db, &[])
+    }
+
+    /// Starts `serve` on free ports; `env` adds configuration variables.
+    pub fn start_with(data: &Path, db: &[String], env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_senderdesk"));
+        cmd.arg("--data")
+            .arg(data)
+            .arg("serve")
+            .args(["--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"])
+            .args(db);
+        cmd.env("RUST_LOG", "info")
+            .env_remove("SENDERDESK_LOG__FORMAT")
+            .envs(env.iter().copied());
+        let mut child = cmd
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                for key in ["http=", "dns="] {
+                    if let Some(rest) = line.split(key).nth(1) {
+                        let addr = rest.split_whitespace().next().unwrap_or_default();
+                        let _ = tx.send((key, addr.to_string()));
+                    }
+                }
+            }
+        });
+        let (mut http, mut dns) = (String::new(), String::new());
+        while http.is_empty() || dns.is_empty() {
+            let (key, addr) = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("serve reports its HTTP and DNS addresses");
+            if key == "http=" {
+                http = addr
+            } else {
+                dns = addr
+            }
+        }
+        Server { child, http, dns }
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.http).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let code = resp[9..12].parse().unwrap();
+        let body = resp
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        (code, body)
+    }
+
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
