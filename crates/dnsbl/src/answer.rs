@@ -179,9 +179,20 @@ fn answer_query(ctx: &Context<'_>, query: &Query, resp: &mut Message) -> Outcome
 
 /// The A value and TXT text when `ip` is listed (or is a test point), `None` otherwise.
 fn listed(ctx: &Context<'_>, ip: IpAddr) -> Option<(Ipv4Addr, String)> {
+    let (a, reason) = lookup(ctx, ip)?;
+    let txt = match reason {
+        Some(r) => ctx.zone.txt_for(r, ip),
+        None => ctx.zone.test_txt.clone(),
+    };
+    Some((a, txt))
+}
+
+/// The A value and reason index when `ip` is listed; the reason is `None` for the RFC 5782
+/// test points. Shared by both answer paths so they can never disagree.
+pub(crate) fn lookup(ctx: &Context<'_>, ip: IpAddr) -> Option<(Ipv4Addr, Option<u16>)> {
     match ip {
-        IpAddr::V4(v4) if v4 == TEST_V4 => return Some((TEST_V4, ctx.zone.test_txt.clone())),
-        IpAddr::V6(v6) if v6 == TEST_V6 => return Some((TEST_V4, ctx.zone.test_txt.clone())),
+        IpAddr::V4(v4) if v4 == TEST_V4 => return Some((TEST_V4, None)),
+        IpAddr::V6(v6) if v6 == TEST_V6 => return Some((TEST_V4, None)),
         // RFC 5782: 127.0.0.1 and ::1 must never be listed, whatever the data says, so that
         // clients can detect a list that has gone wrong and lists everything.
         IpAddr::V4(v4) if v4 == Ipv4Addr::LOCALHOST => return None,
@@ -190,7 +201,7 @@ fn listed(ctx: &Context<'_>, ip: IpAddr) -> Option<(Ipv4Addr, String)> {
     }
     let hit = ctx.snapshot.most_specific(ip, ctx.now)?;
     let reason = hit.entry.reason();
-    Some((ctx.zone.a_for(reason), ctx.zone.txt_for(reason, ip)))
+    Some((ctx.zone.a_for(reason), Some(reason)))
 }
 
 fn nxdomain(ctx: &Context<'_>, resp: &mut Message) -> Outcome {

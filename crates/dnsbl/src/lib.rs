@@ -4,6 +4,7 @@
 
 pub mod answer;
 mod axfr;
+pub mod fast;
 pub mod metrics;
 pub mod rrl;
 pub mod server;

@@ -75,7 +75,7 @@ impl RateLimiter {
         *count = count.saturating_add(1);
         if *count <= limit {
             Verdict::Answer
-        } else if self.settings.slip > 0 && (*count - limit) % self.settings.slip == 0 {
+        } else if self.settings.slip > 0 && (*count - limit).is_multiple_of(self.settings.slip) {
             Verdict::Truncate
         } else {
             Verdict::Drop

@@ -21,6 +21,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tracing::{debug, info, warn};
 
 use crate::answer::{self, Context, Reply, Transport};
+use crate::fast::respond_fast;
 use crate::metrics::DnsMetrics;
 use crate::rrl::{RateLimiter, RrlSettings, Verdict};
 use crate::zone::Zone;
@@ -154,6 +155,7 @@ fn now_secs() -> u64 {
 
 fn udp_loop(socket: &UdpSocket, shared: &Shared, stop: &AtomicBool) {
     let mut buf = [0u8; 4096];
+    let mut out = Vec::with_capacity(1024);
     let mut limiter = RateLimiter::new(shared.opts.rrl.clone());
     let m = &shared.metrics;
     while !stop.load(Relaxed) {
@@ -190,6 +192,12 @@ fn udp_loop(socket: &UdpSocket, shared: &Shared, stop: &AtomicBool) {
         let reply = if verdict == Verdict::Truncate {
             m.rate_limited.fetch_add(1, Relaxed);
             truncated(&buf[..len])
+        } else if let Some(outcome) = respond_fast(&ctx, &buf[..len], &mut out) {
+            m.record(outcome);
+            if let Err(e) = socket.send_to(&out, peer) {
+                debug!(error = %e, %peer, "UDP send failed");
+            }
+            continue;
         } else {
             answer::respond(&ctx, &buf[..len])
         };

@@ -27,7 +27,9 @@ pub enum Target {
 #[derive(Debug, Clone)]
 pub struct Zone {
     pub apex: Name,
-    apex_labels: Vec<Vec<u8>>,
+    pub(crate) apex_labels: Vec<Vec<u8>>,
+    /// MNAME and RNAME of the SOA in wire format, for the fast answer path.
+    pub(crate) soa_names_wire: Vec<u8>,
     pub ns: Vec<Name>,
     pub hostmaster: Name,
     /// TTL of listed answers and of the apex records.
@@ -111,6 +113,7 @@ impl Zone {
             .collect();
         Ok(Zone {
             apex_labels: apex.iter().map(|l| l.to_vec()).collect(),
+            soa_names_wire: [&ns[0], &hostmaster].iter().flat_map(|n| wire(n)).collect(),
             apex,
             ns,
             hostmaster,
@@ -172,7 +175,18 @@ impl Zone {
     }
 }
 
-fn octet(label: &[u8]) -> Option<u8> {
+/// A name in uncompressed wire format.
+fn wire(name: &Name) -> Vec<u8> {
+    let mut out = Vec::new();
+    for label in name.iter() {
+        out.push(label.len() as u8);
+        out.extend_from_slice(label);
+    }
+    out.push(0);
+    out
+}
+
+pub(crate) fn octet(label: &[u8]) -> Option<u8> {
     // No leading zeros: "01" is not how anyone writes an octet, and accepting it would give
     // one address many names.
     if label.is_empty() || label.len() > 3 || (label.len() > 1 && label[0] == b'0') {

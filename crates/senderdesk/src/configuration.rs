@@ -17,7 +17,7 @@ pub const CONFIG_FILE: &str = "senderdesk.toml";
 /// The SQLite database inside the data folder, unless `[database] url` says otherwise.
 pub const DATABASE_FILE: &str = "senderdesk.db";
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub database: DatabaseConfig,
@@ -173,20 +173,6 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            database: DatabaseConfig::default(),
-            listen: ListenConfig::default(),
-            log: LogConfig::default(),
-            index: IndexConfig::default(),
-            dnsbl: DnsblConfig::default(),
-            portal: PortalConfig::default(),
-            reasons: BTreeMap::new(),
-        }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::cli::{Cli, Command, ListCommand};
 use crate::context::Context;
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,6 +76,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             store.close().await;
             result
+        }
+    }
+}
+
+/// glibc raises its mmap threshold each time a large block is freed, so after loading a
+/// million listings in chunks, later chunks land in the heap arenas and leave ~25 MB of
+/// freed but unreturnable memory behind (measured: 68 MB resident instead of 45 MB). A fixed
+/// threshold keeps large transient buffers in their own mappings, returned on free; two
+/// arenas are plenty for two cores and cap per-thread arena growth.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+        const M_ARENA_MAX: std::ffi::c_int = -8;
+        unsafe extern "C" {
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        // SAFETY: mallopt only changes allocator tuning; it is called once, before any
+        // other thread exists.
+        unsafe {
+            mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+            mallopt(M_ARENA_MAX, 2);
         }
     }
 }
