@@ -372,3 +372,45 @@ fn have_named() -> bool {
     }
     found
 }
+
+#[test]
+fn a_flood_from_one_prefix_is_rate_limited_with_some_truncated_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &listed_data(dir.path()),
+        &[],
+        &[
+            ("SENDERDESK_DNSBL__RRL_EXEMPT", "[]"),
+            ("SENDERDESK_DNSBL__RRL_RESPONSES_PER_SECOND", "5"),
+            ("SENDERDESK_DNSBL__UDP_THREADS", "1"),
+        ],
+    );
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    // A minimal query for 2.0.0.127.<zone> A, id 0x0101.
+    let mut query = vec![1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+    for label in v4("127.0.0.2").split('.') {
+        query.push(label.len() as u8);
+        query.extend_from_slice(label.as_bytes());
+    }
+    query.extend_from_slice(&[0, 0, 1, 0, 1]);
+    for _ in 0..40 {
+        sock.send_to(&query, &server.dns).unwrap();
+    }
+    let (mut full, mut truncated) = (0, 0);
+    let mut buf = [0u8; 1500];
+    while let Ok((n, _)) = sock.recv_from(&mut buf) {
+        assert!(n >= 12);
+        if buf[2] & 0x02 != 0 {
+            truncated += 1;
+        } else {
+            full += 1;
+        }
+    }
+    // Within one second at most 5 full answers; over the limit every 2nd is sent truncated.
+    // (A second boundary during the burst can allow up to twice that.)
+    assert!((5..=10).contains(&full), "{full} full answers");
+    assert!(truncated >= 10, "{truncated} truncated answers");
+    assert!(full + truncated < 40, "nothing was dropped");
+}
