@@ -102,5 +102,6 @@ printf '%-34s %16s %16s\n' "bytes per listing" "$(get bytes_per_entry)" "$(awk -
 printf '%-34s %13s ms %13s ms %8s\n' "load from zone text" "$(get text_load_ms)" "$(awk -v s="$rbl_load" 'BEGIN{printf "%.0f", s*1000}')" "$(ratio "$(get text_load_ms)" "$(awk -v s="$rbl_load" 'BEGIN{print s*1000}')")"
 printf '%-34s %13s ms\n' "build from memory" "$(get build_ms)"
 echo "rbldnsd ip4set entries (e32/24/16/8): $rbl_ip4; rbldnsd wall time to first answer: ${rbl_wall}s; rbldnsd HWM: ${rbl_hwm} KiB; empty-zone RSS: ${base_rss} KiB"
+echo "machine: one dependent random read over 64 MiB took $(get ref_random_read_ns_start)-$(get ref_random_read_ns_end) ns during the run"
 echo "IPv4 lookups/s (1 core, median of $ROUNDS): $(mps "$v4")M (best $(mps "$(get v4_lookups_per_s_best)")M), target 10M: $(ratio "$v4" 10000000)x"
 echo "IPv6 lookups/s: $(mps "$(get v6_lookups_per_s)")M; with a $(get delta_changes)-change delta: IPv4 $(mps "$(get v4_delta_lookups_per_s)")M, IPv6 $(mps "$(get v6_delta_lookups_per_s)")M"

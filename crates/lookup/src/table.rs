@@ -2,7 +2,7 @@
 //!
 //! * [`HostTable`]: single addresses (/32, /128) as a sorted key array with a parallel value
 //!   array. An exact match is the most specific listing there can be, so hosts never need
-//!   the nesting machinery, and at 1M hosts a key costs 4 (IPv4) bytes instead of a trie node.
+//!   the nesting machinery, and in a big IPv4 table a key costs 2 bytes instead of a trie node.
 //! * [`NetTable`]: networks, stored as a sorted list of *elementary intervals*: the address
 //!   space cut at every network start and end+1, each piece naming the innermost network
 //!   covering it. Networks are laminar (two prefixes are nested or disjoint), so the innermost
@@ -11,6 +11,11 @@
 //!
 //! Both binary searches start from a bucket table over the top bits of the key, so a lookup
 //! reads a handful of cache lines rather than doing 20 dependent probes over megabytes.
+//!
+//! Why not a general prefix trie (`prefix-trie`): holding everything in one costs about 58
+//! bytes per IPv4 host and manages about 5M lookups/s, and its covering iterator allocates.
+//! Snapshots are immutable and rebuilt wholesale anyway, which is what sorted arrays want:
+//! 18 bytes per IPv4 host (16-byte entry, 2-byte key), no allocation, no pointers to chase.
 
 use std::mem::size_of;
 

@@ -150,7 +150,7 @@ fn a_large_index_with_its_filters_matches_the_model_on_random_queries() {
     let mut rng = Rng(7);
     let mut model = Model::new();
     let random_range = |rng: &mut Rng, host_share: u64| {
-        let (bits, v4) = (rng.next(), rng.next() % 2 == 0);
+        let (bits, v4) = (rng.next(), rng.next().is_multiple_of(2));
         let host = rng.next() % 100 < host_share;
         let net = if v4 {
             // Concentrated in 100.0.0.0/10 so networks nest and queries land near listings.
@@ -170,7 +170,11 @@ fn a_large_index_with_its_filters_matches_the_model_on_random_queries() {
             };
             IpNet::V6(Ipv6Net::new_assert(Ipv6Addr::from(a), len).trunc())
         };
-        let entry = Entry::new(rng.next() as i64, 0, (rng.next() % 4 == 0).then_some(NOW));
+        let entry = Entry::new(
+            rng.next() as i64,
+            0,
+            rng.next().is_multiple_of(4).then_some(NOW),
+        );
         (IpRange::from_net(net).unwrap(), entry)
     };
     let mut builder = IndexBuilder::new();
@@ -186,7 +190,7 @@ fn a_large_index_with_its_filters_matches_the_model_on_random_queries() {
     let mut changes = Vec::new();
     for _ in 0..2000 {
         let (range, entry) = random_range(&mut rng, 50);
-        if rng.next() % 3 == 0 {
+        if rng.next().is_multiple_of(3) {
             let victim = pushed[(rng.next() % pushed.len() as u64) as usize];
             changes.push(Change::Remove(victim));
             model.remove(&victim);
