@@ -7,6 +7,7 @@
 
 mod ip_range;
 mod listing;
+mod policy;
 mod reason;
 
 pub use ip_range::{IpRange, IpRangeError, canonical_addr};
@@ -14,4 +15,5 @@ pub use listing::{
     BadDuration, EventKind, Listing, ListingEvent, ListingSource, ListingState, ListingTtl,
     NewListing, UnknownWord, parse_duration,
 };
+pub use policy::{PolicyEntry, PolicyKeyError, PolicyKind, SenderName, SenderPattern, policy_key};
 pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug};

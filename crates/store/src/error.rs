@@ -36,6 +36,10 @@ pub enum StoreError {
     #[doc(hidden)]
     #[error("nothing to change for listing {}", .0.range)]
     Unchanged(Box<domain::Listing>),
+    /// Internal: a write found nothing to do and rolled back. Never leaves the crate.
+    #[doc(hidden)]
+    #[error("nothing to do")]
+    NothingToDo,
     #[error("{range} is not listed{}", covered_hint(.covered_by))]
     NotListed {
         range: IpRange,

@@ -10,16 +10,30 @@ use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
 
 use crate::{DatabaseLocation, StoreError};
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "listings",
-    include_str!("../migrations/sqlite/0001_listings.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "listings",
-    include_str!("../migrations/postgres/0001_listings.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "listings",
+        include_str!("../migrations/sqlite/0001_listings.sql"),
+    ),
+    (
+        2,
+        "policy",
+        include_str!("../migrations/sqlite/0002_policy.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "listings",
+        include_str!("../migrations/postgres/0001_listings.sql"),
+    ),
+    (
+        2,
+        "policy",
+        include_str!("../migrations/postgres/0002_policy.sql"),
+    ),
+];
 
 fn migrator(set: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

@@ -411,3 +411,118 @@ async fn loading_the_index_pages_through_every_active_listing_once() {
         assert_eq!(with_expiry, 40_001);
     }
 }
+
+#[tokio::test]
+async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequence() {
+    use domain::PolicyKind;
+    for b in backends().await {
+        let s = &b.store;
+        let seq0 = s.change_seq().await.unwrap();
+        let (entry, created) = s
+            .add_policy_entry(
+                PolicyKind::SenderBan,
+                "@bulk.example",
+                Some(&ReasonSlug::parse("manual").unwrap()),
+                Some("t1"),
+                "operator",
+                "op",
+                now(),
+            )
+            .await
+            .unwrap();
+        assert!(created && entry.active, "{}", b.name);
+        assert!(s.policy_changed_since(seq0).await.unwrap());
+        let (again, created) = s
+            .add_policy_entry(
+                PolicyKind::SenderBan,
+                "@bulk.example",
+                None,
+                None,
+                "operator",
+                "op",
+                now(),
+            )
+            .await
+            .unwrap();
+        assert!(!created);
+        assert_eq!(again.id, entry.id);
+        s.add_policy_entry(
+            PolicyKind::Allow,
+            "192.0.2.0/24",
+            None,
+            None,
+            "operator",
+            "op",
+            now(),
+        )
+        .await
+        .unwrap();
+        s.add_policy_entry(
+            PolicyKind::Restriction,
+            "alice",
+            None,
+            None,
+            "reports",
+            "senderdesk",
+            now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.policy_entries(None).await.unwrap().len(), 3);
+        assert_eq!(
+            s.policy_entries(Some(PolicyKind::Allow))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let seq = s.change_seq().await.unwrap();
+        assert!(
+            s.remove_policy_entry(PolicyKind::Allow, "198.51.100.1", "op", None, now())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            s.change_seq().await.unwrap(),
+            seq,
+            "{}: a no-op moved the sequence",
+            b.name
+        );
+        let removed = s
+            .remove_policy_entry(
+                PolicyKind::SenderBan,
+                "@bulk.example",
+                "op2",
+                Some("resolved"),
+                now(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!removed.active);
+        assert!(s.policy_changed_since(seq).await.unwrap());
+        let history = s
+            .policy_history(PolicyKind::SenderBan, "@bulk.example")
+            .await
+            .unwrap();
+        let kinds: Vec<(&str, &str)> = history
+            .iter()
+            .map(|e| (e.kind.as_str(), e.actor.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![("added", "op"), ("removed", "op2")],
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            s.policy_entries(Some(PolicyKind::SenderBan))
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+}

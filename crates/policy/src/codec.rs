@@ -1,0 +1,244 @@
+//! The Postfix SMTPD policy delegation protocol, with no I/O: bytes in, requests out.
+//!
+//! A request is `name=value` lines ended by an empty line; the reply is one `action=…` line
+//! and an empty line; a connection carries many requests. The decoder is incremental (bytes
+//! may arrive split anywhere), bounds line length and attribute count, and never panics.
+
+/// Longest attribute line accepted. Postfix's longest values (certificate subjects) fit.
+pub const MAX_LINE: usize = 8 * 1024;
+/// Most attributes in one request; Postfix 3.7 sends about 30.
+pub const MAX_ATTRIBUTES: usize = 128;
+
+/// The attributes the decision needs; the rest are read and ignored, as Postfix asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyRequest {
+    pub request: String,
+    pub protocol_state: String,
+    pub client_address: String,
+    pub sender: String,
+    pub recipient: String,
+    pub sasl_username: String,
+    pub helo_name: String,
+    pub queue_id: String,
+}
+
+/// Why a connection is dropped: Postfix wants no reply then, only a log line on our side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    LineTooLong,
+    TooManyAttributes,
+    NotAttribute { line: String },
+    NotUtf8,
+    NotAPolicyRequest { request: String },
+}
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProtocolError::LineTooLong => write!(f, "a line is longer than {MAX_LINE} bytes"),
+            ProtocolError::TooManyAttributes => write!(f, "more than {MAX_ATTRIBUTES} attributes"),
+            ProtocolError::NotAttribute { line } => write!(f, "{line:?} is not name=value"),
+            ProtocolError::NotUtf8 => write!(f, "an attribute is not UTF-8"),
+            ProtocolError::NotAPolicyRequest { request } => {
+                write!(f, "request={request:?} is not smtpd_access_policy")
+            }
+        }
+    }
+}
+
+/// Incremental decoder: `push` bytes, then take requests with `next_request` until `None`.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    buf: Vec<u8>,
+    /// Where unparsed data starts in `buf`.
+    start: usize,
+    current: PolicyRequest,
+    attributes: usize,
+}
+
+impl Decoder {
+    pub fn push(&mut self, bytes: &[u8]) {
+        // Drop what was consumed before growing, so a long-lived connection's buffer stays
+        // as small as its largest pending request.
+        if self.start > 0 && self.start == self.buf.len() {
+            self.buf.clear();
+            self.start = 0;
+        } else if self.start > 4096 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The next complete request, `Ok(None)` when more bytes are needed.
+    pub fn next_request(&mut self) -> Result<Option<PolicyRequest>, ProtocolError> {
+        loop {
+            let pending = &self.buf[self.start..];
+            let Some(nl) = pending.iter().position(|&b| b == b'\n') else {
+                if pending.len() > MAX_LINE {
+                    return Err(ProtocolError::LineTooLong);
+                }
+                return Ok(None);
+            };
+            if nl > MAX_LINE {
+                return Err(ProtocolError::LineTooLong);
+            }
+            let mut line = &pending[..nl];
+            if line.last() == Some(&b'\r') {
+                line = &line[..line.len() - 1];
+            }
+            self.start += nl + 1;
+            if line.is_empty() {
+                if self.attributes == 0 {
+                    // Stray empty lines between requests carry nothing; skip them.
+                    continue;
+                }
+                let request = std::mem::take(&mut self.current);
+                self.attributes = 0;
+                if request.request != "smtpd_access_policy" {
+                    return Err(ProtocolError::NotAPolicyRequest {
+                        request: request.request,
+                    });
+                }
+                return Ok(Some(request));
+            }
+            self.attributes += 1;
+            if self.attributes > MAX_ATTRIBUTES {
+                return Err(ProtocolError::TooManyAttributes);
+            }
+            let line = std::str::from_utf8(line).map_err(|_| ProtocolError::NotUtf8)?;
+            let Some((name, value)) = line.split_once('=') else {
+                return Err(ProtocolError::NotAttribute {
+                    line: line.chars().take(80).collect(),
+                });
+            };
+            let slot = match name {
+                "request" => &mut self.current.request,
+                "protocol_state" => &mut self.current.protocol_state,
+                "client_address" => &mut self.current.client_address,
+                "sender" => &mut self.current.sender,
+                "recipient" => &mut self.current.recipient,
+                "sasl_username" => &mut self.current.sasl_username,
+                "helo_name" => &mut self.current.helo_name,
+                "queue_id" => &mut self.current.queue_id,
+                _ => continue,
+            };
+            slot.clear();
+            slot.push_str(value);
+        }
+    }
+}
+
+/// The reply for one request: `action=…` and the empty line that ends it.
+pub fn encode_reply(action: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"action=");
+    // An action is one line; a newline inside would be read by Postfix as a second line.
+    out.extend(
+        action
+            .bytes()
+            .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }),
+    );
+    out.extend_from_slice(b"\n\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REQUEST: &str = "request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\n\
+        client_address=192.0.2.7\nclient_name=unknown\nhelo_name=mx.example\nsender=a@example.com\n\
+        recipient=b@example.net\nsasl_username=\nccert_subject=\nunknown_future_attribute=x=y\n\n";
+
+    #[test]
+    fn a_request_split_anywhere_decodes_the_same() {
+        let bytes = REQUEST.as_bytes();
+        for cut in 0..bytes.len() {
+            let mut d = Decoder::default();
+            d.push(&bytes[..cut]);
+            let first = d.next_request().unwrap();
+            d.push(&bytes[cut..]);
+            let req = first
+                .or_else(|| d.next_request().unwrap())
+                .expect("a request");
+            assert_eq!(req.client_address, "192.0.2.7");
+            assert_eq!(req.sender, "a@example.com");
+            assert_eq!(req.protocol_state, "RCPT");
+            assert_eq!(d.next_request().unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn many_requests_on_one_connection_and_crlf_are_read() {
+        let mut d = Decoder::default();
+        let two = format!(
+            "{REQUEST}{}",
+            REQUEST
+                .replace("192.0.2.7", "198.51.100.1")
+                .replace('\n', "\r\n")
+        );
+        d.push(two.as_bytes());
+        assert_eq!(
+            d.next_request().unwrap().unwrap().client_address,
+            "192.0.2.7"
+        );
+        assert_eq!(
+            d.next_request().unwrap().unwrap().client_address,
+            "198.51.100.1"
+        );
+        assert_eq!(d.next_request().unwrap(), None);
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        for (input, want) in [
+            (
+                "request=smtpd_access_policy\nno equals sign\n\n",
+                "not name=value",
+            ),
+            ("request=other\n\n", "not smtpd_access_policy"),
+            ("client_address=1.2.3.4\n\n", "not smtpd_access_policy"),
+        ] {
+            let mut d = Decoder::default();
+            d.push(input.as_bytes());
+            let err = d.next_request().unwrap_err().to_string();
+            assert!(err.contains(want), "{input:?}: {err}");
+        }
+        let mut d = Decoder::default();
+        d.push(&vec![b'a'; MAX_LINE + 10]);
+        assert_eq!(d.next_request().unwrap_err(), ProtocolError::LineTooLong);
+        let mut d = Decoder::default();
+        d.push("x=1\n".repeat(MAX_ATTRIBUTES + 1).as_bytes());
+        assert_eq!(
+            d.next_request().unwrap_err(),
+            ProtocolError::TooManyAttributes
+        );
+        let mut d = Decoder::default();
+        d.push(b"request=\xff\xfe\n\n");
+        assert_eq!(d.next_request().unwrap_err(), ProtocolError::NotUtf8);
+    }
+
+    #[test]
+    fn replies_are_one_line_and_an_empty_line() {
+        let mut out = Vec::new();
+        encode_reply("550 5.1.8 Access denied\r\nX", &mut out);
+        assert_eq!(out, b"action=550 5.1.8 Access denied  X\n\n");
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2000 {
+            let mut d = Decoder::default();
+            let mut bytes = REQUEST.as_bytes().to_vec();
+            for _ in 0..8 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let i = (x as usize) % bytes.len();
+                bytes[i] = (x >> 32) as u8;
+            }
+            d.push(&bytes);
+            while let Ok(Some(_)) = d.next_request() {}
+        }
+    }
+}
