@@ -53,6 +53,59 @@ pub enum Command {
     /// Manage the blocked-senders list.
     #[command(subcommand)]
     List(ListCommand),
+    /// Manage the allowlist: IPs and ranges that are never blocked.
+    #[command(subcommand)]
+    Allow(AllowCommand),
+    /// Restrict or release our own outbound senders (refused with 5.1.8).
+    #[command(subcommand)]
+    Sender(SenderCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AllowCommand {
+    /// Never block this IP or range, whatever the list says.
+    #[command(after_help = "Example:\n  senderdesk allow add 192.0.2.0/24 --note 'partner relay'")]
+    Add(PolicyKeyArgs),
+    /// Take an IP or range off the allowlist.
+    #[command(after_help = "Example:\n  senderdesk allow remove 192.0.2.0/24")]
+    Remove(PolicyKeyArgs),
+    /// Show the allowlist.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SenderCommand {
+    /// Refuse authenticated mail from this sender of ours (SASL login or address).
+    #[command(
+        after_help = "Example:\n  senderdesk sender restrict alice@customer.example --note 'phished account'"
+    )]
+    Restrict(PolicyKeyArgs),
+    /// Lift the restriction.
+    #[command(after_help = "Example:\n  senderdesk sender release alice@customer.example")]
+    Release(PolicyKeyArgs),
+    /// Show the restricted senders.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyKeyArgs {
+    /// The IP/range (allow) or the sender (SASL login or address).
+    pub key: String,
+    /// Why, kept in the history.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddSenderArgs {
+    /// A sender address, or @domain for every address of a domain.
+    pub sender: String,
+    /// Why it is banned: a reason from the catalog.
+    #[arg(long)]
+    pub reason: String,
+    /// Internal note, kept in the history.
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -94,6 +147,17 @@ pub enum ListCommand {
                             senderdesk list import listings.csv --format csv --skip-invalid"
     )]
     Import(ImportArgs),
+    /// Ban a sender address or a whole @domain (refused with 5.7.511).
+    #[command(
+        after_help = "Examples:\n  senderdesk list add-sender spammer@example.com --reason manual\n  \
+                            senderdesk list add-sender @bulk.example --reason complaints"
+    )]
+    AddSender(AddSenderArgs),
+    /// Lift a sender ban.
+    #[command(
+        after_help = "Example:\n  senderdesk list remove-sender @bulk.example --note 'cleaned up'"
+    )]
+    RemoveSender(PolicyKeyArgs),
     /// Write every active listing to stdout (or --output).
     #[command(
         after_help = "Examples:\n  senderdesk list export --format rbldnsd --family v4 > bl.ip4set\n  \

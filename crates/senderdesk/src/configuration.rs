@@ -26,6 +26,7 @@ pub struct Config {
     pub index: IndexConfig,
     pub dnsbl: DnsblConfig,
     pub portal: PortalConfig,
+    pub policy: PolicyConfig,
     /// Extra listing reasons, or overrides of the defaults: `[reasons.backscatter]`.
     pub reasons: BTreeMap<String, ReasonConfig>,
 }
@@ -145,6 +146,31 @@ impl Default for DnsblConfig {
             rrl_responses_per_second: 200,
             rrl_slip: 2,
             rrl_exempt: loopback(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicyConfig {
+    /// Ends the 5.7.511 (banned sender) text; `{portal}` is the portal's base URL.
+    pub sender_ban_instructions: String,
+    /// Also listen on this unix socket, for `check_policy_service unix:…`.
+    pub unix_socket: Option<PathBuf>,
+    /// Most simultaneous policy connections (Postfix keeps one per smtpd process).
+    pub max_connections: usize,
+    /// Close a policy connection idle this long, in seconds (Postfix's max_idle is 300).
+    pub idle_timeout: u64,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            sender_ban_instructions:
+                "ask the recipient's administrator to open a ticket at {portal}/support.".into(),
+            unix_socket: None,
+            max_connections: 1000,
+            idle_timeout: 300,
         }
     }
 }

@@ -12,8 +12,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, ListCommand};
+use crate::cli::{AllowCommand, Cli, Command, ListCommand, SenderCommand};
 use crate::context::Context;
+use domain::PolicyKind;
 
 fn main() -> ExitCode {
     tune_allocator();
@@ -73,6 +74,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ListCommand::Show(a) => commands::list::show(&store, &catalog, a).await,
                 ListCommand::Import(a) => commands::transfer::import(&store, &catalog, a).await,
                 ListCommand::Export(a) => commands::transfer::export(&store, &ctx.config, a).await,
+                ListCommand::AddSender(a) => {
+                    commands::policy::add_sender(&store, &catalog, a).await
+                }
+                ListCommand::RemoveSender(a) => {
+                    commands::policy::remove(&store, PolicyKind::SenderBan, a, "lifted the ban on")
+                        .await
+                }
+            };
+            store.close().await;
+            result
+        }
+        Command::Allow(cmd) => {
+            let store = ctx.open_store().await?;
+            let kind = PolicyKind::Allow;
+            let result = match cmd {
+                AllowCommand::Add(a) => commands::policy::add(&store, kind, a, "allowlisted").await,
+                AllowCommand::Remove(a) => {
+                    commands::policy::remove(&store, kind, a, "removed from the allowlist").await
+                }
+                AllowCommand::List => commands::policy::list(&store, kind).await,
+            };
+            store.close().await;
+            result
+        }
+        Command::Sender(cmd) => {
+            let store = ctx.open_store().await?;
+            let kind = PolicyKind::Restriction;
+            let result = match cmd {
+                SenderCommand::Restrict(a) => {
+                    commands::policy::add(&store, kind, a, "restricted").await
+                }
+                SenderCommand::Release(a) => {
+                    commands::policy::remove(&store, kind, a, "released").await
+                }
+                SenderCommand::List => commands::policy::list(&store, kind).await,
             };
             store.close().await;
             result

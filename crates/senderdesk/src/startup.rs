@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use arc_swap::ArcSwap;
+use domain::PolicyKind;
 use domain::ReasonCatalog;
 use lookup::{Change, Entry, IndexBuilder, LookupIndex};
 use store::{IndexRow, Store, StoreError};
@@ -23,6 +25,8 @@ const MAX_INCREMENTAL: i64 = 50_000;
 
 pub struct Application {
     http: TcpListener,
+    policy: policy::PolicyServer,
+    policy_view: Arc<ArcSwap<policy::PolicyView>>,
     dns: dnsbl::DnsServer,
     dns_metrics: Arc<dnsbl::DnsMetrics>,
     store: Store,
@@ -54,6 +58,15 @@ impl Application {
         );
         let index = Arc::new(LookupIndex::new(snapshot, seq));
 
+        let policy_view = Arc::new(ArcSwap::from_pointee(load_policy_view(&store).await?));
+        let policy = start_policy(
+            ctx,
+            listen.policy,
+            &catalog,
+            index.clone(),
+            policy_view.clone(),
+        )
+        .await?;
         let dns_metrics = Arc::new(dnsbl::DnsMetrics::default());
         let dns = start_dns(
             ctx,
@@ -68,6 +81,8 @@ impl Application {
             .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
         Ok(Application {
             http,
+            policy,
+            policy_view,
             dns,
             dns_metrics,
             store,
@@ -93,6 +108,7 @@ impl Application {
             self.store.clone(),
             self.index.clone(),
             self.catalog.clone(),
+            self.policy_view.clone(),
             self.poll,
             stop_rx.clone(),
         ));
@@ -112,6 +128,7 @@ impl Application {
         let _ = updater.await;
         server.await?.context("HTTP server failed")?;
         self.dns.stop().await;
+        self.policy.stop().await;
         let c = self.dns_metrics.counts();
         info!(
             queries = c.queries,
@@ -166,6 +183,57 @@ async fn start_dns(
         .with_context(|| format!("cannot listen for DNS on {addr}"))
 }
 
+async fn start_policy(
+    ctx: &Context,
+    addr: SocketAddr,
+    catalog: &ReasonCatalog,
+    index: Arc<LookupIndex>,
+    view: Arc<ArcSwap<policy::PolicyView>>,
+) -> anyhow::Result<policy::PolicyServer> {
+    let cfg = &ctx.config.policy;
+    let shared = Arc::new(policy::PolicyShared {
+        index,
+        view,
+        replies: policy::Replies::new(
+            catalog,
+            &ctx.config.portal_base_url(),
+            &cfg.sender_ban_instructions,
+        ),
+        metrics: Arc::new(policy::PolicyMetrics::default()),
+    });
+    let opts = policy::PolicyOptions {
+        listen: addr,
+        unix_socket: cfg.unix_socket.clone(),
+        idle_timeout: Duration::from_secs(cfg.idle_timeout.max(1)),
+        max_connections: cfg.max_connections,
+    };
+    policy::PolicyServer::start(opts, shared)
+        .await
+        .with_context(|| format!("cannot listen for policy requests on {addr}"))
+}
+
+/// The allowlist, banned senders and restricted senders, as the policy service reads them.
+async fn load_policy_view(store: &Store) -> Result<policy::PolicyView, StoreError> {
+    let mut allow = IndexBuilder::new();
+    let mut view = policy::PolicyView::default();
+    for e in store.policy_entries(None).await? {
+        match e.kind {
+            PolicyKind::Allow => match e.key.parse::<domain::IpRange>() {
+                Ok(range) => allow.push(range, Entry::new(e.id, 0, None)),
+                Err(err) => warn!(key = %e.key, error = %err, "allowlist entry skipped"),
+            },
+            PolicyKind::SenderBan => {
+                view.banned_senders.insert(e.key);
+            }
+            PolicyKind::Restriction => {
+                view.restricted.insert(e.key);
+            }
+        }
+    }
+    view.allow = allow.build();
+    Ok(view)
+}
+
 /// Reads every active listing into a fresh snapshot, returning the sequence it reflects.
 pub async fn load_index(
     store: &Store,
@@ -209,6 +277,7 @@ async fn keep_current(
     store: Store,
     index: Arc<LookupIndex>,
     catalog: Arc<ReasonCatalog>,
+    view: Arc<ArcSwap<policy::PolicyView>>,
     poll: Duration,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -218,7 +287,7 @@ async fn keep_current(
             _ = tokio::time::sleep(poll) => {}
             _ = stop.wait_for(|s| *s) => return,
         }
-        match refresh(&store, &index, &catalog).await {
+        match refresh(&store, &index, &catalog, &view).await {
             Ok(()) if failing => {
                 info!("store reachable again; lookup index current");
                 failing = false;
@@ -237,6 +306,7 @@ async fn refresh(
     store: &Store,
     index: &LookupIndex,
     catalog: &ReasonCatalog,
+    view: &ArcSwap<policy::PolicyView>,
 ) -> Result<(), StoreError> {
     let expired = store.expire_due(OffsetDateTime::now_utc()).await?;
     if expired > 0 {
@@ -246,6 +316,11 @@ async fn refresh(
     let have = index.seq();
     if seq <= have {
         return Ok(());
+    }
+    // Policy entries are few: any change reloads them whole.
+    if store.policy_changed_since(have).await? {
+        view.store(Arc::new(load_policy_view(store).await?));
+        info!("policy entries reloaded");
     }
     let rows = store.changes_between(have, seq, MAX_INCREMENTAL).await?;
     if rows.len() as i64 >= MAX_INCREMENTAL {

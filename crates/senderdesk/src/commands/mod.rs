@@ -1,6 +1,7 @@
 //! One module per command family; each takes an open store and prints for humans.
 
 pub mod list;
+pub mod policy;
 pub mod transfer;
 
 use time::OffsetDateTime;

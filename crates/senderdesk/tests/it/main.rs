@@ -4,4 +4,6 @@
 
 mod cli;
 mod dns;
+mod policy;
+mod postfix;
 mod support;

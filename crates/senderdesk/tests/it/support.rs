@@ -85,6 +85,7 @@ pub struct Server {
     child: Child,
     pub http: String,
     pub dns: String,
+    pub policy: String,
 }
 
 impl Server {
@@ -98,7 +99,14 @@ impl Server {
         cmd.arg("--data")
             .arg(data)
             .arg("serve")
-            .args(["--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"])
+            .args([
+                "--http",
+                "127.0.0.1:0",
+                "--dns",
+                "127.0.0.1:0",
+                "--policy",
+                "127.0.0.1:0",
+            ])
             .args(db);
         cmd.env("RUST_LOG", "info")
             .env_remove("SENDERDESK_LOG__FORMAT")
@@ -112,7 +120,7 @@ impl Server {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                for key in ["http=", "dns="] {
+                for key in ["http=", "dns=", "policy="] {
                     if let Some(rest) = line.split(key).nth(1) {
                         let addr = rest.split_whitespace().next().unwrap_or_default();
                         let _ = tx.send((key, addr.to_string()));
@@ -120,18 +128,23 @@ impl Server {
                 }
             }
         });
-        let (mut http, mut dns) = (String::new(), String::new());
-        while http.is_empty() || dns.is_empty() {
+        let (mut http, mut dns, mut policy) = (String::new(), String::new(), String::new());
+        while http.is_empty() || dns.is_empty() || policy.is_empty() {
             let (key, addr) = rx
                 .recv_timeout(Duration::from_secs(60))
                 .expect("serve reports its HTTP and DNS addresses");
-            if key == "http=" {
-                http = addr
-            } else {
-                dns = addr
+            match key {
+                "http=" => http = addr,
+                "dns=" => dns = addr,
+                _ => policy = addr,
             }
         }
-        Server { child, http, dns }
+        Server {
+            child,
+            http,
+            dns,
+            policy,
+        }
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {

@@ -1,0 +1,176 @@
+//! The policy service over a real TCP connection, as Postfix's smtpd talks to it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// One persistent connection, like one smtpd process keeps.
+struct PolicyClient {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl PolicyClient {
+    fn connect(addr: &str) -> PolicyClient {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        PolicyClient {
+            reader: BufReader::new(s.try_clone().unwrap()),
+            writer: s,
+        }
+    }
+
+    fn ask(&mut self, client: &str, sender: &str, sasl: &str) -> String {
+        write!(
+            self.writer,
+            "request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\n\
+             client_address={client}\nclient_name=unknown\nhelo_name=mx.example\n\
+             sender={sender}\nrecipient=postmaster@ours.example\nsasl_username={sasl}\n\
+             ccert_subject=\nencryption_keysize=0\n\n"
+        )
+        .unwrap();
+        let mut action = String::new();
+        self.reader.read_line(&mut action).unwrap();
+        let mut blank = String::new();
+        self.reader.read_line(&mut blank).unwrap();
+        assert_eq!(blank, "\n", "a reply ends with an empty line");
+        action.trim_end().to_string()
+    }
+}
+
+#[test]
+fn verdicts_follow_the_rules_in_order_and_pick_up_cli_changes() {
+    for db in database_args() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        ok(&senderdesk(&data, &["init"]));
+        for args in [
+            &["list", "add", "203.0.113.0/24", "--reason", "complaints"][..],
+            &["allow", "add", "203.0.113.25", "--note", "partner relay"],
+            &["list", "add-sender", "@bulk.example", "--reason", "manual"],
+            &[
+                "sender",
+                "restrict",
+                "alice@ours.example",
+                "--note",
+                "phished",
+            ],
+        ] {
+            ok(&run(&data, &db, args));
+        }
+        let server = Server::start(&data, &db);
+        let mut c = PolicyClient::connect(&server.policy);
+        let portal = "http://127.0.0.1:8080";
+        assert!(
+            c.ask("203.0.113.7", "x@example.org", "").starts_with(&format!(
+                "action=550 5.7.607 Access denied, banned sending IP [203.0.113.7]. To request removal \
+                 from this list please visit "
+            )),
+            "portal base is the HTTP address: {portal}"
+        );
+        assert!(
+            c.ask("203.0.113.7", "", "")
+                .ends_with("/delist?ip=203.0.113.7 and follow the directions.")
+        );
+        assert_eq!(
+            c.ask("203.0.113.25", "news@bulk.example", ""),
+            "action=DUNNO"
+        );
+        assert!(c.ask("192.0.2.1", "News@Bulk.Example", "").starts_with(
+            "action=550 5.7.511 Access denied, banned sender [News@Bulk.Example]. To request removal from this list, ask"
+        ));
+        assert_eq!(
+            c.ask("192.0.2.1", "x@ours.example", "alice@ours.example"),
+            "action=550 5.1.8 Access denied, bad outbound sender"
+        );
+        assert_eq!(
+            c.ask("192.0.2.1", "bob@ours.example", "bob@ours.example"),
+            "action=DUNNO"
+        );
+
+        // Changes made while serving are picked up without a restart.
+        ok(&run(
+            &data,
+            &db,
+            &["sender", "release", "alice@ours.example"],
+        ));
+        ok(&run(
+            &data,
+            &db,
+            &["list", "add", "192.0.2.1", "--reason", "hard"],
+        ));
+        let start = Instant::now();
+        while c.ask("192.0.2.1", "x@ours.example", "alice@ours.example")
+            != "action=550 5.7.611 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit http://127.0.0.1:8080/delist?ip=192.0.2.1 and follow the directions."
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "changes never picked up"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ok(&run(&data, &db, &["list", "remove", "192.0.2.1"]));
+        let start = Instant::now();
+        while c.ask("192.0.2.1", "x@ours.example", "alice@ours.example") != "action=DUNNO" {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "release never picked up"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(server.stop().success());
+    }
+}
+
+#[test]
+fn a_malformed_request_is_dropped_without_a_reply_and_the_service_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"), &[]);
+    let mut bad = TcpStream::connect(&server.policy).unwrap();
+    bad.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    bad.write_all(b"request=smtpd_access_policy\nthis line has no equals sign\n\n")
+        .unwrap();
+    let mut rest = String::new();
+    let n = std::io::Read::read_to_string(&mut bad, &mut rest).unwrap();
+    assert_eq!(n, 0, "no reply, connection closed: {rest:?}");
+    let mut good = PolicyClient::connect(&server.policy);
+    assert_eq!(good.ask("192.0.2.1", "a@b.example", ""), "action=DUNNO");
+}
+
+#[test]
+fn policy_commands_refuse_bad_keys_and_report_missing_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    let err = fails(&senderdesk(&data, &["allow", "add", "192.0.2.1/24"]));
+    assert!(err.contains("did you mean 192.0.2.0/24?"), "{err}");
+    let err = fails(&senderdesk(
+        &data,
+        &["list", "add-sender", "not an address", "--reason", "manual"],
+    ));
+    assert!(err.contains("is not a mail address or @domain"), "{err}");
+    let err = fails(&senderdesk(
+        &data,
+        &["list", "add-sender", "@x.example", "--reason", "nope"],
+    ));
+    assert!(err.contains("unknown reason \"nope\""), "{err}");
+    let err = fails(&senderdesk(
+        &data,
+        &["sender", "release", "nobody@ours.example"],
+    ));
+    assert!(
+        err.contains("nobody@ours.example is not a restricted sender"),
+        "{err}"
+    );
+    ok(&senderdesk(&data, &["allow", "add", "192.0.2.0/24"]));
+    let again = ok(&senderdesk(&data, &["allow", "add", "192.0.2.0/24"]));
+    assert!(
+        again.starts_with("192.0.2.0/24 was already allowlisted"),
+        "{again}"
+    );
+    let listed = ok(&senderdesk(&data, &["allow", "list"]));
+    assert!(listed.starts_with("192.0.2.0/24"), "{listed}");
+    assert_eq!(ok(&senderdesk(&data, &["sender", "list"])), "(none)\n");
+}
