@@ -58,9 +58,19 @@ impl Application {
         );
         let index = Arc::new(LookupIndex::new(snapshot, seq));
 
+        // HTTP first: the portal's address goes into DNS TXT answers and policy replies, and
+        // with `--http 127.0.0.1:0` only the bound socket knows it.
+        let http = TcpListener::bind(listen.http)
+            .await
+            .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
+        let portal = match &ctx.config.portal.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", http.local_addr()?),
+        };
         let policy_view = Arc::new(ArcSwap::from_pointee(load_policy_view(&store).await?));
         let policy = start_policy(
             ctx,
+            &portal,
             listen.policy,
             &catalog,
             index.clone(),
@@ -70,15 +80,13 @@ impl Application {
         let dns_metrics = Arc::new(dnsbl::DnsMetrics::default());
         let dns = start_dns(
             ctx,
+            &portal,
             listen.dns,
             &catalog,
             index.clone(),
             dns_metrics.clone(),
         )
         .await?;
-        let http = TcpListener::bind(listen.http)
-            .await
-            .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
         Ok(Application {
             http,
             policy,
@@ -148,6 +156,7 @@ impl Application {
 
 async fn start_dns(
     ctx: &Context,
+    portal: &str,
     addr: SocketAddr,
     catalog: &ReasonCatalog,
     index: Arc<LookupIndex>,
@@ -161,7 +170,7 @@ async fn start_dns(
             ttl: cfg.ttl,
             negative_ttl: cfg.negative_ttl,
             txt: cfg.txt.clone(),
-            portal_base_url: ctx.config.portal_base_url(),
+            portal_base_url: portal.to_string(),
         },
         catalog,
     )?;
@@ -185,6 +194,7 @@ async fn start_dns(
 
 async fn start_policy(
     ctx: &Context,
+    portal: &str,
     addr: SocketAddr,
     catalog: &ReasonCatalog,
     index: Arc<LookupIndex>,
@@ -194,11 +204,7 @@ async fn start_policy(
     let shared = Arc::new(policy::PolicyShared {
         index,
         view,
-        replies: policy::Replies::new(
-            catalog,
-            &ctx.config.portal_base_url(),
-            &cfg.sender_ban_instructions,
-        ),
+        replies: policy::Replies::new(catalog, portal, &cfg.sender_ban_instructions),
         metrics: Arc::new(policy::PolicyMetrics::default()),
     });
     let opts = policy::PolicyOptions {

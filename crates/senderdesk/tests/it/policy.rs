@@ -62,13 +62,13 @@ fn verdicts_follow_the_rules_in_order_and_pick_up_cli_changes() {
         }
         let server = Server::start(&data, &db);
         let mut c = PolicyClient::connect(&server.policy);
-        let portal = "http://127.0.0.1:8080";
-        assert!(
-            c.ask("203.0.113.7", "x@example.org", "").starts_with(&format!(
+        assert_eq!(
+            c.ask("203.0.113.7", "x@example.org", ""),
+            format!(
                 "action=550 5.7.607 Access denied, banned sending IP [203.0.113.7]. To request removal \
-                 from this list please visit "
-            )),
-            "portal base is the HTTP address: {portal}"
+                 from this list please visit http://{}/delist?ip=203.0.113.7 and follow the directions.",
+                server.http
+            )
         );
         assert!(
             c.ask("203.0.113.7", "", "")
@@ -102,12 +102,14 @@ fn verdicts_follow_the_rules_in_order_and_pick_up_cli_changes() {
             &["list", "add", "192.0.2.1", "--reason", "hard"],
         ));
         let start = Instant::now();
-        while c.ask("192.0.2.1", "x@ours.example", "alice@ours.example")
-            != "action=550 5.7.611 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit http://127.0.0.1:8080/delist?ip=192.0.2.1 and follow the directions."
-        {
+        loop {
+            let got = c.ask("192.0.2.1", "x@ours.example", "alice@ours.example");
+            if got.starts_with("action=550 5.7.611 Access denied, banned sending IP [192.0.2.1].") {
+                break;
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
-                "changes never picked up"
+                "changes never picked up: {got}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -173,4 +175,80 @@ fn policy_commands_refuse_bad_keys_and_report_missing_entries() {
     let listed = ok(&senderdesk(&data, &["allow", "list"]));
     assert!(listed.starts_with("192.0.2.0/24"), "{listed}");
     assert_eq!(ok(&senderdesk(&data, &["sender", "list"])), "(none)\n");
+}
+
+/// The whole path an MTA takes: a real Postfix asks senderdesk at RCPT time and swaks sees
+/// the verdict. Clients come from other loopback addresses (127.0.0.2, …) via swaks'
+/// `--local-interface`.
+#[test]
+fn a_real_postfix_refuses_listed_clients_and_restricted_senders_with_senderdesks_text() {
+    use crate::postfix::{Postfix, SASL_PASSWORD, SASL_USER};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    ok(&senderdesk(
+        &data,
+        &["list", "add", "127.0.0.2", "--reason", "spamtrap"],
+    ));
+    ok(&senderdesk(&data, &["sender", "restrict", SASL_USER]));
+    let server = Server::start(&data, &[]);
+    let Some(postfix) = Postfix::start(&server.policy) else {
+        return;
+    };
+
+    let (accepted, transcript) =
+        postfix.swaks(&["--local-interface", "127.0.0.2", "--from", "a@example.org"]);
+    assert!(!accepted, "{transcript}");
+    // Postfix puts its own "<sender>: Sender address rejected:" between the code and our text.
+    let expected = format!(
+        "Access denied, banned sending IP [127.0.0.2]. To request removal from this list \
+         please visit http://{}/delist?ip=127.0.0.2 and follow the directions.",
+        server.http
+    );
+    let refusal = transcript
+        .lines()
+        .find(|l| l.starts_with("<** 550 5.7.608 "))
+        .unwrap_or_else(|| panic!("{transcript}"));
+    assert!(
+        refusal.ends_with(&expected),
+        "wanted {expected:?} in:\n{transcript}"
+    );
+
+    let (accepted, transcript) =
+        postfix.swaks(&["--local-interface", "127.0.0.3", "--from", "a@example.org"]);
+    assert!(accepted, "an unlisted client is accepted:\n{transcript}");
+    assert!(transcript.contains("<-  250 2.1.5 Ok"), "{transcript}");
+
+    let (accepted, transcript) = postfix.swaks(&[
+        "--local-interface",
+        "127.0.0.3",
+        "--from",
+        SASL_USER,
+        "--auth",
+        "PLAIN",
+        "--auth-user",
+        SASL_USER,
+        "--auth-password",
+        SASL_PASSWORD,
+        "--to",
+        "someone@example.net",
+    ]);
+    assert!(!accepted, "{transcript}");
+    let refusal = transcript
+        .lines()
+        .find(|l| l.starts_with("<** 550 5.1.8 "))
+        .unwrap_or_else(|| panic!("{transcript}"));
+    assert!(
+        refusal.ends_with("Access denied, bad outbound sender"),
+        "{transcript}"
+    );
+    assert!(
+        postfix
+            .log()
+            .contains("550 5.1.8 Access denied, bad outbound sender"),
+        "{}",
+        postfix.log()
+    );
+    drop(postfix);
+    assert!(server.stop().success());
 }
