@@ -24,7 +24,7 @@ use sqlx::sqlite::{
 pub use error::StoreError;
 pub use listings::{AddOutcome, ImportOutcome, IndexRow};
 pub use location::DatabaseLocation;
-pub use policy::PolicyEvent;
+pub use policy::{NewPolicyEntry, PolicyEvent};
 
 /// How long a writer waits for another process (say the CLI while `serve` runs) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

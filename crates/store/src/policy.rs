@@ -8,6 +8,19 @@ use crate::{Store, StoreError, in_write_tx, with_reader};
 
 const COLUMNS: &str = "id, kind, key, reason, note, source, active, created_at, changed_seq";
 
+/// What an operator (or the abuse intake) supplies to add a policy entry.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPolicyEntry<'a> {
+    pub kind: PolicyKind,
+    /// Canonical, as `domain::policy_key` makes it.
+    pub key: &'a str,
+    /// Sender bans carry a reason; the other kinds none.
+    pub reason: Option<&'a ReasonSlug>,
+    pub note: Option<&'a str>,
+    /// `operator`, or `reports` for automatic restrictions.
+    pub source: &'a str,
+}
+
 /// One line of a policy entry's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyEvent {
@@ -43,17 +56,20 @@ macro_rules! policy_entry {
 
 impl Store {
     /// Adds an entry; `Ok((entry, false))` when an active one with this key already exists
-    /// (it is left as it was). `key` must already be canonical (`domain::policy_key`).
+    /// (it is left as it was). `new.key` must already be canonical (`domain::policy_key`).
     pub async fn add_policy_entry(
         &self,
-        kind: PolicyKind,
-        key: &str,
-        reason: Option<&ReasonSlug>,
-        note: Option<&str>,
-        source: &str,
+        new: &NewPolicyEntry<'_>,
         actor: &str,
         now: OffsetDateTime,
     ) -> Result<(PolicyEntry, bool), StoreError> {
+        let NewPolicyEntry {
+            kind,
+            key,
+            reason,
+            note,
+            source,
+        } = *new;
         let at = now.unix_timestamp();
         in_write_tx!(self, tx => {
             let existing = sqlx::query(sqlx::AssertSqlSafe(format!(

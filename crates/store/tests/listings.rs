@@ -420,11 +420,13 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
         let seq0 = s.change_seq().await.unwrap();
         let (entry, created) = s
             .add_policy_entry(
-                PolicyKind::SenderBan,
-                "@bulk.example",
-                Some(&ReasonSlug::parse("manual").unwrap()),
-                Some("t1"),
-                "operator",
+                &store::NewPolicyEntry {
+                    kind: PolicyKind::SenderBan,
+                    key: "@bulk.example",
+                    reason: Some(&ReasonSlug::parse("manual").unwrap()),
+                    note: Some("t1"),
+                    source: "operator",
+                },
                 "op",
                 now(),
             )
@@ -434,11 +436,13 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
         assert!(s.policy_changed_since(seq0).await.unwrap());
         let (again, created) = s
             .add_policy_entry(
-                PolicyKind::SenderBan,
-                "@bulk.example",
-                None,
-                None,
-                "operator",
+                &store::NewPolicyEntry {
+                    kind: PolicyKind::SenderBan,
+                    key: "@bulk.example",
+                    reason: None,
+                    note: None,
+                    source: "operator",
+                },
                 "op",
                 now(),
             )
@@ -447,22 +451,26 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
         assert!(!created);
         assert_eq!(again.id, entry.id);
         s.add_policy_entry(
-            PolicyKind::Allow,
-            "192.0.2.0/24",
-            None,
-            None,
-            "operator",
+            &store::NewPolicyEntry {
+                kind: PolicyKind::Allow,
+                key: "192.0.2.0/24",
+                reason: None,
+                note: None,
+                source: "operator",
+            },
             "op",
             now(),
         )
         .await
         .unwrap();
         s.add_policy_entry(
-            PolicyKind::Restriction,
-            "alice",
-            None,
-            None,
-            "reports",
+            &store::NewPolicyEntry {
+                kind: PolicyKind::Restriction,
+                key: "alice",
+                reason: None,
+                note: None,
+                source: "reports",
+            },
             "senderdesk",
             now(),
         )

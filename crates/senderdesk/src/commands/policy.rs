@@ -3,7 +3,7 @@
 
 use anyhow::bail;
 use domain::{PolicyKind, ReasonCatalog, policy_key};
-use store::Store;
+use store::{NewPolicyEntry, Store};
 use time::OffsetDateTime;
 
 use crate::cli::{AddSenderArgs, PolicyKeyArgs};
@@ -20,16 +20,15 @@ pub async fn add_sender(
 ) -> anyhow::Result<()> {
     let k = key(PolicyKind::SenderBan, &args.sender)?;
     let reason = catalog.get(&args.reason)?.slug.clone();
+    let new = NewPolicyEntry {
+        kind: PolicyKind::SenderBan,
+        key: &k,
+        reason: Some(&reason),
+        note: args.note.as_deref(),
+        source: "operator",
+    };
     let (entry, created) = store
-        .add_policy_entry(
-            PolicyKind::SenderBan,
-            &k,
-            Some(&reason),
-            args.note.as_deref(),
-            "operator",
-            &actor(),
-            OffsetDateTime::now_utc(),
-        )
+        .add_policy_entry(&new, &actor(), OffsetDateTime::now_utc())
         .await?;
     if created {
         println!(
@@ -56,11 +55,13 @@ pub async fn add(
     let k = key(kind, &args.key)?;
     let (entry, created) = store
         .add_policy_entry(
-            kind,
-            &k,
-            None,
-            args.note.as_deref(),
-            "operator",
+            &NewPolicyEntry {
+                kind,
+                key: &k,
+                reason: None,
+                note: args.note.as_deref(),
+                source: "operator",
+            },
             &actor(),
             OffsetDateTime::now_utc(),
         )
