@@ -4,11 +4,13 @@
 //! ```text
 //! senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]
 //! senderdesk-bench gen-rbldnsd DIR [--seed N]
+//! senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K]
 //! ```
 //!
 //! Output is `key=value` lines, one figure per line, for scripts to grep.
 
 mod dataset;
+mod policy_load;
 
 use std::fs::File;
 use std::hint::black_box;
@@ -26,7 +28,7 @@ use dataset::{Dataset, Rng};
 const NOW: i64 = 1_750_000_000;
 const QUERIES: usize = 1_000_000;
 
-const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]";
+const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N]";
 
 struct Options {
     seed: u64,
@@ -41,6 +43,9 @@ fn main() -> ExitCode {
         Some((c, rest)) => (c.as_str(), rest),
         None => return fail(USAGE),
     };
+    if command == "policy-load" {
+        return policy_load::main(rest);
+    }
     let mut options = Options {
         seed: 42,
         rounds: 5,
@@ -83,6 +88,10 @@ fn main() -> ExitCode {
         ("index", []) => match index(&options) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
+        },
+        ("gen-queries", [dir, zone]) => match gen_queries(Path::new(dir), zone, options.seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("writing {dir}: {e}")),
         },
         ("gen-rbldnsd", [dir]) => match gen_rbldnsd(Path::new(dir), options.seed) {
             Ok(()) => ExitCode::SUCCESS,
@@ -296,5 +305,36 @@ fn gen_rbldnsd(dir: &Path, seed: u64) -> std::io::Result<()> {
     println!("v6_zone={}", dir.join("v6.zone").display());
     println!("probe_v4={}", std::net::Ipv4Addr::from(data.v4_hosts[0]));
     println!("entries={}", data.len());
+    Ok(())
+}
+
+/// Writes dnsperf query files for the dataset under `zone`: `queries4.txt` (1M IPv4 names) and
+/// `queries6.txt` (100k IPv6 names), each 30% listed as in `index`, 90% A and 10% TXT.
+fn gen_queries(dir: &Path, zone: &str, seed: u64) -> std::io::Result<()> {
+    let data = Dataset::generate(seed);
+    std::fs::create_dir_all(dir)?;
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    for (file, queries) in [
+        ("queries4.txt", data.v4_queries(seed + 1, QUERIES)),
+        ("queries6.txt", data.v6_queries(seed + 2, QUERIES / 10)),
+    ] {
+        let mut out = BufWriter::new(File::create(dir.join(file))?);
+        for ip in queries {
+            let qtype = if rng.below(10) == 0 { "TXT" } else { "A" };
+            match ip {
+                IpAddr::V4(v4) => {
+                    let o = v4.octets();
+                    writeln!(out, "{}.{}.{}.{}.{zone} {qtype}", o[3], o[2], o[1], o[0])?;
+                }
+                IpAddr::V6(v6) => {
+                    let hex = format!("{:032x}", u128::from(v6));
+                    let name: String = hex.chars().rev().flat_map(|c| [c, '.']).collect();
+                    writeln!(out, "{name}{zone} {qtype}")?;
+                }
+            }
+        }
+        out.flush()?;
+        println!("{file}={}", dir.join(file).display());
+    }
     Ok(())
 }
