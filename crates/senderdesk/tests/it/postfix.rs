@@ -52,6 +52,7 @@ pub struct Postfix {
     dir: tempfile::TempDir,
 }
 
+#[derive(Clone)]
 struct Tools {
     postfix: PathBuf,
     swaks: PathBuf,
@@ -59,7 +60,8 @@ struct Tools {
 }
 
 impl Postfix {
-    /// Starts an instance whose smtpd asks the policy service at `policy` ("127.0.0.1:PORT").
+    /// Starts an instance whose smtpd asks the policy service at `policy` ("127.0.0.1:PORT"),
+    /// and returns once its smtpd greets (about 0.3 s). `None` when skipped (see the module).
     pub fn start(policy: &str) -> Option<Postfix> {
         Postfix::start_with(policy, &[])
     }
@@ -94,8 +96,8 @@ impl Postfix {
         let conf = root.join("conf");
         std::fs::create_dir_all(conf.join("sasl")).unwrap();
         std::fs::create_dir(root.join("queue")).unwrap();
-        // data/ is left to `postfix start` (post-install create-missing), which makes it
-        // owned by `postfix`; one made here would be root's and the master could not lock.
+        // queue/'s folders and data/ are made by `postfix start` (post-install create-missing),
+        // owned by `postfix`; a data/ made here would be root's and the master could not lock.
 
         let port = free_port();
         let sasldb = root.join("sasldb2");
@@ -131,11 +133,7 @@ impl Postfix {
         let postfix = Postfix {
             smtp: format!("127.0.0.1:{port}"),
             port,
-            tools: Tools {
-                postfix: tools.postfix.clone(),
-                swaks: tools.swaks.clone(),
-                saslpasswd2: tools.saslpasswd2.clone(),
-            },
+            tools: tools.clone(),
             conf,
             sasldb,
             watchdog,
@@ -226,8 +224,25 @@ impl Postfix {
     }
 
     fn failure(&self, what: &str, out: &Output) -> String {
+        // The postfix command prints its errors (a bad main.cf) only to a terminal, and there
+        // is no syslog: `postfix check` under `script` shows them.
+        let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+        let check = Command::new("script")
+            .args([
+                "-qec",
+                &format!(
+                    "{} -c {} check",
+                    quote(&self.tools.postfix),
+                    quote(&self.conf)
+                ),
+            ])
+            .arg("/dev/null")
+            .stdin(Stdio::null())
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_else(|e| format!("(script: {e})"));
         format!(
-            "{what} ({}):\n{}{}\n--- maillog ---\n{}",
+            "{what} ({}):\n{}{}\n--- postfix check ---\n{check}\n--- maillog ---\n{}",
             self.conf.display(),
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr),
@@ -295,7 +310,7 @@ impl Tools {
         let missing = missing.join(", ");
         assert!(
             std::env::var("SENDERDESK_REQUIRE_EXTERNAL").as_deref() != Ok("1"),
-            "the Postfix tests need {missing} (SENDERDESK_REQUIRE_EXTERNAL=1; scripts/test installs them)"
+            "the Postfix tests need {missing}, and SENDERDESK_REQUIRE_EXTERNAL=1 (scripts/test installs the packages)"
         );
         eprintln!("Postfix tests skipped: missing {missing}");
         None
@@ -330,8 +345,16 @@ fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// Writes a config file dated a minute ago: Postfix re-reads a main.cf changed within the
+/// last second or two, in case it is still being written, and its first start took 2 s more.
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    let past = std::time::SystemTime::now() - Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(past))
+        .unwrap_or_else(|e| panic!("dating {}: {e}", path.display()));
 }
 
 fn main_cf(root: &Path, conf: &Path, policy: &str, overrides: &[(&str, &str)]) -> String {
