@@ -273,11 +273,6 @@ fn formerr_from_header(request: &[u8]) -> Reply {
     }
 }
 
-/// The zone name as a hickory `Name`, for callers building queries.
-pub fn name(s: &str) -> Option<Name> {
-    Name::from_ascii(s).ok()
-}
-
 #[cfg(test)]
 #[path = "answer_tests.rs"]
 mod tests;

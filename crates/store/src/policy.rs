@@ -54,6 +54,26 @@ macro_rules! policy_entry {
     }};
 }
 
+/// Appends one line to a policy entry's history inside the write transaction `$tx`.
+macro_rules! policy_event {
+    ($store:expr, $tx:ident, $id:expr, $seq:expr, $at:expr, $kind:literal, $actor:expr, $note:expr) => {
+        sqlx::query(concat!(
+            "INSERT INTO policy_events (entry_id, seq, at, kind, actor, note) \
+             VALUES ($1, $2, $3, '",
+            $kind,
+            "', $4, $5)"
+        ))
+        .bind($id)
+        .bind($seq)
+        .bind($at)
+        .bind($actor)
+        .bind($note)
+        .execute(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?
+    };
+}
+
 impl Store {
     /// Adds an entry; `Ok((entry, false))` when an active one with this key already exists
     /// (it is left as it was). `new.key` must already be canonical (`domain::policy_key`).
@@ -106,18 +126,7 @@ impl Store {
             .await
             .map_err(|e| self.map_err(e))?;
             let entry = policy_entry!(&row);
-            sqlx::query(
-                "INSERT INTO policy_events (entry_id, seq, at, kind, actor, note) \
-                 VALUES ($1, $2, $3, 'added', $4, $5)",
-            )
-            .bind(entry.id)
-            .bind(seq)
-            .bind(at)
-            .bind(actor)
-            .bind(note)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.map_err(e))?;
+            policy_event!(self, tx, entry.id, seq, at, "added", actor, note);
             Ok((entry, true))
         })
     }
@@ -157,18 +166,7 @@ impl Store {
                 return Err(StoreError::NothingToDo);
             };
             let entry = policy_entry!(&row);
-            sqlx::query(
-                "INSERT INTO policy_events (entry_id, seq, at, kind, actor, note) \
-                 VALUES ($1, $2, $3, 'removed', $4, $5)",
-            )
-            .bind(entry.id)
-            .bind(seq)
-            .bind(at)
-            .bind(actor)
-            .bind(note)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.map_err(e))?;
+            policy_event!(self, tx, entry.id, seq, at, "removed", actor, note);
             Ok(entry)
         });
         match result {
