@@ -70,6 +70,7 @@ pub enum AllowCommand {
     #[command(after_help = "Example:\n  senderdesk allow remove 192.0.2.0/24")]
     Remove(PolicyKeyArgs),
     /// Show the allowlist.
+    #[command(after_help = "Example:\n  senderdesk allow list")]
     List,
 }
 
@@ -84,6 +85,7 @@ pub enum SenderCommand {
     #[command(after_help = "Example:\n  senderdesk sender release alice@customer.example")]
     Release(PolicyKeyArgs),
     /// Show the restricted senders.
+    #[command(after_help = "Example:\n  senderdesk sender list")]
     List,
 }
 

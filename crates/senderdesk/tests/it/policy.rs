@@ -250,3 +250,36 @@ fn a_real_postfix_refuses_listed_clients_and_restricted_senders_with_senderdesks
     drop(postfix);
     assert!(server.stop().success());
 }
+
+#[test]
+fn the_policy_service_also_answers_on_a_unix_socket() {
+    use std::os::unix::net::UnixStream;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    ok(&senderdesk(
+        &data,
+        &["list", "add", "192.0.2.0/24", "--reason", "policy"],
+    ));
+    let socket = dir.path().join("policy.sock");
+    let server = Server::start_with(
+        &data,
+        &[],
+        &[("SENDERDESK_POLICY__UNIX_SOCKET", socket.to_str().unwrap())],
+    );
+    let mut stream = UnixStream::connect(&socket).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .write_all(b"request=smtpd_access_policy\nclient_address=192.0.2.9\n\n")
+        .unwrap();
+    let mut reply = String::new();
+    BufReader::new(stream).read_line(&mut reply).unwrap();
+    assert!(
+        reply.starts_with("action=550 5.7.610 Access denied"),
+        "{reply}"
+    );
+    assert!(server.stop().success());
+    assert!(!socket.exists(), "the socket file is removed on shutdown");
+}
