@@ -89,9 +89,16 @@ impl StoreError {
                 location,
                 detail: io.to_string(),
             },
-            sqlx::Error::PoolTimedOut => StoreError::Locked {
+            // SQLite's single writer connection is busy; a PostgreSQL pool that times out
+            // means the server stopped answering.
+            sqlx::Error::PoolTimedOut if location.starts_with("sqlite:") => StoreError::Locked {
                 location,
                 secs: crate::BUSY_TIMEOUT.as_secs() * 2,
+            },
+            sqlx::Error::PoolTimedOut => StoreError::Open {
+                location,
+                detail: "no connection within the timeout; is the server running and reachable?"
+                    .into(),
             },
             other => StoreError::Database {
                 location,

@@ -16,7 +16,8 @@ mod rows;
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -127,10 +128,24 @@ impl Store {
                 Backend::Sqlite { read, write }
             }
             DatabaseLocation::Postgres(url) => {
+                let options: PgConnectOptions = url
+                    .parse()
+                    .map_err(|e| StoreError::from_sqlx(location, e))?;
+                // One direct connection first: a pool only reports "timed out" when the
+                // server is down, this says why (refused, unknown host, bad password).
+                let probe =
+                    tokio::time::timeout(BUSY_TIMEOUT, PgConnection::connect_with(&options))
+                        .await
+                        .map_err(|_| StoreError::Open {
+                            location: location.to_string(),
+                            detail: format!("no answer within {} s", BUSY_TIMEOUT.as_secs()),
+                        })?
+                        .map_err(|e| StoreError::from_sqlx(location, e))?;
+                let _ = probe.close().await;
                 let pool = PgPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(BUSY_TIMEOUT)
-                    .connect(url)
+                    .connect_with(options)
                     .await
                     .map_err(|e| StoreError::from_sqlx(location, e))?;
                 migrate::postgres(&pool, location).await?;

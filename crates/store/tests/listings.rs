@@ -534,3 +534,13 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
         );
     }
 }
+
+#[tokio::test]
+async fn an_unreachable_postgresql_server_is_reported_as_such_not_as_a_lock() {
+    let location = DatabaseLocation::parse("postgres://sd:secret@127.0.0.1:1/sd").unwrap();
+    let err = Store::open(&location).await.unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("refused"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
+}
