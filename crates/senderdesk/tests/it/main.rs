@@ -6,4 +6,5 @@ mod cli;
 mod dns;
 mod policy;
 mod postfix;
+mod postfix_checks;
 mod support;
