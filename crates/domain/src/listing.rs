@@ -1,6 +1,5 @@
 //! A listing on the blocked-senders list and the append-only history of what happened to it.
 
-use std::fmt;
 use std::str::FromStr;
 
 use time::{Duration, OffsetDateTime};
@@ -33,6 +32,10 @@ pub enum EventKind {
     Expired,
 }
 
+/// Gives a fieldless enum its words: `ALL`, `as_str`, `FromStr` (an [`UnknownWord`] listing
+/// the choices) and `Display` (padded, so `{:<8}` works in tables). Other crates use it for
+/// their own words, so every bad word is reported alike.
+#[macro_export]
 macro_rules! text_enum {
     ($ty:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $ty {
@@ -41,19 +44,20 @@ macro_rules! text_enum {
                 match self { $($ty::$variant => $text),+ }
             }
         }
-        impl FromStr for $ty {
-            type Err = UnknownWord;
-            fn from_str(s: &str) -> Result<Self, UnknownWord> {
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::UnknownWord;
+            fn from_str(s: &str) -> Result<Self, $crate::UnknownWord> {
                 match s {
                     $($text => Ok($ty::$variant),)+
-                    _ => Err(UnknownWord { what: $what, value: s.to_string(),
+                    _ => Err($crate::UnknownWord { what: $what, value: s.to_string(),
                         expected: [$($text),+].join(", ") }),
                 }
             }
         }
-        impl fmt::Display for $ty {
-            // `pad` so that width and alignment (`{:<8}`) work in tables.
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.pad(self.as_str()) }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.pad(self.as_str())
+            }
         }
     };
 }

@@ -2,11 +2,10 @@
 //! senders (an address or a whole `@domain`), and restrictions on our own outbound senders.
 
 use std::fmt;
-use std::str::FromStr;
 
 use time::OffsetDateTime;
 
-use crate::{IpRange, ReasonSlug, UnknownWord};
+use crate::{IpRange, ReasonSlug};
 
 /// The three kinds of policy entries; each is keyed by a canonical text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,41 +18,9 @@ pub enum PolicyKind {
     Restriction,
 }
 
-impl PolicyKind {
-    pub const ALL: &'static [PolicyKind] = &[
-        PolicyKind::Allow,
-        PolicyKind::SenderBan,
-        PolicyKind::Restriction,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PolicyKind::Allow => "allow",
-            PolicyKind::SenderBan => "sender-ban",
-            PolicyKind::Restriction => "restriction",
-        }
-    }
-}
-
-impl FromStr for PolicyKind {
-    type Err = UnknownWord;
-    fn from_str(s: &str) -> Result<Self, UnknownWord> {
-        PolicyKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownWord {
-                what: "policy kind",
-                value: s.to_string(),
-                expected: "allow, sender-ban, restriction".into(),
-            })
-    }
-}
-
-impl fmt::Display for PolicyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::text_enum!(PolicyKind, "policy kind", {
+    Allow => "allow", SenderBan => "sender-ban", Restriction => "restriction",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyKeyError {

@@ -16,9 +16,6 @@ mod export;
 mod import;
 mod rbldnsd;
 
-use std::fmt;
-use std::str::FromStr;
-
 pub use bind::{ZoneBuilder, ZoneRecord};
 pub use domain::UnknownWord;
 pub use export::{ExportContext, Exporter};
@@ -63,30 +60,8 @@ impl Family {
     }
 }
 
-// Same words and error shape as the domain enums, so the CLI reports every bad word alike.
-macro_rules! words {
-    ($ty:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $text),+ }
-            }
-        }
-        impl FromStr for $ty {
-            type Err = UnknownWord;
-            fn from_str(s: &str) -> Result<Self, UnknownWord> {
-                match s {
-                    $($text => Ok($ty::$variant),)+
-                    _ => Err(UnknownWord { what: $what, value: s.to_string(),
-                        expected: [$($text),+].join(", ") }),
-                }
-            }
-        }
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
-}
+// The domain's word macro, so the CLI reports every bad word alike.
+use domain::text_enum as words;
 
 words!(ImportFormat, "import format", { Plain => "plain", Rbldnsd => "rbldnsd", Csv => "csv" });
 words!(ExportFormat, "export format", {
