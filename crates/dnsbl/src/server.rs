@@ -185,7 +185,7 @@ fn udp_loop(socket: &UdpSocket, shared: &Shared, stop: &AtomicBool) {
         let ctx = Context {
             zone: &shared.zone,
             snapshot: &snapshot,
-            serial: serial(&shared.index),
+            serial: snapshot.seq() as u32,
             now: now as i64,
             transport: Transport::Udp,
         };
@@ -285,7 +285,7 @@ async fn tcp_connection(
             let ctx = Context {
                 zone: &shared.zone,
                 snapshot: &snapshot,
-                serial: serial(&shared.index),
+                serial: snapshot.seq() as u32,
                 now: now_secs() as i64,
                 transport: Transport::Tcp,
             };
@@ -341,7 +341,7 @@ async fn send_transfer(
     request: Message,
 ) -> io::Result<()> {
     let snapshot = shared.index.snapshot();
-    let serial = serial(&shared.index);
+    let serial = snapshot.seq() as u32;
     let zone = shared.zone.clone();
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(8);
     let producer = tokio::task::spawn_blocking(move || {

@@ -263,10 +263,12 @@ impl Config {
         ReasonCatalog::with_config(&self.reasons).context("invalid [reasons] configuration")
     }
 
-    pub fn portal_base_url(&self) -> String {
+    /// `[portal] base_url`, or `http://` + the HTTP address the portal listens on (which
+    /// `serve` knows only once bound, as with `--http 127.0.0.1:0`).
+    pub fn portal_base_url(&self, http: SocketAddr) -> String {
         match &self.portal.base_url {
             Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("http://{}", self.listen.http),
+            None => format!("http://{http}"),
         }
     }
 }
@@ -369,7 +371,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.dnsbl.zone, "bl.example.net");
-        assert_eq!(config.portal_base_url(), "https://sender.example.net");
+        assert_eq!(
+            config.portal_base_url(config.listen.http),
+            "https://sender.example.net"
+        );
         assert_eq!(config.index.poll_ms, 100);
     }
 

@@ -63,10 +63,7 @@ impl Application {
         let http = TcpListener::bind(listen.http)
             .await
             .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
-        let portal = match &ctx.config.portal.base_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("http://{}", http.local_addr()?),
-        };
+        let portal = ctx.config.portal_base_url(http.local_addr()?);
         let policy_view = Arc::new(ArcSwap::from_pointee(load_policy_view(&store).await?));
         let policy = start_policy(
             ctx,

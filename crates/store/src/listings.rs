@@ -47,17 +47,26 @@ pub struct IndexRow {
     pub changed_seq: i64,
 }
 
-/// Starts a change inside a write transaction: takes the next change sequence number (the
-/// row lock on `store_meta` serialises writers, so sequence order is commit order) and
-/// records every listing whose expiry has passed, so each write leaves history up to date.
-macro_rules! begin_change {
-    ($store:expr, $tx:ident, $now:expr) => {{
+/// Takes the next change sequence number inside the write transaction `$tx`. The row lock
+/// on `store_meta` serialises writers, so sequence order is commit order.
+macro_rules! next_seq {
+    ($store:expr, $tx:ident) => {{
         let seq: i64 = sqlx::query_scalar(
             "UPDATE store_meta SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
         )
         .fetch_one(&mut *$tx)
         .await
         .map_err(|e| $store.map_err(e))?;
+        seq
+    }};
+}
+pub(crate) use next_seq;
+
+/// Starts a change inside a write transaction: takes the next change sequence number and
+/// records every listing whose expiry has passed, so each write leaves history up to date.
+macro_rules! begin_change {
+    ($store:expr, $tx:ident, $now:expr) => {{
+        let seq = next_seq!($store, $tx);
         let expired = sqlx::query(
             "UPDATE listings SET state = 'expired', ended_at = expires_at, changed_seq = $1 \
              WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= $2",

@@ -3,6 +3,7 @@
 use domain::{PolicyEntry, PolicyKind, ReasonSlug};
 use time::OffsetDateTime;
 
+use crate::listings::next_seq;
 use crate::rows::{self, AnyRow};
 use crate::{Store, StoreError, in_write_tx, with_reader};
 
@@ -104,12 +105,7 @@ impl Store {
             if let Some(row) = existing {
                 return Ok((policy_entry!(&row), false));
             }
-            let seq: i64 = sqlx::query_scalar(
-                "UPDATE store_meta SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.map_err(e))?;
+            let seq = next_seq!(self, tx);
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO policy_entries (kind, key, reason, note, source, active, created_at, changed_seq) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
@@ -142,12 +138,7 @@ impl Store {
     ) -> Result<Option<PolicyEntry>, StoreError> {
         let at = now.unix_timestamp();
         let result: Result<PolicyEntry, StoreError> = in_write_tx!(self, tx => {
-            let seq: i64 = sqlx::query_scalar(
-                "UPDATE store_meta SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.map_err(e))?;
+            let seq = next_seq!(self, tx);
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE policy_entries SET active = $1, ended_at = $2, changed_seq = $3 \
                  WHERE kind = $4 AND key = $5 AND active = $6 RETURNING {COLUMNS}"

@@ -133,7 +133,7 @@ pub async fn export(store: &Store, config: &Config, args: &ExportArgs) -> anyhow
         catalog: &catalog,
         zone: config.dnsbl.zone.trim_end_matches('.').to_string(),
         serial: store.change_seq().await?,
-        portal_base_url: config.portal_base_url(),
+        portal_base_url: config.portal_base_url(config.listen.http),
         family,
         generated_at: OffsetDateTime::now_utc(),
     };
