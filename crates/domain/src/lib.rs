@@ -5,11 +5,16 @@
 //! from a safe alphabet, a duration is positive. Parsers return errors that name the value
 //! and say why, and never panic on any input.
 
+mod delist;
 mod ip_range;
 mod listing;
 mod policy;
 mod reason;
 
+pub use delist::{
+    BadEmail, BadReference, DelistReference, DelistRefusal, DelistRequest, DelistState, MailState,
+    RequestLimit, RequesterEmail, assess_self_delist,
+};
 pub use ip_range::{IpRange, IpRangeError, canonical_addr};
 pub use listing::{
     BadDuration, EventKind, Listing, ListingEvent, ListingSource, ListingState, ListingTtl,

@@ -7,6 +7,7 @@
 //! lookup index, later the DNS serial and other nodes) pick up changes incrementally by asking
 //! for rows with `changed_seq` above the last one they saw.
 
+mod delist;
 mod error;
 mod listings;
 mod location;
@@ -22,6 +23,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
 pub use listings::{AddOutcome, ImportOutcome, IndexRow};
 pub use location::DatabaseLocation;

@@ -66,7 +66,7 @@ pub(crate) use next_seq;
 /// records every listing whose expiry has passed, so each write leaves history up to date.
 macro_rules! begin_change {
     ($store:expr, $tx:ident, $now:expr) => {{
-        let seq = next_seq!($store, $tx);
+        let seq = $crate::listings::next_seq!($store, $tx);
         let expired = sqlx::query(
             "UPDATE listings SET state = 'expired', ended_at = expires_at, changed_seq = $1 \
              WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= $2",
@@ -84,7 +84,7 @@ macro_rules! begin_change {
                  WHERE changed_seq = $1 AND state = 'expired' ORDER BY id",
             )
             .bind(seq)
-            .bind(SYSTEM_ACTOR)
+            .bind($crate::listings::SYSTEM_ACTOR)
             .execute(&mut *$tx)
             .await
             .map_err(|e| $store.map_err(e))?;
@@ -110,6 +110,8 @@ macro_rules! append_event {
         .map_err(|e| $store.map_err(e))?
     };
 }
+
+pub(crate) use {append_event, begin_change};
 
 impl Store {
     /// Lists a range, or edits the active listing of exactly that range.
@@ -539,7 +541,7 @@ fn packed_index_row(line: &str) -> Result<IndexRow, StoreError> {
 }
 
 /// `$1, $2, … $n` for an IN list.
-fn placeholders(n: usize) -> String {
+pub(crate) fn placeholders(n: usize) -> String {
     (1..=n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

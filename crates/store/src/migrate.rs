@@ -21,6 +21,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "policy",
         include_str!("../migrations/sqlite/0002_policy.sql"),
     ),
+    (
+        3,
+        "delist",
+        include_str!("../migrations/sqlite/0003_delist.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -32,6 +37,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "policy",
         include_str!("../migrations/postgres/0002_policy.sql"),
+    ),
+    (
+        3,
+        "delist",
+        include_str!("../migrations/postgres/0003_delist.sql"),
     ),
 ];
 

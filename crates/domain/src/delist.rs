@@ -1,0 +1,328 @@
+//! Self-service delisting: a [`DelistRequest`] made through the portal, its public
+//! [`DelistReference`], the [`RequesterEmail`] the confirmation link goes to, and the words for
+//! its state, its mail and why a request may be refused.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use time::OffsetDateTime;
+
+use crate::text_enum;
+
+/// Where a delist request stands. "Expired" is not stored: it is a pending request whose
+/// link is past its time, so the clock alone decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DelistState {
+    Pending,
+    Delisted,
+    Refused,
+}
+text_enum!(DelistState, "delist request state", {
+    Pending => "pending", Delisted => "delisted", Refused => "refused",
+});
+
+/// What became of the confirmation mail; shown on the status page so a sender whose mail
+/// did not arrive can see why instead of waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MailState {
+    /// Not yet handed to anyone.
+    Queued,
+    /// Accepted by the configured relay.
+    Sent,
+    /// Written to the outbox folder (no relay configured).
+    Outbox,
+    /// The relay refused or could not be reached; it is being retried.
+    Retrying,
+    /// Every retry failed.
+    Failed,
+}
+text_enum!(MailState, "mail state", {
+    Queued => "queued", Sent => "sent", Outbox => "outbox", Retrying => "retrying", Failed => "failed",
+});
+
+/// Why self-service removal is not possible. Each has its own plain-words text on the portal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DelistRefusal {
+    /// Nothing listed covers the address (any more).
+    NotListed,
+    /// The listing's reason is not self-removable (`hard`) or the operator said so.
+    NotSelfRemovable,
+    /// The address is listed as part of a wider range; only support removes ranges.
+    CoveredByRange,
+    /// The address was self-delisted too often within the window.
+    TooMany,
+}
+text_enum!(DelistRefusal, "delist refusal", {
+    NotListed => "not-listed", NotSelfRemovable => "not-self-removable",
+    CoveredByRange => "range", TooMany => "too-many",
+});
+
+/// Which of the stored request limits was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestLimit {
+    /// Too many requests for this email address.
+    Email,
+    /// Too many requests from this client address.
+    Client,
+    /// Too many requests to delist this IP.
+    ListedIp,
+}
+text_enum!(RequestLimit, "request limit", {
+    Email => "email", Client => "client", ListedIp => "listed-ip",
+});
+
+/// The public name of a delist request, as `DL-7KQ2-M9XD`: 40 random bits in Crockford's
+/// base32, which has no I/O/L/U, so a reference read aloud or retyped survives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DelistReference([u8; 8]);
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A reference that is not of the form `DL-XXXX-XXXX`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a delist reference (they look like DL-7KQ2-M9XD)")]
+pub struct BadReference(pub String);
+
+impl DelistReference {
+    /// Builds a reference from five random bytes.
+    pub fn from_random(bytes: [u8; 5]) -> Self {
+        let mut bits = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let mut out = [0u8; 8];
+        for slot in out.iter_mut().rev() {
+            *slot = CROCKFORD[(bits & 31) as usize];
+            bits >>= 5;
+        }
+        DelistReference(out)
+    }
+
+    /// Reads a reference, forgiving case and the letters Crockford's alphabet maps
+    /// (O→0, I/L→1), so a retyped reference still finds its request.
+    pub fn parse(text: &str) -> Result<Self, BadReference> {
+        let bad = || BadReference(text.chars().take(40).collect());
+        let t = text.trim();
+        let rest = t
+            .get(..3)
+            .filter(|p| p.eq_ignore_ascii_case("DL-"))
+            .and_then(|_| t.get(3..))
+            .ok_or_else(bad)?;
+        let chars: Vec<u8> = rest.bytes().filter(|b| *b != b'-').collect();
+        if chars.len() != 8 || rest.len() > 9 {
+            return Err(bad());
+        }
+        let mut out = [0u8; 8];
+        for (slot, c) in out.iter_mut().zip(chars) {
+            let c = match c.to_ascii_uppercase() {
+                b'O' => b'0',
+                b'I' | b'L' => b'1',
+                c => c,
+            };
+            if !CROCKFORD.contains(&c) {
+                return Err(bad());
+            }
+            *slot = c;
+        }
+        Ok(DelistReference(out))
+    }
+}
+
+impl fmt::Display for DelistReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |r: &[u8]| r.iter().map(|b| *b as char).collect::<String>();
+        write!(f, "DL-{}-{}", s(&self.0[..4]), s(&self.0[4..]))
+    }
+}
+
+/// An email address a confirmation link may be sent to: one `@`, a plain local part and a
+/// domain name with a dot, no spaces, quotes or control characters, at most 254 octets. The
+/// domain is lowercased. Stricter than RFC 5322 on purpose: the address goes into a mail
+/// header, and quoted or commented forms are how header injection starts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RequesterEmail(String);
+
+/// Why an address was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not an email address we can send to: {why}")]
+pub struct BadEmail {
+    pub value: String,
+    pub why: &'static str,
+}
+
+impl RequesterEmail {
+    pub fn parse(text: &str) -> Result<Self, BadEmail> {
+        let t = text.trim();
+        let bad = |why| BadEmail {
+            value: t.chars().take(80).collect(),
+            why,
+        };
+        if t.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        if t.len() > 254 {
+            return Err(bad("it is longer than 254 characters"));
+        }
+        let (local, domain) = t.rsplit_once('@').ok_or_else(|| bad("it has no @"))?;
+        if local.is_empty() || local.len() > 64 {
+            return Err(bad("the part before @ must be 1 to 64 characters"));
+        }
+        let forbidden =
+            |c: char| c.is_control() || c.is_whitespace() || "<>()[]\\,;:\"@".contains(c);
+        if local.chars().any(forbidden)
+            || local.starts_with('.')
+            || local.ends_with('.')
+            || local.contains("..")
+        {
+            return Err(bad(
+                "the part before @ has characters mail addresses cannot use here",
+            ));
+        }
+        let domain = domain.to_lowercase();
+        let labels: Vec<&str> = domain.split('.').collect();
+        if labels.len() < 2
+            || labels.iter().any(|l| {
+                l.is_empty()
+                    || l.len() > 63
+                    || l.starts_with('-')
+                    || l.ends_with('-')
+                    || l.chars().any(|c| !(c.is_alphanumeric() || c == '-'))
+            })
+        {
+            return Err(bad("the part after @ is not a domain name"));
+        }
+        Ok(RequesterEmail(format!("{local}@{domain}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RequesterEmail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A delist request as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelistRequest {
+    pub id: i64,
+    pub reference: DelistReference,
+    pub ip: IpAddr,
+    pub email: RequesterEmail,
+    /// The address the portal saw the request come from.
+    pub client_ip: IpAddr,
+    /// The language the requester used; their mails are written in it.
+    pub lang: String,
+    pub state: DelistState,
+    pub refusal: Option<DelistRefusal>,
+    pub mail: MailState,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub completed_at: Option<OffsetDateTime>,
+    /// The range that was delisted, once it was.
+    pub delisted_range: Option<String>,
+}
+
+impl DelistRequest {
+    /// Pending with a link still valid at `now`.
+    pub fn is_open(&self, now: OffsetDateTime) -> bool {
+        self.state == DelistState::Pending && self.expires_at > now
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_round_trip_and_forgive_retyping() {
+        let r = DelistReference::from_random([0xde, 0xad, 0xbe, 0xef, 0x01]);
+        let text = r.to_string();
+        assert_eq!(text.len(), 12);
+        assert_eq!(DelistReference::parse(&text).unwrap(), r);
+        assert_eq!(DelistReference::parse(&text.to_lowercase()).unwrap(), r);
+        let squashed = text.replace('-', "");
+        assert!(
+            DelistReference::parse(&squashed).is_err(),
+            "DL prefix needs its dash"
+        );
+        assert_eq!(
+            DelistReference::parse(&format!("DL-{}", &squashed[2..])).unwrap(),
+            r
+        );
+        for bad in [
+            "",
+            "DL-",
+            "DL-1234-567",
+            "DL-1234-5678-9",
+            "XX-1234-5678",
+            "DL-12U4-5678",
+            "DL-ü234-5678",
+        ] {
+            assert!(DelistReference::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_are_strict_where_headers_are_at_stake() {
+        assert_eq!(
+            RequesterEmail::parse(" Postmaster@Example.NET ")
+                .unwrap()
+                .as_str(),
+            "Postmaster@example.net"
+        );
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@example.net",
+            "a@.net",
+            "a b@example.net",
+            "a@exa mple.net",
+            "\"a\"@example.net",
+            "a@example.net\r\nBcc: x@y.z",
+            "a..b@example.net",
+            "a@-x.net",
+            "<a@example.net>",
+        ] {
+            assert!(RequesterEmail::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(
+            RequesterEmail::parse("用户@例子.中国").is_ok(),
+            "internationalised addresses pass"
+        );
+    }
+}
+
+/// Whether the address's listings allow a self-service delist, and which listing it removes.
+/// `covering` is every listing whose range holds the address (any state); `recent` is how
+/// many self-delists of the address fall within the window; `reason_allows` asks the current
+/// reason catalog, so a reason an operator has since made hard is honoured too.
+pub fn assess_self_delist<'a>(
+    covering: &'a [crate::Listing],
+    recent: u32,
+    max_in_window: u32,
+    reason_allows: impl Fn(&crate::ReasonSlug) -> bool,
+    now: OffsetDateTime,
+) -> Result<&'a crate::Listing, DelistRefusal> {
+    let mut effective = covering.iter().filter(|l| l.is_effective(now)).peekable();
+    effective.peek().ok_or(DelistRefusal::NotListed)?;
+    let mut host = None;
+    let mut range = false;
+    for listing in effective {
+        if !listing.self_delist || !reason_allows(&listing.reason) {
+            return Err(DelistRefusal::NotSelfRemovable);
+        }
+        if listing.range.is_host() {
+            host = Some(listing);
+        } else {
+            range = true;
+        }
+    }
+    match host {
+        Some(_) if range => Err(DelistRefusal::CoveredByRange),
+        None => Err(DelistRefusal::CoveredByRange),
+        Some(_) if recent >= max_in_window => Err(DelistRefusal::TooMany),
+        Some(listing) => Ok(listing),
+    }
+}
