@@ -27,6 +27,7 @@ pub struct Config {
     pub dnsbl: DnsblConfig,
     pub portal: PortalConfig,
     pub policy: PolicyConfig,
+    pub mail: MailConfig,
     /// Extra listing reasons, or overrides of the defaults: `[reasons.backscatter]`.
     pub reasons: BTreeMap<String, ReasonConfig>,
 }
@@ -175,7 +176,7 @@ impl Default for PolicyConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PortalConfig {
     /// Public URL of the portal, used in rejection texts and mails; unset means
@@ -183,6 +184,57 @@ pub struct PortalConfig {
     pub base_url: Option<String>,
     /// Key for signing cookies and links; `init` writes a fresh random one.
     pub secret_key: Option<Secret>,
+    /// How long a mailed delist link works, in minutes.
+    pub link_minutes: u32,
+    /// Most self-service delists of one IP within `self_delist_window`.
+    pub self_delist_max: u32,
+    pub self_delist_window: String,
+    /// Delist requests admitted within `limit_window`, per email address, per client
+    /// address and per IP to delist.
+    pub limit_per_email: u32,
+    pub limit_per_client: u32,
+    pub limit_per_listed_ip: u32,
+    pub limit_window: String,
+    /// Leading zero bits of the delist form's proof of work; 0 turns it off.
+    pub pow_difficulty: u8,
+    /// Reverse proxies whose X-Forwarded-For header is believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        PortalConfig {
+            base_url: None,
+            secret_key: None,
+            link_minutes: 30,
+            self_delist_max: 3,
+            self_delist_window: "90d".into(),
+            limit_per_email: 5,
+            limit_per_client: 20,
+            limit_per_listed_ip: 10,
+            limit_window: "24h".into(),
+            pow_difficulty: 16,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// `smtp://[user:pass@]host[:port]` or `smtps://…`; unset writes mail to DATA/outbox/.
+    pub relay: Option<Secret>,
+    /// The From of every mail senderdesk sends.
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            relay: None,
+            from: "Sender services <postmaster@localhost>".into(),
+        }
+    }
 }
 
 /// A value never printed in logs or `Debug` output.
@@ -242,6 +294,32 @@ impl Config {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             bail!("[portal] base_url = {url:?} must start with http:// or https://");
+        }
+        let p = &self.portal;
+        for (key, value) in [
+            ("self_delist_window", &p.self_delist_window),
+            ("limit_window", &p.limit_window),
+        ] {
+            domain::parse_duration(value).with_context(|| format!("[portal] {key} = {value:?}"))?;
+        }
+        if p.link_minutes == 0 || p.link_minutes > 24 * 60 {
+            bail!(
+                "[portal] link_minutes = {} must be between 1 and 1440",
+                p.link_minutes
+            );
+        }
+        if p.pow_difficulty > 32 {
+            bail!(
+                "[portal] pow_difficulty = {} is too hard for a browser (at most 32; 16 takes well under a second)",
+                p.pow_difficulty
+            );
+        }
+        if let Some(key) = &p.secret_key
+            && key.expose().len() < 32
+        {
+            bail!(
+                "[portal] secret_key must be at least 32 characters (`senderdesk init` writes one)"
+            );
         }
         let zone = self.dnsbl.zone.trim_end_matches('.');
         let zone_ok = !zone.is_empty()

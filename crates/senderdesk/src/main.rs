@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod configuration;
 mod context;
+mod portal;
 mod startup;
 mod telemetry;
 

@@ -32,6 +32,7 @@ pub struct Application {
     store: Store,
     index: Arc<LookupIndex>,
     catalog: Arc<ReasonCatalog>,
+    portal: Arc<web::Portal>,
     poll: Duration,
 }
 
@@ -64,6 +65,7 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
         let portal = ctx.config.portal_base_url(http.local_addr()?);
+        let web_portal = Arc::new(crate::portal::build(ctx, &portal, &catalog)?);
         let policy_view = Arc::new(ArcSwap::from_pointee(load_policy_view(&store).await?));
         let policy = start_policy(
             ctx,
@@ -93,6 +95,7 @@ impl Application {
             store,
             index,
             catalog,
+            portal: web_portal,
             poll: Duration::from_millis(ctx.config.index.poll_ms),
         })
     }
@@ -120,12 +123,14 @@ impl Application {
         let app = web::router(web::AppState {
             store: self.store.clone(),
             index: self.index.clone(),
+            portal: self.portal.clone(),
         });
         info!(http = %self.http_addr(), "serving");
         let mut http_stop = stop_rx;
-        let http = axum::serve(self.http, app).with_graceful_shutdown(async move {
-            let _ = http_stop.wait_for(|stop| *stop).await;
-        });
+        let http =
+            axum::serve(self.http, web::into_service(app)).with_graceful_shutdown(async move {
+                let _ = http_stop.wait_for(|stop| *stop).await;
+            });
         let server = tokio::spawn(async move { http.await });
         shutdown.await;
         info!("shutting down");

@@ -1,30 +1,170 @@
 //! The HTTP face of senderdesk: [`router`] builds the axum application from an [`AppState`].
-//! For now it answers `/healthz`; the portal, admin and JSON API join it feature by feature,
-//! each as its own `router()` merged here.
+//! Feature modules each contribute their routes: `pages` (overview, lookup, static assets,
+//! the JSON lookup), `delist` (the self-service delist flow). `view` renders minijinja
+//! templates in the request's language (`i18n`), `guard` holds the anti-flood measures.
+//!
+//! Every response carries strict security headers; every POST passes tower-http's CSRF check
+//! (Sec-Fetch-Site / Origin); bodies are small and requests time out.
 
+mod delist;
+mod guard;
+pub mod i18n;
+mod pages;
+mod view;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
+use domain::ReasonCatalog;
+use ipnet::IpNet;
 use lookup::LookupIndex;
+use mailer::Mailer;
 use serde::Serialize;
 use store::Store;
+use time::Duration as Span;
+use tower_http::csrf::CsrfLayer;
+use tower_http::timeout::TimeoutLayer;
 
-/// What every handler may reach: the store (durable truth) and the lookup index (fast reads).
+pub use guard::solve as solve_proof_of_work;
+pub use i18n::Lang;
+pub use view::Templates;
+
+/// Largest request body: the delist form is well under 1 KiB.
+pub const MAX_BODY: usize = 16 * 1024;
+/// A request taking longer than this gets 408 and frees its resources.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler may reach: the store (durable truth), the lookup index (fast reads)
+/// and the portal's settings, templates, mailer and guards.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub index: Arc<LookupIndex>,
+    pub portal: Arc<Portal>,
+}
+
+/// The portal's rules, from `[portal]` in the configuration.
+#[derive(Debug, Clone)]
+pub struct PortalSettings {
+    /// Public URL without a trailing slash, as in links in mails.
+    pub base_url: String,
+    /// Signs proof-of-work challenges.
+    pub secret_key: Vec<u8>,
+    /// How long a mailed confirmation link works.
+    pub link_ttl: Span,
+    /// Most self-service delists of one IP within `self_delist_window`.
+    pub self_delist_max: u32,
+    pub self_delist_window: Span,
+    /// Stored request limits within `limit_window`.
+    pub limit_per_email: u32,
+    pub limit_per_client: u32,
+    pub limit_per_listed_ip: u32,
+    pub limit_window: Span,
+    /// Leading zero bits of the form's proof of work; 0 turns it off.
+    pub pow_difficulty: u8,
+    /// Proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// The DNSBL's TTL, to tell a sender how long other resolvers may remember a listing.
+    pub dns_ttl: u32,
+    /// Operator templates that replace the shipped ones.
+    pub template_dir: Option<PathBuf>,
+}
+
+pub struct Portal {
+    pub settings: PortalSettings,
+    pub catalog: ReasonCatalog,
+    pub templates: Templates,
+    pub mailer: Mailer,
+    flood: guard::FloodGuard,
+    pow: guard::ProofOfWork,
+    asset_version: String,
+}
+
+impl Portal {
+    /// Compiles the templates (so a broken override stops startup, naming the file).
+    pub fn new(
+        settings: PortalSettings,
+        catalog: ReasonCatalog,
+        mailer: Mailer,
+    ) -> Result<Portal, minijinja::Error> {
+        let templates = Templates::new(settings.template_dir.clone())?;
+        let pow = guard::ProofOfWork::new(&settings.secret_key, settings.pow_difficulty);
+        Ok(Portal {
+            settings,
+            catalog,
+            templates,
+            mailer,
+            flood: guard::FloodGuard::default(),
+            pow,
+            asset_version: pages::asset_version(),
+        })
+    }
+
+    fn secure(&self) -> bool {
+        self.settings.base_url.starts_with("https://")
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(pages::router())
+        .merge(delist::router())
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(security_headers))
+        .layer(CsrfLayer::new())
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state)
+}
+
+/// Serves `router` with each request's peer address available to handlers.
+pub fn into_service(
+    router: Router,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router.into_make_service_with_connect_info::<SocketAddr>()
+}
+
+/// Strict headers on every response: no inline script or style anywhere, no framing, no
+/// referrer (confirmation links carry a token), no MIME sniffing.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        headers,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    );
+    response
 }
 
 #[derive(Serialize)]

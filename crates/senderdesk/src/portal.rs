@@ -1,0 +1,75 @@
+//! Turning `[portal]` and `[mail]` into the web crate's [`web::Portal`].
+
+use anyhow::Context as _;
+use domain::{ReasonCatalog, parse_duration};
+use time::Duration as Span;
+use tracing::{info, warn};
+
+use crate::context::Context;
+
+/// Operators' template overrides live here, inside the data folder.
+pub const TEMPLATE_DIR: &str = "templates";
+/// Mail goes here as .eml files when no relay is configured.
+pub const OUTBOX_DIR: &str = "outbox";
+
+pub fn build(
+    ctx: &Context,
+    base_url: &str,
+    catalog: &ReasonCatalog,
+) -> anyhow::Result<web::Portal> {
+    let cfg = &ctx.config.portal;
+    let span = |value: &str| -> anyhow::Result<Span> {
+        let d = parse_duration(value)?;
+        Ok(Span::seconds(d.whole_seconds()))
+    };
+    let secret_key = match &cfg.secret_key {
+        Some(key) => key.expose().as_bytes().to_vec(),
+        None => {
+            // Only proof-of-work challenges are signed with it; a fresh key per start
+            // merely makes forms served before a restart ask for a reload.
+            warn!(
+                "[portal] secret_key is not set; using a random key until restart (`senderdesk init` writes one)"
+            );
+            let mut key = vec![0u8; 32];
+            getrandom::fill(&mut key).context("cannot read the OS random source")?;
+            key
+        }
+    };
+    let template_dir = ctx.data.join(TEMPLATE_DIR);
+    let template_dir = template_dir.is_dir().then_some(template_dir);
+    if let Some(dir) = &template_dir {
+        info!(dir = %dir.display(), "templates in this folder replace the shipped ones");
+    }
+    let settings = web::PortalSettings {
+        base_url: base_url.to_string(),
+        secret_key,
+        link_ttl: Span::minutes(i64::from(cfg.link_minutes)),
+        self_delist_max: cfg.self_delist_max,
+        self_delist_window: span(&cfg.self_delist_window)?,
+        limit_per_email: cfg.limit_per_email,
+        limit_per_client: cfg.limit_per_client,
+        limit_per_listed_ip: cfg.limit_per_listed_ip,
+        limit_window: span(&cfg.limit_window)?,
+        pow_difficulty: cfg.pow_difficulty,
+        trusted_proxies: cfg.trusted_proxies.clone(),
+        dns_ttl: ctx.config.dnsbl.ttl,
+        template_dir,
+    };
+    let mail = &ctx.config.mail;
+    let mailer = mailer::Mailer::new(&mailer::MailerSettings {
+        relay: mail.relay.as_ref().map(|r| r.expose().to_string()),
+        from: mail.from.clone(),
+        outbox: ctx.data.join(OUTBOX_DIR),
+    })?;
+    match &mail.relay {
+        Some(relay) => {
+            info!(relay = %mailer::redact(relay.expose()), "mail goes through the relay")
+        }
+        None => {
+            info!(outbox = %ctx.data.join(OUTBOX_DIR).display(), "no [mail] relay: mail is written to the outbox")
+        }
+    }
+    web::Portal::new(settings, catalog.clone(), mailer)
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .context("cannot load the portal's templates")
+}

@@ -1,0 +1,150 @@
+# senderdesk portal — English (the reference language; every other language has every key).
+# Placeables such as { $ip } are filled in by the portal. Keep them; move them freely.
+
+## Layout
+site-name = Sender services
+skip-to-content = Skip to the content
+nav-home = Overview
+nav-lookup = Check an IP
+nav-delist = Delist an IP
+nav-label = Main
+lang-label = Language
+footer-about = These pages are for anyone who sends mail to our users. You need no account with us to use them.
+footer-api = JSON API
+
+## Overview
+home-title = Services for senders
+home-intro = If mail you sent to our users was rejected, start here. Everything below is self-service and free, and none of it needs an account with us.
+home-lookup-title = Check an IP address
+home-lookup-body = See at once whether an IP address is on our blocked-senders list, why, since when, and whether you can remove it yourself.
+home-delist-title = Delist portal
+home-delist-body = Remove your IP address from our list yourself. We confirm by email, and the removal takes effect within seconds, not hours.
+home-support-title = Support
+home-support-body = We do not take tickets from senders directly. If self-service does not solve your problem, ask the administrator of the recipient's mailbox to open a ticket with us on your behalf, and give them the full bounce message.
+home-open = Open
+home-bounce-title = Read your bounce first
+home-bounce-body = A rejection from us names the problem and the next step. A code from 5.7.606 to 5.7.611 and the words "banned sending IP" mean the sending IP address is on our list: check it here, then request removal.
+
+## Lookup
+lookup-title = Check an IP address
+lookup-intro = Enter the IP address that sent the rejected mail. Our bounce message names it in brackets after "banned sending IP".
+lookup-ip-label = IP address
+lookup-ip-hint = IPv4, such as 192.0.2.1, or IPv6, such as 2001:db8::1
+lookup-submit = Check
+lookup-not-listed = { $ip } is not on our list.
+lookup-not-listed-next = If our servers still reject your mail, the reason is something else. Read the whole bounce message: it names the problem.
+lookup-listed = { $ip } is on our list.
+lookup-range = Listed range
+lookup-reason = Reason
+lookup-code = Code in the bounce
+lookup-since = Listed since
+lookup-expires = Expires
+lookup-expires-never = Not by itself; it stays until it is removed
+lookup-removable = Removal
+lookup-removable-yes = You can remove it yourself through the delist portal.
+lookup-removable-no = You cannot remove it yourself. Ask the administrator of the recipient's mailbox to open a ticket with us on your behalf.
+lookup-removable-range = It is listed as part of a wider range, which only our support can remove. Ask the administrator of the recipient's mailbox to open a ticket with us on your behalf.
+lookup-delist = Request removal
+bad-ip = "{ $value }" is not an IP address. Enter an IPv4 address such as 192.0.2.1 or an IPv6 address such as 2001:db8::1.
+
+## Reasons (shown instead of the operator's English text when the listing uses a built-in reason)
+reason-manual = Listed by our postmasters after abuse from this IP address.
+reason-complaints = Our users reported mail from this IP address as junk.
+reason-spamtrap = Mail from this IP address reached spam trap addresses, which nobody ever asked to receive mail.
+reason-compromised = This IP address shows signs of a compromised machine, a botnet or an open proxy.
+reason-policy = This IP address is in a range that should not send mail directly, such as an end-user or dynamic range.
+reason-hard = Listed for serious or repeated abuse; it cannot be removed through the portal.
+
+## Delist form
+delist-title = Delist an IP address
+delist-intro = We send a confirmation link to your email address. Open it within { $minutes } minutes and confirm, and the IP address is removed from our list at once.
+delist-email-label = Your email address
+delist-email-hint = We send the confirmation link here, and nothing else.
+delist-ip-label = IP address to delist
+delist-honeypot-label = Leave this field empty
+delist-submit = Send the confirmation link
+delist-pow-working = Checking your browser before sending…
+delist-pow-note = Before sending, your browser does a short calculation (under a second) so that robots cannot flood this form. Without JavaScript the form still works.
+delist-terms = You may remove an IP address yourself at most { $max } times in { $days } days. After that, or for listings marked as not self-removable, only our support can remove it.
+
+## Delist: link sent
+sent-title = Check your mailbox
+sent-body = If { $ip } can be removed, a confirmation link is on its way to { $email }. It works once, for { $minutes } minutes.
+sent-reference = Your request reference is { $reference }. Keep it: the status page shows where your request stands, including whether our mail was delivered.
+sent-status = See the status of your request
+sent-retrying = Our mail server did not take the message yet. We keep trying until the link would expire; the status page shows when it is sent.
+sent-no-mail = Nothing arrived? Look in your spam folder, and check that the address is spelled right. You can ask for a new link at any time.
+
+## Delist: refusals and limits
+refused-title = Self-service removal is not possible
+refused-not-listed = { $ip } is not on our list, so there is nothing to remove. If our servers still reject your mail, read the whole bounce message: it names the problem.
+refused-not-self-removable = { $ip } is listed for a reason that cannot be removed through the portal.
+refused-range = { $ip } is listed as part of a wider range. Ranges are removed only by our support.
+refused-too-many = { $ip } was already removed through the portal { $max } times in the last { $days } days. It was listed again each time, so the problem that causes it is not solved yet.
+refused-escalate = What you can do: fix the cause first, then ask the administrator of the recipient's mailbox to open a ticket with us on your behalf. Give them the IP address, the full bounce message and what you changed.
+limit-title = Too many requests
+limit-email = There have been too many delist requests for this email address recently. Please wait a day, and use the link you already received if it is still valid.
+limit-client = There have been too many delist requests from your network recently. Please try again tomorrow.
+limit-listed-ip = There have been too many delist requests for { $ip } recently. Use the link already sent, or try again tomorrow.
+limit-flood = Too many requests in a short time. Wait a minute and try again.
+bad-email = "{ $value }" is not an email address we can send to. Enter a plain address such as postmaster@example.net.
+bad-proof = The browser check failed or is out of date. Reload the page and send the form again.
+form-problem = Please correct the following:
+
+## Delist: confirmation page
+confirm-title = Confirm the removal of { $ip }
+confirm-status = Current status
+confirm-listed = { $ip } is on our list.
+confirm-responsibility-title = Your responsibility
+confirm-responsibility = By removing this IP address you confirm that you have fixed what caused the listing, and that you will make sure further mail from this IP address is not abusive or malicious. If it is, the address will be listed again, and self-service removal may no longer be available.
+confirm-button = Delist IP
+confirm-expired = This link has expired. Links work for { $minutes } minutes. Request a new one.
+confirm-used = This link was already used. Each link works once.
+confirm-unknown = This link is not valid. Check that you copied the whole link from the mail, or request a new one.
+confirm-new-link = Request a new link
+
+## Delist: done
+done-title = { $ip } is removed
+done-body = { $ip } was removed from our list at { $time }. Our mail servers and our DNS list stopped rejecting it within seconds.
+done-reference = Your request reference is { $reference }. We have sent a confirmation to { $email }.
+done-caches = Other providers' servers may remember our DNS answer for up to { $minutes } minutes.
+done-advice = Keep it off the list: send only mail that recipients asked for, remove addresses that bounce, and make unsubscribing easy.
+
+## Status page
+status-title = Delist request { $reference }
+status-ip = IP address
+status-state = State
+status-created = Requested
+status-completed = Completed
+status-mail = Confirmation mail
+state-pending = Waiting for confirmation through the emailed link
+state-expired = Expired: the link was not used in time
+state-delisted = Removed from the list
+state-refused = Refused
+mail-queued = Being sent
+mail-sent = Accepted by our mail server for delivery
+mail-outbox = Written to the operator's outbox (this installation has no mail relay)
+mail-retrying = Not delivered yet; we keep trying
+mail-failed = Could not be delivered; request a new link
+status-unknown = There is no request with the reference { $reference }. References look like DL-7KQ2-M9XD.
+
+## Errors
+error-title = Something went wrong
+error-not-found = There is no page at this address.
+error-internal = We could not complete this request because of a problem on our side. Nothing was changed. Please try again in a few minutes.
+error-forbidden = This form was sent from another website, so we did not accept it. Open the form on our site and send it again.
+error-too-large = The request is too large.
+home-link = Back to the overview
+
+## Mail: confirmation link
+mail-verify-subject = Confirm the removal of { $ip } from our list
+mail-verify-greeting = Hello,
+mail-verify-body = Someone, probably you, asked to remove { $ip } from our blocked-senders list. To confirm, open this link within { $minutes } minutes:
+mail-verify-ignore = If you did not ask for this, ignore this mail: nothing changes without the link.
+mail-verify-reference = Request reference: { $reference }
+mail-signature = Sender services
+
+## Mail: removal confirmed
+mail-done-subject = { $ip } was removed from our list
+mail-done-body = { $ip } was removed from our blocked-senders list at { $time }, through the delist portal.
+mail-done-status = You can check the status at any time: { $url }

@@ -1,0 +1,312 @@
+//! What stands between the delist form and a flood: the client's address (honouring
+//! X-Forwarded-For only from configured proxies), a proof of work the browser computes, and
+//! in-process rate limiters. The durable limits live in the store; these only take the
+//! first blow, so a flood costs neither database writes nor mail.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hmac::{Hmac, KeyInit, Mac};
+use ipnet::IpNet;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+/// The address a request came from. A peer on the trusted-proxy list is looked through:
+/// the client is the right-most X-Forwarded-For entry that is not itself a trusted proxy
+/// (entries further left were written by the client and prove nothing).
+pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let peer_ip = domain::canonical_addr(peer.ip());
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer_ip) {
+        return peer_ip;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .map(domain::canonical_addr)
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .unwrap_or(peer_ip)
+}
+
+/// The key a client is limited by: its address, or its /64 for IPv6, since one IPv6
+/// subscriber usually holds a whole /64.
+fn flood_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+    }
+}
+
+/// In-process limits per client: a looser one for requests that carry a valid proof of
+/// work and a tight one for those that do not (no JavaScript, or a script skipping it).
+pub struct FloodGuard {
+    proven: DefaultKeyedRateLimiter<IpAddr>,
+    unproven: DefaultKeyedRateLimiter<IpAddr>,
+    checks: AtomicU64,
+}
+
+impl Default for FloodGuard {
+    fn default() -> Self {
+        let n = |v| NonZeroU32::new(v).expect("non-zero");
+        FloodGuard {
+            // 10 at once, then one every 3 seconds.
+            proven: RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(3))
+                    .expect("non-zero")
+                    .allow_burst(n(10)),
+            ),
+            // 3 at once, then one every 2 minutes.
+            unproven: RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(120))
+                    .expect("non-zero")
+                    .allow_burst(n(3)),
+            ),
+            checks: AtomicU64::new(0),
+        }
+    }
+}
+
+impl FloodGuard {
+    /// True when the client may go on.
+    pub fn admit(&self, client: IpAddr, proven: bool) -> bool {
+        // Forget idle clients now and then, so the maps stay small under a spoofed flood.
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
+            self.proven.retain_recent();
+            self.unproven.retain_recent();
+        }
+        let key = flood_key(client);
+        let limiter = if proven { &self.proven } else { &self.unproven };
+        limiter.check_key(&key).is_ok()
+    }
+}
+
+/// Why a proof of work was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BadProof {
+    #[error("the challenge is malformed or not ours")]
+    Forged,
+    #[error("the challenge has expired")]
+    Expired,
+    #[error("the challenge was already used")]
+    Reused,
+    #[error("the nonce does not meet the difficulty")]
+    TooEasy,
+}
+
+/// How long a challenge on a served form stays valid.
+const CHALLENGE_TTL: i64 = 30 * 60;
+/// Most remembered used challenges; beyond this, expired ones are forgotten first.
+const MAX_USED: usize = 100_000;
+
+/// Signed, expiring, single-use challenges: `EXPIRES.RANDOM.HMAC`. Stateless to issue; only
+/// used ones are remembered, until they expire.
+pub struct ProofOfWork {
+    key: Vec<u8>,
+    difficulty: u8,
+    used: Mutex<HashMap<String, i64>>,
+}
+
+impl ProofOfWork {
+    /// `difficulty` is the number of leading zero bits required; 0 turns the check off.
+    pub fn new(key: &[u8], difficulty: u8) -> ProofOfWork {
+        ProofOfWork {
+            key: key.to_vec(),
+            difficulty: difficulty.min(64),
+            used: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn difficulty(&self) -> u8 {
+        self.difficulty
+    }
+
+    fn mac(&self, body: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key)
+            .expect("HMAC takes any key length");
+        mac.update(b"senderdesk-pow:");
+        mac.update(body.as_bytes());
+        mac
+    }
+
+    pub fn challenge(&self, now: OffsetDateTime) -> String {
+        let mut random = [0u8; 12];
+        getrandom::fill(&mut random).expect("the OS random source works");
+        let body = format!("{}.{}", now.unix_timestamp() + CHALLENGE_TTL, hex(&random));
+        let tag = self.mac(&body).finalize().into_bytes();
+        format!("{body}.{}", hex(&tag))
+    }
+
+    pub fn verify(
+        &self,
+        challenge: &str,
+        nonce: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), BadProof> {
+        let (body, tag) = challenge.rsplit_once('.').ok_or(BadProof::Forged)?;
+        let tag = unhex(tag).ok_or(BadProof::Forged)?;
+        self.mac(body)
+            .verify_slice(&tag)
+            .map_err(|_| BadProof::Forged)?;
+        let expires: i64 = body
+            .split('.')
+            .next()
+            .and_then(|e| e.parse().ok())
+            .ok_or(BadProof::Forged)?;
+        if expires <= now.unix_timestamp() {
+            return Err(BadProof::Expired);
+        }
+        if nonce.is_empty() || nonce.len() > 20 || !nonce.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(BadProof::TooEasy);
+        }
+        if !meets(challenge, nonce, self.difficulty) {
+            return Err(BadProof::TooEasy);
+        }
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        if used.len() >= MAX_USED {
+            let t = now.unix_timestamp();
+            used.retain(|_, exp| *exp > t);
+        }
+        if used.len() >= MAX_USED {
+            // Still full of live challenges: a flood; refuse rather than grow.
+            return Err(BadProof::Reused);
+        }
+        if used.insert(challenge.to_string(), expires).is_some() {
+            return Err(BadProof::Reused);
+        }
+        Ok(())
+    }
+}
+
+/// Whether SHA-256(challenge ":" nonce) starts with `difficulty` zero bits.
+fn meets(challenge: &str, nonce: &str, difficulty: u8) -> bool {
+    let digest = Sha256::new()
+        .chain_update(challenge.as_bytes())
+        .chain_update(b":")
+        .chain_update(nonce.as_bytes())
+        .finalize();
+    leading_zero_bits(&digest) >= u32::from(difficulty)
+}
+
+fn leading_zero_bits(bytes: &[u8]) -> u32 {
+    let mut bits = 0;
+    for b in bytes {
+        if *b == 0 {
+            bits += 8;
+        } else {
+            return bits + b.leading_zeros();
+        }
+    }
+    bits
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// Solves a challenge the way the browser script does; tests and benchmarks use it.
+pub fn solve(challenge: &str, difficulty: u8) -> String {
+    (0u64..)
+        .map(|n| n.to_string())
+        .find(|nonce| meets(challenge, nonce, difficulty))
+        .expect("some nonce meets any difficulty up to 64 bits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proof_works_once_and_only_when_signed_and_fresh() {
+        let now = OffsetDateTime::now_utc();
+        let pow = ProofOfWork::new(b"key", 8);
+        let c = pow.challenge(now);
+        let nonce = solve(&c, 8);
+        assert_eq!(pow.verify(&c, &nonce, now), Ok(()));
+        assert_eq!(pow.verify(&c, &nonce, now), Err(BadProof::Reused));
+        let c2 = pow.challenge(now);
+        let forged = c2.replacen(&c2[..3], "999", 1);
+        assert_eq!(pow.verify(&forged, "0", now), Err(BadProof::Forged));
+        assert_eq!(
+            ProofOfWork::new(b"other", 8).verify(&c2, &solve(&c2, 8), now),
+            Err(BadProof::Forged)
+        );
+        let later = now + time::Duration::seconds(CHALLENGE_TTL + 1);
+        assert_eq!(
+            pow.verify(&c2, &solve(&c2, 8), later),
+            Err(BadProof::Expired)
+        );
+        let c3 = pow.challenge(now);
+        let weak = (0u64..)
+            .map(|n| n.to_string())
+            .find(|n| !meets(&c3, n, 8))
+            .unwrap();
+        assert_eq!(pow.verify(&c3, &weak, now), Err(BadProof::TooEasy));
+        assert_eq!(pow.verify(&c3, "12a", now), Err(BadProof::TooEasy));
+        for junk in ["", ".", "a.b.c", "1.2.zz", &"9".repeat(5000)] {
+            assert!(pow.verify(junk, "1", now).is_err());
+        }
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
+        let proxy: SocketAddr = "10.0.0.2:4000".parse().unwrap();
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        assert_eq!(
+            client_ip(proxy, &headers, &trusted),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_ip(proxy, &headers, &[]),
+            "10.0.0.2".parse::<IpAddr>().unwrap()
+        );
+        let outsider: SocketAddr = "192.0.2.1:4000".parse().unwrap();
+        assert_eq!(
+            client_ip(outsider, &headers, &trusted),
+            "192.0.2.1".parse::<IpAddr>().unwrap()
+        );
+    }
+
+    #[test]
+    fn floods_are_cut_per_client_and_per_ipv6_64() {
+        let guard = FloodGuard::default();
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!((0..20).filter(|_| guard.admit(a, false)).count(), 3);
+        assert_eq!((0..20).filter(|_| guard.admit(a, true)).count(), 10);
+        let v6a: IpAddr = "2001:db8::1".parse().unwrap();
+        let v6b: IpAddr = "2001:db8::ffff:1".parse().unwrap();
+        assert_eq!((0..2).filter(|_| guard.admit(v6a, false)).count(), 2);
+        assert_eq!(
+            (0..2).filter(|_| guard.admit(v6b, false)).count(),
+            1,
+            "same /64"
+        );
+    }
+}
