@@ -153,7 +153,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     );
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(headers, header::REFERRER_POLICY, "same-origin");
     set(
         headers,
         HeaderName::from_static("cross-origin-opener-policy"),

@@ -1,0 +1,468 @@
+//! Handler tests: the router driven with `oneshot`, on a temp SQLite store, with mail going
+//! to a temp outbox.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use domain::{IpRange, ListingSource, NewListing, ReasonCatalog, ReasonSlug};
+use lookup::{Entry, IndexBuilder, LookupIndex};
+use store::{DatabaseLocation, Store};
+use time::OffsetDateTime;
+use tower::ServiceExt;
+use web::{AppState, Lang, Portal, PortalSettings};
+
+struct Harness {
+    state: AppState,
+    _dir: tempfile::TempDir,
+    outbox: std::path::PathBuf,
+}
+
+async fn harness(listed: &[(&str, &str)], pow_difficulty: u8) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&DatabaseLocation::Sqlite(dir.path().join("t.db")))
+        .await
+        .unwrap();
+    let catalog = ReasonCatalog::defaults();
+    let mut builder = IndexBuilder::new();
+    for (range, reason) in listed {
+        let range: IpRange = range.parse().unwrap();
+        let reason_def = catalog.get(reason).unwrap();
+        let new = NewListing {
+            range,
+            reason: ReasonSlug::parse(reason).unwrap(),
+            public_text: None,
+            note: None,
+            source: ListingSource::Operator,
+            expires_at: None,
+            self_delist: reason_def.self_delist,
+        };
+        let out = store
+            .add_listing(&new, "test", OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        builder.push(
+            range,
+            Entry::new(out.listing.id, catalog.index_of(reason).unwrap(), None),
+        );
+    }
+    let outbox = dir.path().join("outbox");
+    let mailer = mailer::Mailer::new(&mailer::MailerSettings {
+        relay: None,
+        from: "Sender services <postmaster@example.net>".into(),
+        outbox: outbox.clone(),
+    })
+    .unwrap();
+    let settings = PortalSettings {
+        base_url: "http://portal.test".into(),
+        secret_key: b"0123456789abcdef0123456789abcdef".to_vec(),
+        link_ttl: time::Duration::minutes(30),
+        self_delist_max: 3,
+        self_delist_window: time::Duration::days(90),
+        limit_per_email: 5,
+        limit_per_client: 20,
+        limit_per_listed_ip: 10,
+        limit_window: time::Duration::hours(24),
+        pow_difficulty,
+        trusted_proxies: Vec::new(),
+        dns_ttl: 300,
+        template_dir: None,
+    };
+    let portal = Portal::new(settings, catalog, mailer).unwrap();
+    let state = AppState {
+        store,
+        index: Arc::new(LookupIndex::new(builder.build(), 0)),
+        portal: Arc::new(portal),
+    };
+    Harness {
+        state,
+        _dir: dir,
+        outbox,
+    }
+}
+
+impl Harness {
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let app = web::router(self.state.clone())
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 200], 40000))));
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post(&self, uri: &str, form: &str) -> (StatusCode, String) {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(form.to_string()))
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
+
+    fn mails(&self) -> Vec<String> {
+        mails_in(&self.outbox)
+    }
+}
+
+fn mails_in(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// Every message key of the English file, and of another language's file.
+fn keys(lang: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(lang)
+        .join("portal.ftl");
+    std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_message_key_exists_in_every_language_with_the_same_placeables() {
+    let en = keys("en");
+    assert!(en.len() > 100);
+    for lang in Lang::ALL {
+        let theirs = keys(lang.tag());
+        assert_eq!(theirs, en, "{} has other keys than en", lang.tag());
+        for key in &en {
+            let args: Vec<(&str, String)> = [
+                "ip",
+                "minutes",
+                "max",
+                "days",
+                "email",
+                "reference",
+                "time",
+                "url",
+                "value",
+            ]
+            .iter()
+            .map(|n| (*n, format!("<{n}>")))
+            .collect();
+            let english = Lang::En.text(key, &args);
+            let text = lang.text(key, &args);
+            for n in [
+                "ip",
+                "minutes",
+                "max",
+                "days",
+                "email",
+                "reference",
+                "time",
+                "url",
+                "value",
+            ] {
+                let p = format!("<{n}>");
+                assert_eq!(
+                    english.contains(&p),
+                    text.contains(&p),
+                    "{} {key}: placeable {n}",
+                    lang.tag()
+                );
+            }
+            assert!(!text.contains('\u{2068}'), "no isolation marks in {key}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_page_renders_in_every_language_and_declares_it() {
+    let h = harness(
+        &[
+            ("192.0.2.7", "complaints"),
+            ("198.51.100.0/24", "policy"),
+            ("203.0.113.5", "hard"),
+        ],
+        16,
+    )
+    .await;
+    for lang in Lang::ALL {
+        for uri in [
+            "/",
+            "/lookup",
+            "/lookup?ip=192.0.2.7",
+            "/lookup?ip=192.0.2.8",
+            "/lookup?ip=198.51.100.9",
+            "/lookup?ip=203.0.113.5",
+            "/lookup?ip=nope",
+            "/delist",
+            "/delist?ip=192.0.2.7",
+            "/delist/status/DL-0000-0000",
+            "/delist/confirm/abc",
+            "/no-such-page",
+        ] {
+            let sep = if uri.contains('?') { '&' } else { '?' };
+            let (status, headers, body) = h.get(&format!("{uri}{sep}lang={}", lang.tag())).await;
+            assert!(status.as_u16() < 500, "{uri} in {}: {status}", lang.tag());
+            assert!(
+                body.contains(&format!("<html lang=\"{}\">", lang.tag())),
+                "{uri} in {}",
+                lang.tag()
+            );
+            assert_eq!(headers[header::CONTENT_LANGUAGE], lang.tag());
+            for other in Lang::ALL {
+                assert!(
+                    body.contains(&format!("hreflang=\"{}\"", other.tag())),
+                    "switcher on {uri}"
+                );
+            }
+            let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+            assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+            assert!(!body.contains("<script>"), "no inline script on {uri}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_language_comes_from_the_query_then_the_cookie_then_the_browser() {
+    let h = harness(&[], 0).await;
+    let (_, headers, body) = h.get("/?lang=pt-BR").await;
+    assert!(body.contains("<html lang=\"pt-BR\">"));
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lang=pt-BR;")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let request = Request::get("/")
+        .header(header::COOKIE, "lang=it")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = h.send(request).await;
+    assert!(body.contains("<html lang=\"it\">"));
+    let request = Request::get("/")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = h.send(request).await;
+    assert!(body.contains("<html lang=\"zh-CN\">") && body.contains("简体中文"));
+}
+
+#[tokio::test]
+async fn lookup_tells_listed_from_not_listed_and_explains_removal() {
+    let h = harness(
+        &[
+            ("192.0.2.7", "complaints"),
+            ("198.51.100.0/24", "policy"),
+            ("203.0.113.5", "hard"),
+        ],
+        0,
+    )
+    .await;
+    let (s, _, body) = h.get("/lookup?ip=%5B192.0.2.7%5D").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains("192.0.2.7 is on our list")
+            && body.contains("5.7.607")
+            && body.contains("/delist?ip=192.0.2.7")
+    );
+    let (_, _, body) = h.get("/lookup?ip=192.0.2.8").await;
+    assert!(body.contains("192.0.2.8 is not on our list"));
+    let (_, _, body) = h.get("/lookup?ip=198.51.100.9").await;
+    assert!(
+        body.contains("198.51.100.0&#x2f;24")
+            && body.contains("wider range")
+            && !body.contains("/delist?ip=")
+    );
+    let (_, _, body) = h.get("/lookup?ip=203.0.113.5").await;
+    assert!(body.contains("cannot remove it yourself"));
+    let (s, _, body) = h.get("/lookup?ip=%3Cscript%3E").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("&lt;script&gt;") && !body.contains("<script>"),
+        "input is escaped"
+    );
+    let (s, headers, body) = h.get("/api/v1/lookup/192.0.2.7").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["listed"], true);
+    assert_eq!(json["listing"]["smtp_code"], "5.7.607");
+    assert_eq!(json["listing"]["dnsbl_a"], "127.0.0.3");
+    assert_eq!(json["delist_url"], "http://portal.test/delist?ip=192.0.2.7");
+    let (s, _, body) = h.get("/api/v1/lookup/not-an-ip").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.contains("is not an IP address"));
+}
+
+#[tokio::test]
+async fn bad_delist_input_is_refused_with_reasons_and_changes_nothing() {
+    let h = harness(
+        &[
+            ("192.0.2.7", "complaints"),
+            ("203.0.113.5", "hard"),
+            ("198.51.100.0/24", "policy"),
+        ],
+        0,
+    )
+    .await;
+    let (s, body) = h.post("/delist", "email=not-an-address&ip=300.1.1.1").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("is not an email address") && body.contains("is not an IP address"));
+    assert!(body.contains("value=\"not-an-address\""), "input is kept");
+    let (s, body) = h
+        .post(
+            "/delist",
+            "email=a%40b.example&ip=192.0.2.7&website=http%3A%2F%2Fspam",
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "honeypot: {body}");
+    let (s, body) = h
+        .post("/delist", "email=a%40b.example&ip=203.0.113.5")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains("cannot be removed through the portal") && body.contains("open a ticket")
+    );
+    let (_, body) = h
+        .post("/delist", "email=a%40b.example&ip=198.51.100.3")
+        .await;
+    assert!(body.contains("wider range"));
+    let (_, body) = h.post("/delist", "email=a%40b.example&ip=192.0.2.99").await;
+    assert!(body.contains("192.0.2.99 is not on our list"));
+    assert!(h.mails().is_empty(), "no refusal sends mail");
+}
+
+#[tokio::test]
+async fn posts_from_other_sites_are_refused() {
+    let h = harness(&[("192.0.2.7", "complaints")], 0).await;
+    let request = Request::post("/delist")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::from("email=a%40b.example&ip=192.0.2.7"))
+        .unwrap();
+    let (s, _, _) = h.send(request).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(h.mails().is_empty());
+    let big = format!("email=a%40b.example&ip=192.0.2.7&x={}", "a".repeat(100_000));
+    let (s, _) = h.post("/delist", &big).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_proof_of_work_is_checked_when_sent_and_a_bad_one_refused() {
+    let h = harness(&[("192.0.2.7", "complaints")], 12).await;
+    let (_, _, form) = h.get("/delist?ip=192.0.2.7").await;
+    let challenge = form
+        .split("name=\"pow_challenge\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(form.contains("data-pow-difficulty=\"12\""));
+    let (s, _) = h
+        .post(
+            "/delist",
+            &format!("email=a%40b.example&ip=192.0.2.7&pow_challenge={challenge}&pow_nonce=1x"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let nonce = web::solve_proof_of_work(&challenge, 12);
+    let (s, body) = h
+        .post(
+            "/delist",
+            &format!(
+                "email=a%40b.example&ip=192.0.2.7&pow_challenge={challenge}&pow_nonce={nonce}"
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body.contains("DL-"));
+    let (s, _) = h
+        .post(
+            "/delist",
+            &format!(
+                "email=c%40b.example&ip=192.0.2.7&pow_challenge={challenge}&pow_nonce={nonce}"
+            ),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a challenge works once"
+    );
+    assert_eq!(h.mails().len(), 1);
+}
+
+#[tokio::test]
+async fn the_mailed_link_delists_once_and_records_who_asked() {
+    let h = harness(&[("192.0.2.7", "complaints")], 0).await;
+    let (s, body) = h
+        .post("/delist", "email=pm%40sender.example&ip=192.0.2.7&lang=it")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("<html lang=\"it\">"));
+    let mails = h.mails();
+    assert_eq!(mails.len(), 1);
+    // The text part is quoted-printable: undo its soft line breaks.
+    let text = mails[0].replace("=\r\n", "");
+    let link = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
+        .expect("the link is in the plain-text part")
+        .to_string();
+    assert!(
+        mails[0].contains("Subject: Conferma"),
+        "the requester's language"
+    );
+    let path = link.trim_start_matches("http://portal.test");
+    let (s, _, page) = h.get(path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("<html lang=\"it\">"),
+        "the requester's language"
+    );
+    assert!(page.contains("5.7.607") && page.contains("method=\"post\""));
+    let (s, done) = h.post(path, "lang=en").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(done.contains("192.0.2.7 is removed"), "{done}");
+    let (s, _) = h.post(path, "lang=en").await;
+    assert_eq!(s, StatusCode::GONE, "single use");
+    let covering = h
+        .state
+        .store
+        .listings_covering("192.0.2.7".parse().unwrap())
+        .await
+        .unwrap();
+    let history = h.state.store.history(&[covering[0].id]).await.unwrap();
+    let delisted = history.last().unwrap();
+    assert_eq!(delisted.actor, "pm@sender.example");
+    assert!(
+        delisted.note.as_deref().unwrap().contains("192.0.2.200"),
+        "client address recorded"
+    );
+    let reference = done.split("DL-").nth(1).unwrap()[..9].to_string();
+    let (s, _, status) = h.get(&format!("/delist/status/DL-{reference}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(status.contains("state-delisted"));
+}
