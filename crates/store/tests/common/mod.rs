@@ -1,0 +1,95 @@
+//! Helpers shared by the store's test files: every backend at hand, fresh databases, and
+//! small builders.
+#![allow(dead_code)]
+
+use std::net::IpAddr;
+
+use domain::{ListingSource, NewListing, ReasonSlug};
+use sqlx::Connection;
+use store::{DatabaseLocation, Store};
+use time::OffsetDateTime;
+
+pub struct Backend {
+    pub name: &'static str,
+    pub store: Store,
+    pub url: String,
+    pub _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("senderdesk.db");
+    let url = format!("sqlite:{}", path.display());
+    let sqlite = Store::open(&DatabaseLocation::parse(&url).unwrap())
+        .await
+        .unwrap();
+    let mut all = vec![Backend {
+        name: "sqlite",
+        store: sqlite,
+        url,
+        _dir: Some(dir),
+    }];
+    match std::env::var("SENDERDESK_TEST_POSTGRES") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let url = fresh_pg_database(&admin_url).await;
+            let store = Store::open(&DatabaseLocation::parse(&url).unwrap())
+                .await
+                .unwrap();
+            all.push(Backend {
+                name: "postgres",
+                store,
+                url,
+                _dir: None,
+            });
+        }
+        _ if std::env::var("SENDERDESK_REQUIRE_EXTERNAL").as_deref() == Ok("1") => {
+            panic!("SENDERDESK_REQUIRE_EXTERNAL=1 but SENDERDESK_TEST_POSTGRES is not set")
+        }
+        _ => {}
+    }
+    all
+}
+
+/// Creates an empty database next to the one `admin_url` names and returns its URL.
+pub async fn fresh_pg_database(admin_url: &str) -> String {
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    let name = format!(
+        "sd_test_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+    format!("{base}/{name}")
+}
+
+static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+pub fn new_listing(range: &str, reason: &str) -> NewListing {
+    NewListing {
+        range: range.parse().unwrap(),
+        reason: ReasonSlug::parse(reason).unwrap(),
+        public_text: None,
+        note: None,
+        source: ListingSource::Operator,
+        expires_at: None,
+        self_delist: true,
+    }
+}
+
+pub fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp()).unwrap()
+}
