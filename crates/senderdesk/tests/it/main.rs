@@ -5,6 +5,7 @@
 mod cli;
 mod dns;
 mod policy;
+mod portal;
 mod postfix;
 mod postfix_checks;
 mod support;
