@@ -11,7 +11,7 @@ use crate::support::*;
 const ZONE: &str = "bl.senderdesk.localhost";
 
 /// True when `program` runs; false (skip) when it is missing, unless CI requires it.
-fn have(program: &str) -> bool {
+pub(crate) fn have(program: &str) -> bool {
     let found = Command::new(program)
         .arg("-v")
         .stdout(Stdio::null())

@@ -1,0 +1,247 @@
+//! A real browser (Debian's headless Chromium through chromedriver, driven by fantoccini)
+//! completes the delist flow in English and in Italian: lookup, form (with the proof of work
+//! computed by the page's script), the mailed link from the outbox, the "Delist IP" button.
+//! The DNSBL answer for the IP changes right after. Screenshots of every step are kept in
+//! `target/test-artifacts/browser/` (or `$SENDERDESK_ARTIFACTS`).
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::dns::have;
+use crate::portal::{link_in, outbox, within};
+use crate::support::*;
+
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Option<Driver> {
+        if !have("chromedriver") || !Path::new("/usr/bin/chromium").exists() {
+            assert!(
+                std::env::var("SENDERDESK_REQUIRE_EXTERNAL").as_deref() != Ok("1"),
+                "chromium and chromium-driver are required (SENDERDESK_REQUIRE_EXTERNAL=1)"
+            );
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        within(20, || TcpStream::connect(("127.0.0.1", port)).ok()).expect("chromedriver listens");
+        Some(Driver {
+            child,
+            port,
+            _profile: tempfile::tempdir().unwrap(),
+        })
+    }
+
+    async fn browser(&self) -> Client {
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--window-size=1200,900",
+                    format!("--user-data-dir={}", self._profile.path().display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a Chromium session starts")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = std::env::var_os("SENDERDESK_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts/browser")
+        });
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(browser: &Client, name: &str) {
+    let png = browser.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+}
+
+fn dns_a(server: &str, ip: &str) -> String {
+    let (host, port) = server.rsplit_once(':').unwrap();
+    let name: Vec<&str> = ip.split('.').rev().collect();
+    let out = Command::new("dig")
+        .args([
+            &format!("@{host}"),
+            "-p",
+            port,
+            "+short",
+            "+time=2",
+            "+tries=2",
+        ])
+        .arg(format!("{}.bl.senderdesk.localhost", name.join(".")))
+        .arg("A")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The whole flow in one language; `texts` are what its pages must say.
+async fn delist_in(
+    browser: &Client,
+    server: &Server,
+    data: &Path,
+    lang: &str,
+    ip: &str,
+    mails_before: usize,
+) {
+    let base = format!("http://{}", server.http);
+    browser.goto(&format!("{base}/?lang={lang}")).await.unwrap();
+    let html = browser.source().await.unwrap();
+    assert!(
+        html.contains(&format!("<html lang=\"{lang}\">")),
+        "{lang} overview"
+    );
+    shot(browser, &format!("{lang}-1-overview")).await;
+
+    browser
+        .find(Locator::Css("#home-ip"))
+        .await
+        .unwrap()
+        .send_keys(ip)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.inline button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let delist = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".result.listed a.button"))
+        .await
+        .expect("the lookup shows the listing and a removal button");
+    shot(browser, &format!("{lang}-2-lookup")).await;
+    delist.click().await.unwrap();
+
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#delist-form"))
+        .await
+        .unwrap();
+    let ip_field = browser.find(Locator::Css("#ip")).await.unwrap();
+    assert_eq!(
+        ip_field.prop("value").await.unwrap().as_deref(),
+        Some(ip),
+        "prefilled from ?ip="
+    );
+    browser
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("postmaster@sender.example")
+        .await
+        .unwrap();
+    shot(browser, &format!("{lang}-3-form")).await;
+    browser
+        .find(Locator::Css("#delist-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The page's script solves the proof of work (difficulty 16 by default), then submits.
+    browser
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("a[href^='/delist/status/']"))
+        .await
+        .expect("the form is sent and the next page says what happens next");
+    let sent = browser.source().await.unwrap();
+    assert!(sent.contains(&format!("<html lang=\"{lang}\">")));
+    shot(browser, &format!("{lang}-4-sent")).await;
+
+    let files = within(10, || Some(outbox(data)).filter(|f| f.len() > mails_before))
+        .expect("the mail is in the outbox");
+    let mail = std::fs::read_to_string(files.last().unwrap()).unwrap();
+    browser.goto(&link_in(&mail)).await.unwrap();
+    let button = browser
+        .find(Locator::Css("form button.danger"))
+        .await
+        .unwrap();
+    shot(browser, &format!("{lang}-5-confirm")).await;
+    assert_ne!(dns_a(&server.dns, ip), "", "listed before the click");
+    button.click().await.unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("p.success"))
+        .await
+        .unwrap();
+    shot(browser, &format!("{lang}-6-done")).await;
+    let gone = within(2, || Some(dns_a(&server.dns, ip)).filter(|a| a.is_empty()));
+    assert!(
+        gone.is_some(),
+        "the DNSBL stops answering for {ip} right after"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_completes_the_delist_flow_in_english_and_italian() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    if !have("dig") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&senderdesk(data, &["init"]));
+    ok(&senderdesk(
+        data,
+        &["list", "add", "192.0.2.7", "--reason", "complaints"],
+    ));
+    ok(&senderdesk(
+        data,
+        &["list", "add", "192.0.2.8", "--reason", "spamtrap"],
+    ));
+    let server = Server::start(data, &[]);
+    let browser = driver.browser().await;
+    delist_in(&browser, &server, data, "en", "192.0.2.7", 0).await;
+    let before = outbox(data).len();
+    delist_in(&browser, &server, data, "it", "192.0.2.8", before).await;
+    browser.close().await.unwrap();
+    server.stop();
+}
