@@ -230,6 +230,39 @@ impl DelistRequest {
     }
 }
 
+/// Whether the address's listings allow a self-service delist, and which listing it removes.
+/// `covering` is every listing whose range holds the address (any state); `recent` is how
+/// many self-delists of the address fall within the window; `reason_allows` asks the current
+/// reason catalog, so a reason an operator has since made hard is honoured too.
+pub fn assess_self_delist(
+    covering: &[crate::Listing],
+    recent: u32,
+    max_in_window: u32,
+    reason_allows: impl Fn(&crate::ReasonSlug) -> bool,
+    now: OffsetDateTime,
+) -> Result<&crate::Listing, DelistRefusal> {
+    let mut effective = covering.iter().filter(|l| l.is_effective(now)).peekable();
+    effective.peek().ok_or(DelistRefusal::NotListed)?;
+    let mut host = None;
+    let mut range = false;
+    for listing in effective {
+        if !listing.self_delist || !reason_allows(&listing.reason) {
+            return Err(DelistRefusal::NotSelfRemovable);
+        }
+        if listing.range.is_host() {
+            host = Some(listing);
+        } else {
+            range = true;
+        }
+    }
+    match host {
+        Some(_) if range => Err(DelistRefusal::CoveredByRange),
+        None => Err(DelistRefusal::CoveredByRange),
+        Some(_) if recent >= max_in_window => Err(DelistRefusal::TooMany),
+        Some(listing) => Ok(listing),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,37 +325,68 @@ mod tests {
             "internationalised addresses pass"
         );
     }
-}
 
-/// Whether the address's listings allow a self-service delist, and which listing it removes.
-/// `covering` is every listing whose range holds the address (any state); `recent` is how
-/// many self-delists of the address fall within the window; `reason_allows` asks the current
-/// reason catalog, so a reason an operator has since made hard is honoured too.
-pub fn assess_self_delist<'a>(
-    covering: &'a [crate::Listing],
-    recent: u32,
-    max_in_window: u32,
-    reason_allows: impl Fn(&crate::ReasonSlug) -> bool,
-    now: OffsetDateTime,
-) -> Result<&'a crate::Listing, DelistRefusal> {
-    let mut effective = covering.iter().filter(|l| l.is_effective(now)).peekable();
-    effective.peek().ok_or(DelistRefusal::NotListed)?;
-    let mut host = None;
-    let mut range = false;
-    for listing in effective {
-        if !listing.self_delist || !reason_allows(&listing.reason) {
-            return Err(DelistRefusal::NotSelfRemovable);
-        }
-        if listing.range.is_host() {
-            host = Some(listing);
-        } else {
-            range = true;
-        }
-    }
-    match host {
-        Some(_) if range => Err(DelistRefusal::CoveredByRange),
-        None => Err(DelistRefusal::CoveredByRange),
-        Some(_) if recent >= max_in_window => Err(DelistRefusal::TooMany),
-        Some(listing) => Ok(listing),
+    #[test]
+    fn self_delist_needs_one_removable_host_listing_and_room_in_the_window() {
+        use crate::{Listing, ListingSource, ListingState, ReasonSlug};
+        let now = OffsetDateTime::now_utc();
+        let listing = |range: &str, reason: &str, self_delist: bool| Listing {
+            id: 1,
+            range: range.parse().unwrap(),
+            reason: ReasonSlug::parse(reason).unwrap(),
+            public_text: None,
+            note: None,
+            source: ListingSource::Operator,
+            state: ListingState::Active,
+            created_at: now,
+            expires_at: None,
+            self_delist,
+            self_delist_count: 0,
+            changed_seq: 1,
+        };
+        let yes = |_: &ReasonSlug| true;
+        let host = listing("192.0.2.7", "manual", true);
+        assert_eq!(
+            assess_self_delist(std::slice::from_ref(&host), 0, 3, yes, now),
+            Ok(&host)
+        );
+        assert_eq!(
+            assess_self_delist(&[], 0, 3, yes, now),
+            Err(DelistRefusal::NotListed)
+        );
+        assert_eq!(
+            assess_self_delist(std::slice::from_ref(&host), 3, 3, yes, now),
+            Err(DelistRefusal::TooMany)
+        );
+        let hard = listing("192.0.2.7", "hard", false);
+        assert_eq!(
+            assess_self_delist(&[hard], 0, 3, yes, now),
+            Err(DelistRefusal::NotSelfRemovable)
+        );
+        assert_eq!(
+            assess_self_delist(
+                std::slice::from_ref(&host),
+                0,
+                3,
+                |r: &ReasonSlug| r.as_str() != "manual",
+                now
+            ),
+            Err(DelistRefusal::NotSelfRemovable)
+        );
+        let net = listing("192.0.2.0/24", "policy", true);
+        assert_eq!(
+            assess_self_delist(&[host.clone(), net.clone()], 0, 3, yes, now),
+            Err(DelistRefusal::CoveredByRange)
+        );
+        assert_eq!(
+            assess_self_delist(&[net], 0, 3, yes, now),
+            Err(DelistRefusal::CoveredByRange)
+        );
+        let mut ended = host.clone();
+        ended.state = ListingState::Delisted;
+        assert_eq!(
+            assess_self_delist(&[ended], 0, 3, yes, now),
+            Err(DelistRefusal::NotListed)
+        );
     }
 }

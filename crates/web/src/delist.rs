@@ -15,11 +15,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use domain::{
-    DelistReference, DelistRefusal, DelistRequest, DelistState, MailState, RequestLimit,
-    RequesterEmail,
-};
-use mailer::{Delivery, OutgoingMail};
+use domain::{DelistReference, DelistRefusal, DelistState, RequestLimit, RequesterEmail};
 use minijinja::context;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -28,6 +24,7 @@ use time::OffsetDateTime;
 
 use crate::guard::{self, hex};
 use crate::i18n::Lang;
+use crate::outgoing::{done_mail, spawn_delivery, verification_mail};
 use crate::pages::{ListingView, format_time, internal_error, look_up, notice, page, parse_ip};
 use crate::view::{Locale, urlencode};
 use crate::{AppState, Portal};
@@ -232,111 +229,6 @@ fn valid_token(token: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn verification_mail(
-    portal: &Portal,
-    request: &DelistRequest,
-    link: &str,
-) -> Result<OutgoingMail, minijinja::Error> {
-    let lang = Lang::from_tag(&request.lang).unwrap_or(Lang::En);
-    let s = &portal.settings;
-    let ctx = context! {
-        ip => request.ip.to_string(),
-        link,
-        link_minutes => s.link_ttl.whole_minutes(),
-        reference => request.reference.to_string(),
-        status_url => format!("{}/delist/status/{}", s.base_url, request.reference),
-        base_url => s.base_url.clone(),
-    };
-    Ok(OutgoingMail {
-        to: request.email.as_str().to_string(),
-        subject: lang.text("mail-verify-subject", &[("ip", request.ip.to_string())]),
-        text: portal
-            .templates
-            .render("mail_verify.txt", lang, ctx.clone())?,
-        html: portal.templates.render("mail_verify.html", lang, ctx)?,
-        tag: request.reference.to_string(),
-    })
-}
-
-fn done_mail(portal: &Portal, request: &DelistRequest) -> Result<OutgoingMail, minijinja::Error> {
-    let lang = Lang::from_tag(&request.lang).unwrap_or(Lang::En);
-    let s = &portal.settings;
-    let ctx = context! {
-        ip => request.ip.to_string(),
-        time => request.completed_at.map(format_time).unwrap_or_default(),
-        reference => request.reference.to_string(),
-        status_url => format!("{}/delist/status/{}", s.base_url, request.reference),
-        base_url => s.base_url.clone(),
-    };
-    Ok(OutgoingMail {
-        to: request.email.as_str().to_string(),
-        subject: lang.text("mail-done-subject", &[("ip", request.ip.to_string())]),
-        text: portal
-            .templates
-            .render("mail_done.txt", lang, ctx.clone())?,
-        html: portal.templates.render("mail_done.html", lang, ctx)?,
-        tag: format!("{}-done", request.reference),
-    })
-}
-
-/// Delivers `mail` in the background, retrying with growing pauses until `give_up_at`, and
-/// records each outcome on the request (when there is one). The receiver learns whether the
-/// first attempt succeeded, so the page never claims "sent" before it is.
-fn spawn_delivery(
-    state: AppState,
-    request_id: Option<i64>,
-    mail: OutgoingMail,
-    give_up_at: OffsetDateTime,
-    link_for_log: Option<String>,
-) -> tokio::sync::oneshot::Receiver<bool> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        let mut first = Some(tx);
-        let mut pause = Duration::from_secs(10);
-        loop {
-            let outcome = state.portal.mailer.send(&mail).await;
-            let mail_state = match &outcome {
-                Ok(Delivery::Relayed) => {
-                    tracing::info!(tag = %mail.tag, "mail accepted by the relay");
-                    MailState::Sent
-                }
-                Ok(Delivery::Outbox(path)) => {
-                    // No relay: the log is how an operator on a laptop finds the link.
-                    tracing::info!(tag = %mail.tag, path = %path.display(), link = link_for_log.as_deref().unwrap_or(""), "mail written to the outbox");
-                    MailState::Outbox
-                }
-                Err(e) => {
-                    tracing::warn!(tag = %mail.tag, error = %e, "mail not delivered; will retry");
-                    MailState::Retrying
-                }
-            };
-            let give_up = outcome.is_err() && OffsetDateTime::now_utc() + pause >= give_up_at;
-            let recorded = if give_up {
-                MailState::Failed
-            } else {
-                mail_state
-            };
-            if let Some(id) = request_id
-                && let Err(e) = state.store.set_delist_mail_state(id, recorded).await
-            {
-                tracing::error!(error = %e, "cannot record the mail state");
-            }
-            if let Some(tx) = first.take() {
-                let _ = tx.send(outcome.is_ok());
-            }
-            if outcome.is_ok() || give_up {
-                if give_up {
-                    tracing::error!(tag = %mail.tag, "mail given up");
-                }
-                return;
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(300));
-        }
-    });
-    rx
-}
-
 fn refused(portal: &Portal, locale: &Locale, ip: IpAddr, refusal: DelistRefusal) -> Response {
     let s = &portal.settings;
     let args = [
@@ -507,7 +399,13 @@ async fn confirm(
             tracing::info!(reference = %r.reference, ip = %r.ip, %client, range = r.delisted_range.as_deref().unwrap_or(""), "self-service delist");
             match done_mail(portal, &r) {
                 Ok(mail) => {
-                    let _ = spawn_delivery(state.clone(), None, mail, now + s.link_ttl, None);
+                    drop(spawn_delivery(
+                        state.clone(),
+                        None,
+                        mail,
+                        now + s.link_ttl,
+                        None,
+                    ));
                 }
                 Err(e) => tracing::error!(error = %e, "cannot render the delist confirmation mail"),
             }

@@ -9,6 +9,7 @@
 mod delist;
 mod guard;
 pub mod i18n;
+mod outgoing;
 mod pages;
 mod view;
 
