@@ -22,6 +22,14 @@ struct Harness {
 }
 
 async fn harness(listed: &[(&str, &str)], pow_difficulty: u8) -> Harness {
+    harness_with(listed, pow_difficulty, None).await
+}
+
+async fn harness_with(
+    listed: &[(&str, &str)],
+    pow_difficulty: u8,
+    template_dir: Option<std::path::PathBuf>,
+) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&DatabaseLocation::Sqlite(dir.path().join("t.db")))
         .await
@@ -69,7 +77,7 @@ async fn harness(listed: &[(&str, &str)], pow_difficulty: u8) -> Harness {
         pow_difficulty,
         trusted_proxies: Vec::new(),
         dns_ttl: 300,
-        template_dir: None,
+        template_dir,
     };
     let portal = Portal::new(settings, catalog, mailer).unwrap();
     let state = AppState {
@@ -465,4 +473,84 @@ async fn the_mailed_link_delists_once_and_records_who_asked() {
     let (s, _, status) = h.get(&format!("/delist/status/DL-{reference}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(status.contains("state-delisted"));
+}
+
+#[tokio::test]
+async fn an_operator_template_replaces_the_shipped_one() {
+    let custom = tempfile::tempdir().unwrap();
+    std::fs::write(
+        custom.path().join("index.html"),
+        "{% extends \"base.html\" %}{% block title %}Example Mail{% endblock %}{% block main %}<h1>Example Mail postmaster</h1><p>{{ t(\"home-intro\") }}</p>{% endblock %}",
+    )
+    .unwrap();
+    let h = harness_with(&[], 0, Some(custom.path().to_path_buf())).await;
+    let (s, _, body) = h.get("/?lang=it").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("Example Mail postmaster") && body.contains("<html lang=\"it\">"));
+    let (_, _, lookup) = h.get("/lookup").await;
+    assert!(
+        lookup.contains("Check an IP address"),
+        "other pages keep the shipped template"
+    );
+    std::fs::write(custom.path().join("lookup.html"), "{% if %}").unwrap();
+    let settings_dir = Some(custom.path().to_path_buf());
+    assert!(
+        web::Templates::new(settings_dir).is_err(),
+        "a broken override is refused at start"
+    );
+}
+
+#[tokio::test]
+async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
+    let h = harness(&[("192.0.2.7", "complaints")], 0).await;
+    for round in 0..3 {
+        let (s, _) = h
+            .post(
+                "/delist",
+                &format!("email=r{round}%40sender.example&ip=192.0.2.7"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let mails = h.mails();
+        let text = mails
+            .iter()
+            .find(|m| m.contains(&format!("r{round}@sender.example")))
+            .unwrap()
+            .replace("=\r\n", "");
+        let link = text
+            .split_whitespace()
+            .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
+            .unwrap()
+            .to_string();
+        let (s, done) = h
+            .post(link.trim_start_matches("http://portal.test"), "lang=en")
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(done.contains("is removed"), "round {round}");
+        let relist = NewListing {
+            range: "192.0.2.7".parse().unwrap(),
+            reason: ReasonSlug::parse("complaints").unwrap(),
+            public_text: None,
+            note: None,
+            source: ListingSource::Operator,
+            expires_at: None,
+            self_delist: true,
+        };
+        h.state
+            .store
+            .add_listing(&relist, "test", OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+    }
+    let (s, body) = h
+        .post("/delist", "email=r9%40sender.example&ip=192.0.2.7")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains("already removed through the portal 3 times in the last 90 days"),
+        "{body}"
+    );
+    assert!(body.contains("open a ticket"));
+    let (_, _, lookup) = h.get("/lookup?ip=192.0.2.7").await;
+    assert!(lookup.contains("cannot remove it yourself"));
 }

@@ -106,7 +106,7 @@ confirm-new-link = Request a new link
 ## Delist: done
 done-title = { $ip } is removed
 done-body = { $ip } was removed from our list at { $time }. Our mail servers and our DNS list stopped rejecting it within seconds.
-done-reference = Your request reference is { $reference }. We have sent a confirmation to { $email }.
+done-reference = Your request reference is { $reference }. A confirmation is on its way to { $email }.
 done-caches = Other providers' servers may remember our DNS answer for up to { $minutes } minutes.
 done-advice = Keep it off the list: send only mail that recipients asked for, remove addresses that bounce, and make unsubscribing easy.
 

@@ -106,7 +106,7 @@ confirm-new-link = Richiedi un nuovo link
 ## Rimozione: completata
 done-title = { $ip } è stato rimosso
 done-body = { $ip } è stato rimosso dalla nostra lista il { $time }. I nostri server di posta e la nostra lista DNS hanno smesso di rifiutarlo nel giro di pochi secondi.
-done-reference = Il codice di riferimento della tua richiesta è { $reference }. Abbiamo inviato una conferma all'indirizzo { $email }.
+done-reference = Il codice di riferimento della tua richiesta è { $reference }. Stiamo inviando una conferma all'indirizzo { $email }.
 done-caches = I server di altri provider potrebbero conservare in memoria la nostra risposta DNS per un massimo di { $minutes } minuti.
 done-advice = Per non tornare nella lista: invia solo la posta che i destinatari hanno richiesto, rimuovi gli indirizzi che generano messaggi di mancato recapito e rendi semplice l'annullamento dell'iscrizione.
 

@@ -106,7 +106,7 @@ confirm-new-link = Solicitar um novo link
 ## Remoção: concluída
 done-title = { $ip } foi removido
 done-body = { $ip } foi removido da nossa lista em { $time }. Os nossos servidores de email e a nossa lista DNS deixaram de rejeitá-lo em questão de segundos.
-done-reference = A referência da sua solicitação é { $reference }. Enviamos uma confirmação para { $email }.
+done-reference = A referência da sua solicitação é { $reference }. Estamos enviando uma confirmação para { $email }.
 done-caches = Os servidores de outros provedores podem manter em cache a nossa resposta DNS por até { $minutes } minutos.
 done-advice = Para não voltar à lista: envie apenas mensagens que os destinatários solicitaram, remova os endereços que geram mensagens de devolução e facilite o cancelamento da inscrição.
 

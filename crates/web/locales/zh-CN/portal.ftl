@@ -106,7 +106,7 @@ confirm-new-link = 申请新的链接
 ## 移除：已完成
 done-title = { $ip } 已移除
 done-body = { $ip } 已于 { $time } 从我们的阻止发件人列表中移除。我们的邮件服务器已在数秒内停止拒收来自该地址的邮件，我们的 DNS 列表也已不再列出该地址。
-done-reference = 您的申请编号为 { $reference }。我们已向 { $email } 发送确认邮件。
+done-reference = 您的申请编号为 { $reference }。我们正在向 { $email } 发送确认邮件。
 done-caches = 其他服务商的服务器可能会将我们的 DNS 查询结果缓存最多 { $minutes } 分钟。
 done-advice = 避免再次被列入：只发送收件人主动要求接收的邮件，删除会产生退信的地址，并让收件人能够轻松退订。
 
