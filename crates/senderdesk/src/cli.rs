@@ -59,6 +59,72 @@ pub enum Command {
     /// Restrict or release our own outbound senders (refused with 5.1.8).
     #[command(subcommand)]
     Sender(SenderCommand),
+    /// The abuse desk's reports: ingest (Postfix pipe transport), list, show.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Our tenants, and the outbound IPs and domains that identify their mail.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Store one report read from FILE or standard input; for a Postfix pipe transport.
+    /// Exit status: 0 stored, 65 not a mail message, 75 not stored (try again later).
+    #[command(after_help = "Examples:\n  senderdesk report ingest report.eml\n  \
+                      master.cf: abuse unix - n n - - pipe flags=Rq user=senderdesk argv=/usr/bin/senderdesk report ingest --reporter ${sender} -")]
+    Ingest(IngestArgs),
+    /// The newest reports, one line each.
+    #[command(after_help = "Example:\n  senderdesk report list --limit 20")]
+    List {
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// One report: headers, extracted fields, attribution, warnings.
+    #[command(after_help = "Example:\n  senderdesk report show 42")]
+    Show {
+        id: i64,
+        /// Also print the report as received.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Open abuse cases.
+    Cases,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The report file; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// Who sent it (the envelope sender); default: the report's From.
+    #[arg(long)]
+    pub reporter: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Add a tenant with its outbound IP ranges and sending domains.
+    #[command(
+        after_help = "Example:\n  senderdesk tenant add acme --ip 198.51.100.16/28 --domain acme.example --contact abuse@acme.example"
+    )]
+    Add(TenantArgs),
+    /// Show the tenants.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct TenantArgs {
+    pub name: String,
+    /// An outbound IP or range of ours this tenant sends from (repeatable).
+    #[arg(long = "ip", value_name = "CIDR")]
+    pub ips: Vec<String>,
+    /// A domain this tenant sends as (repeatable).
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Who to tell when one of the tenant's senders is restricted.
+    #[arg(long)]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,7 @@ pub struct Config {
     pub portal: PortalConfig,
     pub policy: PolicyConfig,
     pub mail: MailConfig,
+    pub intake: IntakeConfig,
     /// Extra listing reasons, or overrides of the defaults: `[reasons.backscatter]`.
     pub reasons: BTreeMap<String, ReasonConfig>,
 }
@@ -221,6 +222,38 @@ impl Default for PortalConfig {
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+pub struct IntakeConfig {
+    /// Report addresses are junk@, abuse@ and fbl@ at each of these domains.
+    pub domains: Vec<String>,
+    /// Distinct complaints about one sender within `window` that restrict it.
+    pub restrict_after: u32,
+    pub window: String,
+    /// Our relays and submission servers: where a reported message left us.
+    pub relays: Vec<IpNet>,
+    /// The comment our submission servers write before an authenticated sender.
+    pub auth_marker: String,
+    /// Largest report accepted, in bytes.
+    pub max_bytes: usize,
+    /// How long the evidence (the report as received) is kept.
+    pub retention: String,
+}
+
+impl Default for IntakeConfig {
+    fn default() -> Self {
+        IntakeConfig {
+            domains: vec!["localhost".into()],
+            restrict_after: 5,
+            window: "24h".into(),
+            relays: Vec::new(),
+            auth_marker: "Authenticated sender:".into(),
+            max_bytes: 10 * 1024 * 1024,
+            retention: "365d".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
 pub struct MailConfig {
     /// `smtp://[user:pass@]host[:port]` or `smtps://…`; unset writes mail to DATA/outbox/.
     pub relay: Option<Secret>,
@@ -320,6 +353,16 @@ impl Config {
             bail!(
                 "[portal] secret_key must be at least 32 characters (`senderdesk init` writes one)"
             );
+        }
+        let i = &self.intake;
+        for (key, value) in [("window", &i.window), ("retention", &i.retention)] {
+            domain::parse_duration(value).with_context(|| format!("[intake] {key} = {value:?}"))?;
+        }
+        if i.restrict_after == 0 {
+            bail!("[intake] restrict_after must be at least 1");
+        }
+        if i.auth_marker.trim().is_empty() {
+            bail!("[intake] auth_marker must not be empty");
         }
         let zone = self.dnsbl.zone.trim_end_matches('.');
         let zone_ok = !zone.is_empty()

@@ -1,6 +1,7 @@
 //! `senderdesk`: one binary for every sender service. This file only parses the command line
 //! and dispatches; `startup` runs the server, `commands` the management commands.
 
+mod abuse;
 mod cli;
 mod commands;
 mod configuration;
@@ -13,7 +14,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{AllowCommand, Cli, Command, ListCommand, SenderCommand};
+use crate::cli::{
+    AllowCommand, Cli, Command, ListCommand, ReportCommand, SenderCommand, TenantCommand,
+};
 use crate::context::Context;
 use domain::PolicyKind;
 
@@ -34,7 +37,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            match e.downcast_ref::<commands::report::Exit>() {
+                Some(exit) => ExitCode::from(exit.code),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }
@@ -48,6 +54,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         _ => "warn,sqlx=error",
     };
     telemetry::init(ctx.config.log.format, level);
+    if !matches!(cli.command, Command::Serve(_)) {
+        restore_sigpipe();
+    }
     match &cli.command {
         Command::Serve(args) => {
             let app = startup::Application::build(&ctx, args).await?;
@@ -114,6 +123,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             result
         }
+        Command::Report(cmd) => {
+            let store = match ctx.open_store().await {
+                Ok(s) => s,
+                // The pipe transport keeps the mail and retries on 75.
+                Err(e) if matches!(cmd, ReportCommand::Ingest(_)) => {
+                    return Err(commands::report::Exit {
+                        code: commands::report::EX_TEMPFAIL,
+                        message: format!("{e:#}"),
+                    }
+                    .into());
+                }
+                Err(e) => return Err(e),
+            };
+            let result = match cmd {
+                ReportCommand::Ingest(a) => {
+                    let desk = abuse::desk(&ctx.config, store.clone())?;
+                    commands::report::ingest(&desk, a).await
+                }
+                ReportCommand::List { limit } => commands::report::list(&store, *limit).await,
+                ReportCommand::Show { id, raw } => commands::report::show(&store, *id, *raw).await,
+                ReportCommand::Cases => commands::report::cases(&store).await,
+            };
+            store.close().await;
+            result
+        }
+        Command::Tenant(cmd) => {
+            let store = ctx.open_store().await?;
+            let result = match cmd {
+                TenantCommand::Add(a) => commands::report::add_tenant(&store, a).await,
+                TenantCommand::List => commands::report::list_tenants(&store).await,
+            };
+            store.close().await;
+            result
+        }
     }
 }
 
@@ -135,6 +178,24 @@ fn tune_allocator() {
         unsafe {
             mallopt(M_MMAP_THRESHOLD, 128 * 1024);
             mallopt(M_ARENA_MAX, 2);
+        }
+    }
+}
+
+/// Management commands print for pipes such as `| head`; like other Unix tools they end
+/// quietly when the reader goes away, instead of panicking on a failed write. (Rust ignores
+/// SIGPIPE by default, which `serve` keeps: its sockets must see EPIPE, not die.)
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    {
+        const SIGPIPE: std::ffi::c_int = 13;
+        const SIG_DFL: usize = 0;
+        unsafe extern "C" {
+            fn signal(signum: std::ffi::c_int, handler: usize) -> usize;
+        }
+        // SAFETY: restores the default disposition of one signal before any output.
+        unsafe {
+            signal(SIGPIPE, SIG_DFL);
         }
     }
 }

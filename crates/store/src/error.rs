@@ -40,6 +40,10 @@ pub enum StoreError {
     #[doc(hidden)]
     #[error("nothing to do")]
     NothingToDo,
+    #[error("{what}")]
+    Conflict { what: String },
+    #[error("{what} does not exist")]
+    Missing { what: String },
     #[error("{range} is not listed{}", covered_hint(.covered_by))]
     NotListed {
         range: IpRange,

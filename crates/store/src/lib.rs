@@ -13,6 +13,7 @@ mod listings;
 mod location;
 mod migrate;
 mod policy;
+mod reports;
 mod rows;
 
 use std::time::Duration;
@@ -28,6 +29,7 @@ pub use error::StoreError;
 pub use listings::{AddOutcome, ImportOutcome, IndexRow};
 pub use location::DatabaseLocation;
 pub use policy::{NewPolicyEntry, PolicyEvent};
+pub use reports::{AbuseCase, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant};
 
 /// How long a writer waits for another process (say the CLI while `serve` runs) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

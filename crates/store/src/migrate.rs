@@ -26,6 +26,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "delist",
         include_str!("../migrations/sqlite/0003_delist.sql"),
     ),
+    (
+        4,
+        "reports",
+        include_str!("../migrations/sqlite/0004_reports.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -42,6 +47,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "delist",
         include_str!("../migrations/postgres/0003_delist.sql"),
+    ),
+    (
+        4,
+        "reports",
+        include_str!("../migrations/postgres/0004_reports.sql"),
     ),
 ];
 

@@ -2,6 +2,7 @@
 
 pub mod list;
 pub mod policy;
+pub mod report;
 pub mod transfer;
 
 use time::OffsetDateTime;

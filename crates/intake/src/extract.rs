@@ -1,0 +1,225 @@
+//! Reading one reported message: identity (Message-ID, Date, From, Return-Path, Subject),
+//! the Received chain with where the message left us and who submitted it, DKIM signing
+//! domains, URLs, and a body hash for duplicate detection.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use mail_parser::{Header, HeaderName, HeaderValue, Host, Message};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Hop, ReportedMessage};
+
+/// Most URLs kept per message, and the longest kept.
+const MAX_URLS: usize = 50;
+const MAX_URL_LEN: usize = 2048;
+
+/// What extraction needs to know about our own platform.
+#[derive(Debug, Clone)]
+pub struct OurSide {
+    /// Our relays and submission servers, as CIDRs.
+    pub relays: Vec<IpNet>,
+    /// The comment our submission servers put in Received for an authenticated client;
+    /// the address follows it (Postfix: `(Authenticated sender: user@example.net)`).
+    pub auth_marker: String,
+}
+
+impl Default for OurSide {
+    fn default() -> Self {
+        OurSide {
+            relays: Vec::new(),
+            auth_marker: "Authenticated sender:".into(),
+        }
+    }
+}
+
+impl OurSide {
+    fn is_ours(&self, ip: IpAddr) -> bool {
+        let ip = domain::canonical_addr(ip);
+        self.relays.iter().any(|n| n.contains(&ip))
+    }
+}
+
+pub fn message(m: &Message<'_>, ours: &OurSide) -> ReportedMessage {
+    // A nested message's offsets count from the start of the outermost message, while its
+    // raw bytes start at its own first header: rebase them.
+    let raw = Raw {
+        bytes: m.raw_message(),
+        base: m.root_part().offset_header as usize,
+    };
+    let mut out = ReportedMessage {
+        message_id: m
+            .message_id()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        date: m.date().map(|d| d.to_rfc3339()),
+        from: m
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(|s| s.to_string()),
+        return_path: m.return_address().map(|s| s.to_string()),
+        subject: m.subject().map(|s| s.to_string()),
+        ..ReportedMessage::default()
+    };
+    let headers = m.root_part().headers.as_slice();
+    out.received = headers
+        .iter()
+        .filter(|h| matches!(h.name, HeaderName::Received))
+        .map(|h| hop(h, &raw, ours))
+        .collect();
+    out.source_ip = out.received.first().and_then(|h| h.from_ip);
+    let (originating, ours_until) = originating(&out.received, ours);
+    out.originating_ip = originating;
+    out.authenticated_sender = out.received[..ours_until]
+        .iter()
+        .find_map(|h| h.authenticated_sender.clone());
+    out.dkim_domains = dkim_domains(headers, &raw);
+    let body = raw.slice(
+        m.root_part().offset_body,
+        m.root_part().offset_end.max(m.root_part().offset_body),
+    );
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        out.headers_only = true;
+    } else {
+        out.body_sha256 = Some(hex(&Sha256::digest(body)));
+    }
+    let mut urls = Vec::new();
+    for text in m
+        .text_bodies()
+        .chain(m.html_bodies())
+        .filter_map(|p| p.text_contents())
+    {
+        find_urls(text, &mut urls);
+    }
+    out.urls = urls;
+    out
+}
+
+/// A message's raw bytes and the offset its header offsets are counted from.
+struct Raw<'a> {
+    bytes: &'a [u8],
+    base: usize,
+}
+
+impl Raw<'_> {
+    fn slice(&self, start: u32, end: u32) -> &[u8] {
+        let start = (start as usize)
+            .saturating_sub(self.base)
+            .min(self.bytes.len());
+        let end = (end as usize)
+            .saturating_sub(self.base)
+            .clamp(start, self.bytes.len());
+        &self.bytes[start..end]
+    }
+}
+
+fn hop(h: &Header<'_>, raw: &Raw<'_>, ours: &OurSide) -> Hop {
+    let text = String::from_utf8_lossy(raw.slice(h.offset_start, h.offset_end));
+    let host = |host: &Option<Host<'_>>| {
+        host.as_ref().map(|h| match h {
+            Host::Name(n) => n.to_string(),
+            Host::IpAddr(ip) => ip.to_string(),
+        })
+    };
+    let (from_host, from_ip, by_host) = match &h.value {
+        HeaderValue::Received(r) => (
+            host(&r.from),
+            r.from_ip.map(domain::canonical_addr),
+            host(&r.by),
+        ),
+        _ => (None, None, None),
+    };
+    // Postfix writes "(Authenticated sender: user@example.net)"; the marker is configurable.
+    let authenticated_sender = text.find(ours.auth_marker.as_str()).and_then(|at| {
+        let rest = &text[at + ours.auth_marker.len()..];
+        let addr: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | ';' | '>' | ','))
+            .collect();
+        let addr = addr.trim_start_matches('<').to_string();
+        (addr.contains('@') && addr.len() <= 254).then_some(addr)
+    });
+    Hop {
+        from_host,
+        from_ip,
+        by_host,
+        authenticated_sender,
+    }
+}
+
+/// Walks down from the newest hop: once a hop's source is one of our relays the message is
+/// inside our platform; the first source after that which is not ours submitted it. Returns
+/// that address and how many hops (from the top) were written by our side, so only those
+/// are believed about authentication. With no relays configured, the topmost hop alone.
+fn originating(hops: &[Hop], ours: &OurSide) -> (Option<IpAddr>, usize) {
+    if ours.relays.is_empty() {
+        return (None, hops.len().min(1));
+    }
+    let mut inside = false;
+    for (i, hop) in hops.iter().enumerate() {
+        match hop.from_ip {
+            Some(ip) if ours.is_ours(ip) => inside = true,
+            Some(ip) if inside => return (Some(ip), i + 1),
+            _ => {}
+        }
+    }
+    // Never left our platform in the chain (say, submitted from one of our own hosts).
+    let depth = if inside { hops.len() } else { 0 };
+    (None, depth)
+}
+
+fn dkim_domains(headers: &[Header<'_>], raw: &Raw<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for h in headers
+        .iter()
+        .filter(|h| matches!(h.name, HeaderName::DkimSignature))
+    {
+        let text = String::from_utf8_lossy(raw.slice(h.offset_start, h.offset_end));
+        for tag in text.split(';') {
+            let tag = tag.trim();
+            if let Some(d) = tag.strip_prefix("d=").or_else(|| tag.strip_prefix("d =")) {
+                let d: String = d
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_lowercase();
+                if !d.is_empty() && d.len() <= 253 && !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Collects http(s) URLs from text, in order, without duplicates.
+pub fn find_urls(text: &str, out: &mut Vec<String>) {
+    let mut rest = text;
+    while out.len() < MAX_URLS {
+        let Some(at) = ["http://", "https://", "HTTP://", "HTTPS://"]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min()
+        else {
+            break;
+        };
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`')
+            })
+            .unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';', ':']);
+        if url.len() > "https://".len() && url.len() <= MAX_URL_LEN && !out.iter().any(|u| u == url)
+        {
+            out.push(url.to_string());
+        }
+        rest = &tail[end.max(1)..];
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

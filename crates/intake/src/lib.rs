@@ -1,0 +1,17 @@
+//! The abuse desk's intake: [`parse_report`] reads a report about junk mail sent through
+//! our platform (ARF, attachments, headers, inline forwards) into a [`ParsedReport`], and
+//! `extract` reads each reported message: where it left us, who submitted it, what it
+//! links to. Parsing is lenient and bounded by [`Limits`]; it never panics.
+
+mod desk;
+mod extract;
+mod model;
+mod parse;
+
+pub use desk::{
+    Attribution, Channel, DESK_ACTOR, Desk, DeskSettings, IngestError, Receipt, ReportReceipt,
+    attribute, decompress,
+};
+pub use extract::{OurSide, find_urls};
+pub use model::{Feedback, Hop, ParsedReport, ReportFormat, ReportedMessage};
+pub use parse::{Limits, ParseError, parse_report};

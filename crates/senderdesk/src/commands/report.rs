@@ -1,0 +1,287 @@
+//! `senderdesk report ingest|list|show|cases` and `senderdesk tenant add|list`.
+
+use std::io::Read;
+
+use anyhow::Context as _;
+use domain::IpRange;
+use intake::{Channel, Desk, IngestError};
+use store::Store;
+use time::OffsetDateTime;
+
+use crate::cli::{IngestArgs, TenantArgs};
+use crate::commands::fmt_time;
+
+/// An error that ends the process with a chosen exit status, for callers such as Postfix's
+/// pipe transport that read it (sysexits: 65 bad input, 75 try again later).
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+pub const EX_DATAERR: u8 = 65;
+pub const EX_TEMPFAIL: u8 = 75;
+
+pub async fn ingest(desk: &Desk, args: &IngestArgs) -> anyhow::Result<()> {
+    let max = desk.settings().limits.max_bytes;
+    let mut raw = Vec::new();
+    let read = match args.file.as_deref() {
+        Some(p) if p.as_os_str() != "-" => std::fs::File::open(p)
+            .with_context(|| format!("cannot read {}", p.display()))?
+            .take(max as u64 + 1)
+            .read_to_end(&mut raw),
+        _ => std::io::stdin()
+            .lock()
+            .take(max as u64 + 1)
+            .read_to_end(&mut raw),
+    };
+    read.map_err(|e| Exit {
+        code: EX_TEMPFAIL,
+        message: format!("cannot read the report: {e}"),
+    })?;
+    match desk
+        .ingest(
+            &raw,
+            Channel::Pipe,
+            args.reporter.as_deref().filter(|r| !r.is_empty()),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(receipt) => {
+            let ids: Vec<String> = receipt
+                .reports
+                .iter()
+                .map(|r| format!("#{}", r.id))
+                .collect();
+            let repeats = receipt
+                .reports
+                .iter()
+                .filter(|r| r.duplicate_of.is_some())
+                .count();
+            println!(
+                "stored submission {} ({}): {} report(s) {}{}",
+                receipt.submission_id,
+                receipt.format,
+                receipt.reports.len(),
+                ids.join(" "),
+                if repeats > 0 {
+                    format!(", {repeats} repeat(s)")
+                } else {
+                    String::new()
+                }
+            );
+            for sender in &receipt.restricted {
+                println!("restricted {sender}: past the complaint threshold");
+            }
+            for w in &receipt.warnings {
+                println!("warning: {w}");
+            }
+            Ok(())
+        }
+        Err(e @ IngestError::Parse(_)) => Err(Exit {
+            code: EX_DATAERR,
+            message: e.to_string(),
+        }
+        .into()),
+        Err(e) => Err(Exit {
+            code: EX_TEMPFAIL,
+            message: e.to_string(),
+        }
+        .into()),
+    }
+}
+
+pub async fn list(store: &Store, limit: i64) -> anyhow::Result<()> {
+    let rows = store.recent_reports(limit.clamp(1, 10_000)).await?;
+    if rows.is_empty() {
+        println!("no reports");
+        return Ok(());
+    }
+    println!(
+        "{:>6}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  dup",
+        "id", "received", "type", "tenant", "sender", "source ip"
+    );
+    for r in rows {
+        let tenant = r
+            .tenant
+            .as_deref()
+            .unwrap_or(if r.ours { "(ours)" } else { "(not ours)" });
+        println!(
+            "{:>6}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  {}",
+            r.id,
+            fmt_time(r.received_at),
+            r.feedback_type,
+            tenant,
+            r.sender.as_deref().unwrap_or("-"),
+            r.source_ip.as_deref().unwrap_or("-"),
+            r.duplicate_of
+                .map_or("no".to_string(), |d| format!("of #{d}"))
+        );
+    }
+    Ok(())
+}
+
+pub async fn show(store: &Store, id: i64, raw: bool) -> anyhow::Result<()> {
+    let Some((r, sub)) = store.report(id).await? else {
+        anyhow::bail!("there is no report #{id}");
+    };
+    println!(
+        "report #{} (submission {}, {} via {})",
+        r.id, sub.id, sub.format, sub.channel
+    );
+    println!("  received:   {}", fmt_time(r.received_at));
+    println!("  reporter:   {}", r.reporter);
+    println!("  type:       {}", r.feedback_type);
+    println!(
+        "  ours:       {}",
+        if r.ours {
+            "yes"
+        } else {
+            "no (not sent through our platform)"
+        }
+    );
+    println!("  tenant:     {}", r.tenant.as_deref().unwrap_or("-"));
+    println!("  sender:     {}", r.sender.as_deref().unwrap_or("-"));
+    println!("  source ip:  {}", r.source_ip.as_deref().unwrap_or("-"));
+    println!("  subject:    {}", r.subject.as_deref().unwrap_or("-"));
+    if let Some(d) = r.duplicate_of {
+        println!("  repeat of:  #{d} (recorded, not counted)");
+    }
+    let details: serde_json::Value = serde_json::from_str(&r.details).unwrap_or_default();
+    println!(
+        "  extracted:\n{}",
+        indent(&serde_json::to_string_pretty(&details).unwrap_or_default())
+    );
+    let warnings: Vec<String> = serde_json::from_str(&sub.warnings).unwrap_or_default();
+    for w in &warnings {
+        println!("  warning:    {w}");
+    }
+    match &sub.raw_compressed {
+        None => println!(
+            "  evidence:   purged after the retention period ({} bytes)",
+            sub.raw_size
+        ),
+        Some(stored) => {
+            let bytes = intake::decompress(stored).context("the stored evidence cannot be read")?;
+            let text = String::from_utf8_lossy(&bytes);
+            let headers = text
+                .split("\r\n\r\n")
+                .next()
+                .unwrap_or_default()
+                .split("\n\n")
+                .next()
+                .unwrap_or_default();
+            println!("  headers:\n{}", indent(headers));
+            if raw {
+                println!("  as received ({} bytes):\n{text}", bytes.len());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn cases(store: &Store) -> anyhow::Result<()> {
+    let cases = store.open_cases().await?;
+    if cases.is_empty() {
+        println!("no open cases");
+    }
+    for c in cases {
+        println!(
+            "case #{}  opened {}  {}  tenant {}  {} complaints",
+            c.id,
+            fmt_time(c.opened_at),
+            c.sender,
+            c.tenant.as_deref().unwrap_or("-"),
+            c.report_count
+        );
+    }
+    Ok(())
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {}", l.trim_end()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub async fn add_tenant(store: &Store, args: &TenantArgs) -> anyhow::Result<()> {
+    let ips = args
+        .ips
+        .iter()
+        .map(|i| i.parse::<IpRange>().with_context(|| format!("--ip {i}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut domains = Vec::new();
+    for d in &args.domains {
+        let d = d.trim().trim_end_matches('.').to_lowercase();
+        let ok = d.contains('.')
+            && d.len() <= 253
+            && d.split('.').all(|l| {
+                !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+        if !ok {
+            anyhow::bail!("--domain {d:?} is not a domain name");
+        }
+        domains.push(d);
+    }
+    if ips.is_empty() && domains.is_empty() {
+        anyhow::bail!(
+            "give at least one --ip or --domain: they are how reports are tied to the tenant"
+        );
+    }
+    if let Some(c) = &args.contact {
+        domain::RequesterEmail::parse(c).with_context(|| "--contact")?;
+    }
+    let t = store
+        .add_tenant(
+            args.name.trim(),
+            args.contact.as_deref(),
+            &ips,
+            &domains,
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    println!(
+        "added tenant {} (#{}): {} range(s), {} domain(s)",
+        t.name,
+        t.id,
+        t.ips.len(),
+        t.domains.len()
+    );
+    Ok(())
+}
+
+pub async fn list_tenants(store: &Store) -> anyhow::Result<()> {
+    let tenants = store.tenants().await?;
+    if tenants.is_empty() {
+        println!("no tenants");
+    }
+    for t in tenants {
+        let ips: Vec<String> = t.ips.iter().map(|r| r.to_string()).collect();
+        println!(
+            "{}  ips: {}  domains: {}  contact: {}",
+            t.name,
+            if ips.is_empty() {
+                "-".into()
+            } else {
+                ips.join(", ")
+            },
+            if t.domains.is_empty() {
+                "-".into()
+            } else {
+                t.domains.join(", ")
+            },
+            t.contact.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}

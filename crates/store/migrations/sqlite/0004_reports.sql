@@ -1,0 +1,62 @@
+-- The abuse desk (SQLite): tenants of ours and what identifies their mail, report
+-- submissions with their compressed evidence, one row per reported message, and cases.
+
+CREATE TABLE tenants (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL UNIQUE,
+    contact    TEXT,
+    created_at INTEGER NOT NULL
+);
+
+-- The outbound IP ranges and the domains that identify a tenant's mail.
+CREATE TABLE tenant_keys (
+    tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+    kind      TEXT    NOT NULL CHECK (kind IN ('ip', 'domain')),
+    value     TEXT    NOT NULL,
+    UNIQUE (kind, value)
+);
+
+CREATE TABLE report_submissions (
+    id          INTEGER PRIMARY KEY,
+    received_at INTEGER NOT NULL,
+    channel     TEXT    NOT NULL CHECK (channel IN ('smtp', 'pipe', 'api', 'web')),
+    reporter    TEXT    NOT NULL,
+    format      TEXT    NOT NULL,
+    -- The report as received, deflate-compressed; NULL once past the retention period.
+    raw         BLOB,
+    raw_size    INTEGER NOT NULL,
+    warnings    TEXT    NOT NULL,
+    purged_at   INTEGER
+);
+CREATE INDEX report_submissions_received ON report_submissions (received_at);
+
+CREATE TABLE reports (
+    id            INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES report_submissions (id),
+    received_at   INTEGER NOT NULL,
+    reporter      TEXT    NOT NULL,
+    feedback_type TEXT    NOT NULL,
+    -- Message-ID, else the body's SHA-256: the same message from the same reporter counts once.
+    dedup_key     TEXT    NOT NULL,
+    duplicate_of  INTEGER REFERENCES reports (id),
+    ours          INTEGER NOT NULL,
+    tenant_id     INTEGER REFERENCES tenants (id),
+    sender        TEXT,
+    source_ip     TEXT,
+    subject       TEXT,
+    details       TEXT    NOT NULL
+);
+CREATE INDEX reports_dedup ON reports (reporter, dedup_key);
+CREATE INDEX reports_sender ON reports (sender, received_at);
+CREATE INDEX reports_tenant ON reports (tenant_id, received_at);
+
+CREATE TABLE abuse_cases (
+    id           INTEGER PRIMARY KEY,
+    opened_at    INTEGER NOT NULL,
+    sender       TEXT    NOT NULL,
+    tenant_id    INTEGER REFERENCES tenants (id),
+    state        TEXT    NOT NULL CHECK (state IN ('open', 'closed')),
+    report_count INTEGER NOT NULL,
+    closed_at    INTEGER
+);
+CREATE INDEX abuse_cases_sender ON abuse_cases (sender, state);

@@ -1,0 +1,438 @@
+//! The abuse desk's records: tenants and what identifies their mail, report submissions
+//! with their compressed evidence, one row per reported message (duplicates recorded, not
+//! counted), complaint counts per sender, and cases.
+
+use domain::IpRange;
+use time::OffsetDateTime;
+
+use crate::rows::{self, AnyRow};
+use crate::{Store, StoreError, in_write_tx, with_reader};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub id: i64,
+    pub name: String,
+    pub contact: Option<String>,
+    pub ips: Vec<IpRange>,
+    pub domains: Vec<String>,
+}
+
+/// A submission as received: who sent it, how, and the evidence.
+#[derive(Debug, Clone)]
+pub struct NewSubmission<'a> {
+    /// `smtp`, `pipe`, `api` or `web`.
+    pub channel: &'a str,
+    pub reporter: &'a str,
+    /// The report's format word (`arf`, `attachment`, …).
+    pub format: &'a str,
+    /// The raw report, deflate-compressed.
+    pub raw_compressed: &'a [u8],
+    pub raw_size: usize,
+    /// Parser warnings, as a JSON array.
+    pub warnings: &'a str,
+}
+
+/// One reported message, attributed.
+#[derive(Debug, Clone)]
+pub struct NewReport<'a> {
+    pub feedback_type: &'a str,
+    pub dedup_key: &'a str,
+    /// Sent through our platform (a relay, tenant or authenticated sender of ours).
+    pub ours: bool,
+    pub tenant_id: Option<i64>,
+    pub sender: Option<&'a str>,
+    pub source_ip: Option<String>,
+    pub subject: Option<&'a str>,
+    /// Everything extracted, as JSON.
+    pub details: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub submission_id: i64,
+    /// Each report's id and, for a repeat, the report it repeats.
+    pub reports: Vec<(i64, Option<i64>)>,
+}
+
+/// A report as `report list` and `report show` see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    pub id: i64,
+    pub submission_id: i64,
+    pub received_at: OffsetDateTime,
+    pub reporter: String,
+    pub feedback_type: String,
+    pub duplicate_of: Option<i64>,
+    pub ours: bool,
+    pub tenant: Option<String>,
+    pub sender: Option<String>,
+    pub source_ip: Option<String>,
+    pub subject: Option<String>,
+    pub details: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub id: i64,
+    pub received_at: OffsetDateTime,
+    pub channel: String,
+    pub reporter: String,
+    pub format: String,
+    /// The compressed evidence, unless purged.
+    pub raw_compressed: Option<Vec<u8>>,
+    pub raw_size: i64,
+    pub warnings: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbuseCase {
+    pub id: i64,
+    pub opened_at: OffsetDateTime,
+    pub sender: String,
+    pub tenant: Option<String>,
+    pub state: String,
+    pub report_count: i64,
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.submission_id, r.received_at, r.reporter, r.feedback_type, \
+    r.duplicate_of, r.ours, t.name AS tenant, r.sender, r.source_ip, r.subject, r.details";
+
+macro_rules! report_row {
+    ($row:expr) => {{
+        let row = $row;
+        ReportRow {
+            id: row.col("id")?,
+            submission_id: row.col("submission_id")?,
+            received_at: rows::time(row.col("received_at")?)?,
+            reporter: row.col("reporter")?,
+            feedback_type: row.col("feedback_type")?,
+            duplicate_of: row.col("duplicate_of")?,
+            ours: row.col("ours")?,
+            tenant: row.col("tenant")?,
+            sender: row.col("sender")?,
+            source_ip: row.col("source_ip")?,
+            subject: row.col("subject")?,
+            details: row.col("details")?,
+        }
+    }};
+}
+
+impl Store {
+    /// Adds a tenant with the outbound ranges and domains that identify its mail. A name or
+    /// a range/domain already taken by another tenant is refused, naming it.
+    pub async fn add_tenant(
+        &self,
+        name: &str,
+        contact: Option<&str>,
+        ips: &[IpRange],
+        domains: &[String],
+        now: OffsetDateTime,
+    ) -> Result<Tenant, StoreError> {
+        in_write_tx!(self, tx => {
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM tenants WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            if taken.is_some() {
+                return Err(StoreError::Conflict { what: format!("a tenant named {name:?} already exists") });
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO tenants (name, contact, created_at) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(name)
+            .bind(contact)
+            .bind(now.unix_timestamp())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let keys = ips
+                .iter()
+                .map(|r| ("ip", r.to_string()))
+                .chain(domains.iter().map(|d| ("domain", d.clone())));
+            for (kind, value) in keys {
+                let owner: Option<String> = sqlx::query_scalar(
+                    "SELECT t.name FROM tenant_keys k JOIN tenants t ON t.id = k.tenant_id \
+                     WHERE k.kind = $1 AND k.value = $2",
+                )
+                .bind(kind)
+                .bind(&value)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+                if let Some(owner) = owner {
+                    return Err(StoreError::Conflict { what: format!("{value} already belongs to tenant {owner:?}") });
+                }
+                sqlx::query("INSERT INTO tenant_keys (tenant_id, kind, value) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(kind)
+                    .bind(&value)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.map_err(e))?;
+            }
+            Ok(Tenant { id, name: name.to_string(), contact: contact.map(str::to_string), ips: ips.to_vec(), domains: domains.to_vec() })
+        })
+    }
+
+    pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        with_reader!(self, pool => {
+            let rows = sqlx::query("SELECT id, name, contact FROM tenants ORDER BY name")
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            let keys = sqlx::query("SELECT tenant_id, kind, value FROM tenant_keys ORDER BY kind, value")
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(Tenant { id: row.col("id")?, name: row.col("name")?, contact: row.col("contact")?, ips: Vec::new(), domains: Vec::new() });
+            }
+            for key in &keys {
+                let tenant_id: i64 = key.col("tenant_id")?;
+                let kind: String = key.col("kind")?;
+                let value: String = key.col("value")?;
+                let Some(t) = out.iter_mut().find(|t| t.id == tenant_id) else { continue };
+                if kind == "ip" {
+                    t.ips.push(rows::range(&value)?);
+                } else {
+                    t.domains.push(value);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Stores a submission and its reports in one transaction, marking a report whose
+    /// reporter already reported the same message (same `dedup_key`) as a repeat of it.
+    /// Nothing is acknowledged to the reporter before this returns.
+    pub async fn record_reports(
+        &self,
+        submission: &NewSubmission<'_>,
+        reports: &[NewReport<'_>],
+        now: OffsetDateTime,
+    ) -> Result<Recorded, StoreError> {
+        let at = now.unix_timestamp();
+        in_write_tx!(self, tx => {
+            let submission_id: i64 = sqlx::query_scalar(
+                "INSERT INTO report_submissions (received_at, channel, reporter, format, raw, raw_size, warnings) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(at)
+            .bind(submission.channel)
+            .bind(submission.reporter)
+            .bind(submission.format)
+            .bind(submission.raw_compressed)
+            .bind(i64::try_from(submission.raw_size).unwrap_or(i64::MAX))
+            .bind(submission.warnings)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let mut recorded = Vec::with_capacity(reports.len());
+            for report in reports {
+                let first: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM reports WHERE reporter = $1 AND dedup_key = $2 AND duplicate_of IS NULL \
+                     ORDER BY id LIMIT 1",
+                )
+                .bind(submission.reporter)
+                .bind(report.dedup_key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO reports (submission_id, received_at, reporter, feedback_type, dedup_key, \
+                     duplicate_of, ours, tenant_id, sender, source_ip, subject, details) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                )
+                .bind(submission_id)
+                .bind(at)
+                .bind(submission.reporter)
+                .bind(report.feedback_type)
+                .bind(report.dedup_key)
+                .bind(first)
+                .bind(report.ours)
+                .bind(report.tenant_id)
+                .bind(report.sender)
+                .bind(report.source_ip.as_deref())
+                .bind(report.subject)
+                .bind(report.details)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+                recorded.push((id, first));
+            }
+            Ok(Recorded { submission_id, reports: recorded })
+        })
+    }
+
+    /// Distinct complaints (repeats and not-spam feedback excluded) about `sender` received
+    /// since `since`, counted by the time we received them.
+    pub async fn complaints_about(
+        &self,
+        sender: &str,
+        since: OffsetDateTime,
+    ) -> Result<u32, StoreError> {
+        let n: i64 = with_reader!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM reports WHERE sender = $1 AND received_at > $2 \
+                 AND duplicate_of IS NULL AND ours = $3 AND feedback_type <> 'not-spam'",
+            )
+            .bind(sender)
+            .bind(since.unix_timestamp())
+            .bind(true)
+            .fetch_one(pool)
+            .await
+            .map_err(|e| self.map_err(e))?
+        });
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// When the restriction of `key` was last lifted, if ever: complaints before it were
+    /// dealt with and do not count again.
+    pub async fn last_release(&self, key: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        let at: Option<i64> = with_reader!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT MAX(e.at) FROM policy_events e JOIN policy_entries p ON p.id = e.entry_id \
+                 WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'",
+            )
+            .bind(key)
+            .fetch_one(pool)
+            .await
+            .map_err(|e| self.map_err(e))?
+        });
+        at.map(rows::time).transpose()
+    }
+
+    /// Opens a case about `sender` unless one is open; returns it and whether it is new.
+    pub async fn open_case(
+        &self,
+        sender: &str,
+        tenant_id: Option<i64>,
+        report_count: u32,
+        now: OffsetDateTime,
+    ) -> Result<(i64, bool), StoreError> {
+        in_write_tx!(self, tx => {
+            let open: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM abuse_cases WHERE sender = $1 AND state = 'open' ORDER BY id LIMIT 1",
+            )
+            .bind(sender)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            if let Some(id) = open {
+                return Ok((id, false));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO abuse_cases (opened_at, sender, tenant_id, state, report_count) \
+                 VALUES ($1, $2, $3, 'open', $4) RETURNING id",
+            )
+            .bind(now.unix_timestamp())
+            .bind(sender)
+            .bind(tenant_id)
+            .bind(i64::from(report_count))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            Ok((id, true))
+        })
+    }
+
+    pub async fn open_cases(&self) -> Result<Vec<AbuseCase>, StoreError> {
+        with_reader!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT c.id, c.opened_at, c.sender, t.name AS tenant, c.state, c.report_count \
+                 FROM abuse_cases c LEFT JOIN tenants t ON t.id = c.tenant_id WHERE c.state = 'open' ORDER BY c.id",
+            )
+            .fetch_all(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(AbuseCase {
+                    id: row.col("id")?,
+                    opened_at: rows::time(row.col("opened_at")?)?,
+                    sender: row.col("sender")?,
+                    tenant: row.col("tenant")?,
+                    state: row.col("state")?,
+                    report_count: row.col("report_count")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// The newest `limit` reports, newest first.
+    pub async fn recent_reports(&self, limit: i64) -> Result<Vec<ReportRow>, StoreError> {
+        with_reader!(self, pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {REPORT_COLUMNS} FROM reports r LEFT JOIN tenants t ON t.id = r.tenant_id \
+                 ORDER BY r.id DESC LIMIT $1"
+            )))
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(report_row!(row));
+            }
+            Ok(out)
+        })
+    }
+
+    /// One report and the submission it came in.
+    pub async fn report(&self, id: i64) -> Result<Option<(ReportRow, Submission)>, StoreError> {
+        with_reader!(self, pool => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {REPORT_COLUMNS} FROM reports r LEFT JOIN tenants t ON t.id = r.tenant_id WHERE r.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let Some(row) = row else { return Ok(None) };
+            let report = report_row!(&row);
+            let sub = sqlx::query(
+                "SELECT id, received_at, channel, reporter, format, raw, raw_size, warnings \
+                 FROM report_submissions WHERE id = $1",
+            )
+            .bind(report.submission_id)
+            .fetch_one(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let submission = Submission {
+                id: sub.col("id")?,
+                received_at: rows::time(sub.col("received_at")?)?,
+                channel: sub.col("channel")?,
+                reporter: sub.col("reporter")?,
+                format: sub.col("format")?,
+                raw_compressed: sub.col("raw")?,
+                raw_size: sub.col("raw_size")?,
+                warnings: sub.col("warnings")?,
+            };
+            Ok(Some((report, submission)))
+        })
+    }
+
+    /// Drops the evidence of submissions received before `before`; the extracted fields
+    /// stay. Returns how many were purged.
+    pub async fn purge_evidence(
+        &self,
+        before: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        in_write_tx!(self, tx => {
+            let n = sqlx::query(
+                "UPDATE report_submissions SET raw = NULL, purged_at = $1 WHERE received_at < $2 AND raw IS NOT NULL",
+            )
+            .bind(now.unix_timestamp())
+            .bind(before.unix_timestamp())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?
+            .rows_affected();
+            Ok(n)
+        })
+    }
+}
