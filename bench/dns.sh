@@ -72,7 +72,7 @@ start_rbldnsd() {
 }
 start_senderdesk() {
     SENDERDESK_DNSBL__ZONE=$ZONE SENDERDESK_DNSBL__UDP_THREADS=1 \
-        taskset -c 0 "$SD" --data "$WORK/sd" serve --http 127.0.0.1:0 --dns "127.0.0.1:$PORT_SD" \
+        taskset -c 0 "$SD" --data "$WORK/sd" serve --http 127.0.0.1:0 --smtp 127.0.0.1:0 --dns "127.0.0.1:$PORT_SD" \
         >"$WORK/senderdesk.log" 2>&1 &
     echo $!
 }

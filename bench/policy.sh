@@ -176,7 +176,7 @@ run_senderdesk() {
     port=$(free_port)
     t0=$(now)
     SENDERDESK_DNSBL__UDP_THREADS=1 taskset -c 0 timeout -k 5 "$SERVER_MAX_S" \
-        "$SD" --data "$WORK/sd" serve --http 127.0.0.1:0 --dns 127.0.0.1:0 \
+        "$SD" --data "$WORK/sd" serve --http 127.0.0.1:0 --smtp 127.0.0.1:0 --dns 127.0.0.1:0 \
         --policy "127.0.0.1:$port" >"$WORK/senderdesk.log" 2>&1 &
     tpid=$!
     PIDS+=("$tpid")

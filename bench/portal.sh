@@ -51,7 +51,7 @@ shuf --random-source=<(yes) "$WORK/ips" -o "$WORK/ips"
 sed 's|^|/lookup?ip=|' "$WORK/ips" >"$WORK/html.paths"
 sed 's|^|/api/v1/lookup/|' "$WORK/ips" >"$WORK/json.paths"
 
-taskset -c 0 "$SD" --data "$WORK/sd" serve --http "127.0.0.1:$PORT" --dns 127.0.0.1:0 \
+taskset -c 0 "$SD" --data "$WORK/sd" serve --http "127.0.0.1:$PORT" --smtp 127.0.0.1:0 --dns 127.0.0.1:0 \
     --policy 127.0.0.1:0 >"$WORK/senderdesk.log" 2>&1 &
 PID=$!
 PIDS+=("$PID")

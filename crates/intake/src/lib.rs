@@ -7,6 +7,7 @@ mod desk;
 mod extract;
 mod model;
 mod parse;
+mod smtp;
 
 pub use desk::{
     Attribution, Channel, DESK_ACTOR, Desk, DeskSettings, IngestError, Receipt, ReportReceipt,
@@ -15,3 +16,4 @@ pub use desk::{
 pub use extract::{OurSide, find_urls};
 pub use model::{Feedback, Hop, ParsedReport, ReportFormat, ReportedMessage};
 pub use parse::{Limits, ParseError, parse_report};
+pub use smtp::{REPORT_MAILBOXES, SmtpIntake, SmtpSettings};

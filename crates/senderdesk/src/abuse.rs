@@ -23,3 +23,16 @@ pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
     };
     Ok(intake::Desk::new(store, settings))
 }
+
+pub fn smtp_settings(config: &Config) -> intake::SmtpSettings {
+    intake::SmtpSettings {
+        hostname: config
+            .intake
+            .domains
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "localhost".into()),
+        domains: config.intake.domains.clone(),
+        ..intake::SmtpSettings::default()
+    }
+}

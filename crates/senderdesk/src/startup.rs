@@ -28,6 +28,7 @@ pub struct Application {
     policy: policy::PolicyServer,
     policy_view: Arc<ArcSwap<policy::PolicyView>>,
     dns: dnsbl::DnsServer,
+    smtp: intake::SmtpIntake,
     dns_metrics: Arc<dnsbl::DnsMetrics>,
     store: Store,
     index: Arc<LookupIndex>,
@@ -76,6 +77,11 @@ impl Application {
             policy_view.clone(),
         )
         .await?;
+        let desk = crate::abuse::desk(&ctx.config, store.clone())?;
+        let smtp =
+            intake::SmtpIntake::start(listen.smtp, desk, crate::abuse::smtp_settings(&ctx.config))
+                .await
+                .with_context(|| format!("cannot listen for SMTP reports on {}", listen.smtp))?;
         let dns_metrics = Arc::new(dnsbl::DnsMetrics::default());
         let dns = start_dns(
             ctx,
@@ -91,6 +97,7 @@ impl Application {
             policy,
             policy_view,
             dns,
+            smtp,
             dns_metrics,
             store,
             index,
@@ -139,6 +146,7 @@ impl Application {
         server.await?.context("HTTP server failed")?;
         self.dns.stop().await;
         self.policy.stop().await;
+        self.smtp.stop().await;
         let c = self.dns_metrics.counts();
         info!(
             queries = c.queries,

@@ -101,14 +101,14 @@ pub async fn ingest(desk: &Desk, args: &IngestArgs) -> anyhow::Result<()> {
 }
 
 pub async fn list(store: &Store, limit: i64) -> anyhow::Result<()> {
-    let rows = store.recent_reports(limit.clamp(1, 10_000)).await?;
+    let rows = store.recent_reports(limit.clamp(1, 1_000_000)).await?;
     if rows.is_empty() {
         println!("no reports");
         return Ok(());
     }
     println!(
-        "{:>6}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  dup",
-        "id", "received", "type", "tenant", "sender", "source ip"
+        "{:>6}  {:<10}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  dup",
+        "id", "submission", "received", "type", "tenant", "sender", "source ip"
     );
     for r in rows {
         let tenant = r
@@ -116,8 +116,9 @@ pub async fn list(store: &Store, limit: i64) -> anyhow::Result<()> {
             .as_deref()
             .unwrap_or(if r.ours { "(ours)" } else { "(not ours)" });
         println!(
-            "{:>6}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  {}",
+            "{:>6}  {:<10}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  {}",
             r.id,
+            format!("sub#{}", r.submission_id),
             fmt_time(r.received_at),
             r.feedback_type,
             tenant,

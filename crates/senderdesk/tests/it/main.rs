@@ -5,6 +5,7 @@
 mod browser;
 mod cli;
 mod dns;
+mod intake;
 mod policy;
 mod portal;
 mod postfix;

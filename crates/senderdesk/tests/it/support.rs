@@ -86,6 +86,7 @@ pub struct Server {
     pub http: String,
     pub dns: String,
     pub policy: String,
+    pub smtp: String,
 }
 
 impl Server {
@@ -106,6 +107,8 @@ impl Server {
                 "127.0.0.1:0",
                 "--policy",
                 "127.0.0.1:0",
+                "--smtp",
+                "127.0.0.1:0",
             ])
             .args(db);
         cmd.env("RUST_LOG", "info")
@@ -120,7 +123,7 @@ impl Server {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                for key in ["http=", "dns=", "policy="] {
+                for key in ["http=", "dns=", "policy=", "smtp="] {
                     if let Some(rest) = line.split(key).nth(1) {
                         let addr = rest.split_whitespace().next().unwrap_or_default();
                         let _ = tx.send((key, addr.to_string()));
@@ -128,14 +131,16 @@ impl Server {
                 }
             }
         });
-        let (mut http, mut dns, mut policy) = (String::new(), String::new(), String::new());
-        while http.is_empty() || dns.is_empty() || policy.is_empty() {
+        let (mut http, mut dns, mut policy, mut smtp) =
+            (String::new(), String::new(), String::new(), String::new());
+        while http.is_empty() || dns.is_empty() || policy.is_empty() || smtp.is_empty() {
             let (key, addr) = rx
                 .recv_timeout(Duration::from_secs(60))
                 .expect("serve reports its HTTP and DNS addresses");
             match key {
                 "http=" => http = addr,
                 "dns=" => dns = addr,
+                "smtp=" => smtp = addr,
                 _ => policy = addr,
             }
         }
@@ -144,6 +149,7 @@ impl Server {
             http,
             dns,
             policy,
+            smtp,
         }
     }
 
@@ -163,6 +169,13 @@ impl Server {
             .unwrap_or_default()
             .to_string();
         (code, body)
+    }
+
+    /// Kills the server with SIGKILL, as a crash would, and waits for it to be gone.
+    pub fn kill9(mut self) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-9", &pid]).status().unwrap();
+        let _ = self.child.wait();
     }
 
     pub fn stop(mut self) -> std::process::ExitStatus {

@@ -1,0 +1,361 @@
+//! The abuse desk through the real binary: reports over SMTP (driven by swaks) and the pipe
+//! command, a complaint threshold that restricts a sender end to end (report in, policy
+//! service answers 5.1.8), and a crash in the middle of a flood that loses no report we
+//! acknowledged.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::dns::have;
+use crate::portal::within;
+use crate::support::*;
+
+/// An ARF report (RFC 5965) from `reporter` about a message sent through our relay by the
+/// authenticated user bulk@acme.example.
+pub fn arf(reporter: &str, message_id: &str) -> String {
+    format!(
+        "From: {reporter}\r\nTo: fbl@localhost\r\nSubject: FBL report\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\
+         Message-ID: <{message_id}.report@isp.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=feedback-report; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\nThis is an abuse report.\r\n\
+         --b1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: ISP-FBL/1.0\r\n\
+         Version: 1\r\nSource-IP: 198.51.100.11\r\nOriginal-Mail-From: <bounce@acme.example>\r\n\
+         Arrival-Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\n\
+         --b1\r\nContent-Type: message/rfc822\r\n\r\n\
+         Received: from out1.ourmail.example (out1.ourmail.example [198.51.100.11]) by mx.isp.example with ESMTPS id X1; Mon, 23 Nov 2026 09:00:00 +0000\r\n\
+         Received: from [192.0.2.44] (client.example [192.0.2.44]) (Authenticated sender: bulk@acme.example) by out1.ourmail.example (Postfix) with ESMTPSA id Z3; Mon, 23 Nov 2026 08:59:58 +0000\r\n\
+         DKIM-Signature: v=1; a=rsa-sha256; d=acme.example; s=s1; h=from; bh=x; b=y\r\n\
+         From: News <newsletter@acme.example>\r\nTo: victim@isp.example\r\nSubject: Great deals\r\n\
+         Message-ID: <{message_id}@acme.example>\r\nDate: Mon, 23 Nov 2026 08:59:57 +0000\r\n\r\n\
+         Buy now at https://deals.acme.example/x?y=1 !\r\n--b1--\r\n"
+    )
+}
+
+const ENV: &[(&str, &str)] = &[
+    ("SENDERDESK_INTAKE__RELAYS", "[\"198.51.100.0/24\"]"),
+    ("SENDERDESK_INTAKE__RESTRICT_AFTER", "3"),
+];
+
+fn policy_for_sasl(policy: &str, sasl: &str) -> String {
+    let mut s = TcpStream::connect(policy).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.44\nsender={sasl}\nsasl_username={sasl}\n\n"
+    )
+    .unwrap();
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line).unwrap();
+    line.trim().to_string()
+}
+
+fn swaks(server: &str, from: &str, to: &str, data: Option<&std::path::Path>) -> (bool, String) {
+    let (host, port) = server.rsplit_once(':').unwrap();
+    let mut cmd = Command::new("swaks");
+    cmd.args([
+        "--server",
+        host,
+        "--port",
+        port,
+        "--timeout",
+        "15",
+        "--from",
+        from,
+        "--to",
+        to,
+    ]);
+    match data {
+        Some(path) => cmd.arg("--data").arg(path),
+        None => cmd.args(["--quit-after", "RCPT"]),
+    };
+    let out = cmd.stdin(Stdio::null()).output().expect("swaks runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn reports_over_smtp_restrict_a_sender_past_the_threshold_end_to_end() {
+    if !have("swaks") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&senderdesk(data, &["init"]));
+    ok(&senderdesk(
+        data,
+        &[
+            "tenant",
+            "add",
+            "acme",
+            "--ip",
+            "198.51.100.10/31",
+            "--domain",
+            "acme.example",
+        ],
+    ));
+    let server = Server::start_with(data, &[], ENV);
+    assert_eq!(
+        policy_for_sasl(&server.policy, "bulk@acme.example"),
+        "action=DUNNO"
+    );
+
+    let (ok_rcpt, text) = swaks(
+        &server.smtp,
+        "fbl@isp.example",
+        "postmaster@localhost",
+        None,
+    );
+    assert!(
+        !ok_rcpt && text.contains("550 5.1.1"),
+        "only report addresses: {text}"
+    );
+
+    for (n, reporter) in [
+        "fbl@isp-a.example",
+        "fbl@isp-a.example",
+        "fbl@isp-b.example",
+        "fbl@isp-c.example",
+    ]
+    .iter()
+    .enumerate()
+    {
+        // The second report repeats the first (same reporter, same message): recorded, not counted.
+        let id = if n == 1 {
+            "m0".to_string()
+        } else {
+            format!("m{n}")
+        };
+        let file = data.join(format!("report{n}.eml"));
+        std::fs::write(&file, arf(reporter, &id)).unwrap();
+        let (sent, text) = swaks(&server.smtp, reporter, "junk@localhost", Some(&file));
+        assert!(
+            sent && text.contains("250 2.0.0 Report stored as submission"),
+            "{text}"
+        );
+        let expected = if n < 3 {
+            "action=DUNNO"
+        } else {
+            "action=550 5.1.8"
+        };
+        let answer = within(2, || {
+            Some(policy_for_sasl(&server.policy, "bulk@acme.example"))
+                .filter(|a| a.starts_with(expected))
+        });
+        assert!(answer.is_some(), "after report {n}: expected {expected}");
+    }
+    let list = ok(&senderdesk(data, &["report", "list"]));
+    assert_eq!(
+        list.lines()
+            .filter(|l| l.contains("bulk@acme.example"))
+            .count(),
+        4,
+        "{list}"
+    );
+    assert!(list.contains("of #1"), "the repeat is marked: {list}");
+    let cases = ok(&senderdesk(data, &["report", "cases"]));
+    assert!(
+        cases.contains("bulk@acme.example")
+            && cases.contains("acme")
+            && cases.contains("3 complaints"),
+        "{cases}"
+    );
+    let restricted = ok(&senderdesk(data, &["sender", "list"]));
+    assert!(
+        restricted.contains("bulk@acme.example") && restricted.contains("by reports"),
+        "{restricted}"
+    );
+
+    // Releasing lifts it, with history, and starts the count afresh.
+    ok(&senderdesk(
+        data,
+        &[
+            "sender",
+            "release",
+            "bulk@acme.example",
+            "--note",
+            "customer cleaned up",
+        ],
+    ));
+    assert!(
+        within(2, || Some(policy_for_sasl(
+            &server.policy,
+            "bulk@acme.example"
+        ))
+        .filter(|a| a == "action=DUNNO"))
+        .is_some()
+    );
+    let file = data.join("report-after.eml");
+    std::fs::write(&file, arf("fbl@isp-d.example", "m9")).unwrap();
+    assert!(
+        swaks(
+            &server.smtp,
+            "fbl@isp-d.example",
+            "abuse@localhost",
+            Some(&file)
+        )
+        .0
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        policy_for_sasl(&server.policy, "bulk@acme.example"),
+        "action=DUNNO",
+        "older complaints do not count again"
+    );
+    server.stop();
+}
+
+#[test]
+fn the_pipe_command_stores_reports_and_exits_as_postfix_expects() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&senderdesk(data, &["init"]));
+    let ingest = |input: &[u8], args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_senderdesk"))
+            .envs(ENV.iter().copied())
+            .arg("--data")
+            .arg(data)
+            .args(["report", "ingest"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = ingest(
+        arf("fbl@isp.example", "p1").as_bytes(),
+        &["--reporter", "fbl@isp.example", "-"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("stored submission 1 (arf): 1 report(s) #1")
+    );
+    let out = ingest(b"this is not a mail message\n", &[]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a mail message"));
+    // A store that cannot be opened is a temporary failure: Postfix keeps the mail and retries.
+    let out = Command::new(env!("CARGO_BIN_EXE_senderdesk"))
+        .args([
+            "--database",
+            "sqlite:/nonexistent-dir/x.db",
+            "report",
+            "ingest",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let show = ok(&senderdesk(data, &["report", "show", "1"]));
+    assert!(
+        show.contains("reporter:   fbl@isp.example")
+            && show.contains("\"originating_ip\": \"192.0.2.44\"")
+            && show.contains("Subject: FBL report"),
+        "{show}"
+    );
+}
+
+/// A minimal SMTP client: one report per session; returns the final reply.
+fn smtp_send(server: &str, report: &str) -> std::io::Result<String> {
+    let s = TcpStream::connect(server)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(s.try_clone()?);
+    let mut w = s;
+    let mut line = String::new();
+    let mut read_reply = |reader: &mut BufReader<TcpStream>| -> std::io::Result<String> {
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                return Ok(line.clone());
+            }
+        }
+    };
+    read_reply(&mut reader)?;
+    for cmd in [
+        "EHLO test.example\r\n",
+        "MAIL FROM:<fbl@isp.example>\r\n",
+        "RCPT TO:<junk@localhost>\r\n",
+        "DATA\r\n",
+    ] {
+        w.write_all(cmd.as_bytes())?;
+        read_reply(&mut reader)?;
+    }
+    w.write_all(report.as_bytes())?;
+    w.write_all(b".\r\n")?;
+    let answer = read_reply(&mut reader)?;
+    let _ = w.write_all(b"QUIT\r\n");
+    Ok(answer)
+}
+
+#[test]
+fn a_crash_in_the_middle_of_a_flood_loses_no_acknowledged_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&senderdesk(data, &["init"]));
+    let server = Server::start(data, &[]);
+    let smtp = server.smtp.clone();
+    let sender = std::thread::spawn(move || {
+        let mut acknowledged = Vec::new();
+        for n in 0..100_000 {
+            match smtp_send(&smtp, &arf("fbl@isp.example", &format!("flood{n}"))) {
+                Ok(reply) if reply.starts_with("250") => {
+                    let id: i64 = reply.trim().rsplit(' ').next().unwrap().parse().unwrap();
+                    acknowledged.push(id);
+                }
+                _ => break,
+            }
+        }
+        acknowledged
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill9();
+    let acknowledged = sender.join().unwrap();
+    assert!(
+        acknowledged.len() > 10,
+        "the flood got going: {}",
+        acknowledged.len()
+    );
+    let server = Server::start(data, &[]);
+    let list = ok(&senderdesk(data, &["report", "list", "--limit", "100000"]));
+    let stored: std::collections::HashSet<i64> = list
+        .lines()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .nth(1)?
+                .strip_prefix("sub#")?
+                .parse()
+                .ok()
+        })
+        .collect();
+    let lost: Vec<&i64> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(id))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "acknowledged but lost: {lost:?} of {}",
+        acknowledged.len()
+    );
+    eprintln!(
+        "{} reports acknowledged before kill -9, all present after restart",
+        acknowledged.len()
+    );
+    server.stop();
+}
