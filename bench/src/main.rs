@@ -5,11 +5,14 @@
 //! senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]
 //! senderdesk-bench gen-rbldnsd DIR [--seed N]
 //! senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K]
+//! senderdesk-bench gen-reports DIR [COUNT]
+//! senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]
 //! ```
 //!
 //! Output is `key=value` lines, one figure per line, for scripts to grep.
 
 mod dataset;
+mod intake_load;
 mod policy_load;
 
 use std::fs::File;
@@ -28,7 +31,7 @@ use dataset::{Dataset, Rng};
 const NOW: i64 = 1_750_000_000;
 const QUERIES: usize = 1_000_000;
 
-const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N]";
+const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N]\n       senderdesk-bench gen-reports DIR [COUNT]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]";
 
 struct Options {
     seed: u64,
@@ -45,6 +48,16 @@ fn main() -> ExitCode {
     };
     if command == "policy-load" {
         return policy_load::main(rest);
+    }
+    if command == "intake-load" {
+        return intake_load::load(rest);
+    }
+    if command == "gen-reports" {
+        let Some(dir) = rest.first() else {
+            return fail(USAGE);
+        };
+        let count = rest.get(1).and_then(|c| c.parse().ok()).unwrap_or(20_000);
+        return intake_load::write_reports(Path::new(dir), count, 42);
     }
     let mut options = Options {
         seed: 42,

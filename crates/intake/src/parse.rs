@@ -9,7 +9,7 @@ use mail_auth::report::Feedback as ArfReport;
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 
 use crate::extract::{self, OurSide};
-use crate::model::{Feedback, ParsedReport, ReportFormat};
+use crate::model::{Feedback, ParsedReport, ReportFormat, ReportedMessage};
 
 /// Bounds on what one report may cost.
 #[derive(Debug, Clone, Copy)]
@@ -116,23 +116,43 @@ pub fn parse_report(
                         .push("the text/rfc822-headers part could not be read as headers".into()),
                 }
             }
-            PartType::Binary(bytes) | PartType::InlineBinary(bytes)
-                if looks_like_attached_mail(part) =>
-            {
-                match MessageParser::default()
-                    .parse(bytes.as_ref())
-                    .filter(|m| !m.headers().is_empty())
-                {
+            PartType::Text(text) if part.is_content_type("message", "rfc822") => {
+                // A message/rfc822 part the parser could not take as a message, typically
+                // headers that run into the closing boundary: read what is there.
+                match parse_headers_text(text) {
                     Some(m) => {
                         report.warnings.push(
-                            "an attached message was not marked message/rfc822; read it anyway"
+                            "an attached message is damaged; read its headers as far as possible"
                                 .into(),
                         );
                         report.messages.push(extract::message(&m, ours));
                     }
                     None => report
                         .warnings
-                        .push("an attached .eml could not be read".into()),
+                        .push("an attached message could not be read".into()),
+                }
+            }
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes)
+                if looks_like_attached_mail(part) =>
+            {
+                let parsed = MessageParser::default()
+                    .parse(bytes.as_ref())
+                    .filter(|m| !m.headers().is_empty())
+                    .map(|m| m.into_owned())
+                    .or_else(|| parse_headers_text(&String::from_utf8_lossy(bytes)));
+                match parsed {
+                    Some(m) => {
+                        if !part.is_content_type("message", "rfc822") {
+                            report.warnings.push(
+                                "an attached message was not marked message/rfc822; read it anyway"
+                                    .into(),
+                            );
+                        }
+                        report.messages.push(extract::message(&m, ours));
+                    }
+                    None => report
+                        .warnings
+                        .push("an attached message could not be read".into()),
                 }
             }
             _ => {}
@@ -161,10 +181,24 @@ pub fn parse_report(
         (None, false) if saw_headers_part => ReportFormat::Headers,
         (None, false) => ReportFormat::Attachment,
     };
-    if report.feedback.is_some() && report.messages.is_empty() {
-        report
-            .warnings
-            .push("the ARF report carries no copy of the reported message".into());
+    if let Some(f) = &report.feedback
+        && report.messages.is_empty()
+    {
+        // Still a complaint: the report's own fields are all there is to go on.
+        report.warnings.push(
+            "the ARF report carries no copy of the reported message; attributed from its fields"
+                .into(),
+        );
+        report.messages.push(ReportedMessage {
+            source_ip: f.source_ip,
+            return_path: f
+                .original_mail_from
+                .as_ref()
+                .map(|m| m.trim_matches(['<', '>']).to_string()),
+            date: f.arrival_date.clone(),
+            headers_only: true,
+            ..ReportedMessage::default()
+        });
     }
     if message.parts.iter().any(|p| p.is_encoding_problem) {
         report.warnings.push(
