@@ -15,7 +15,11 @@ const SENDERS: usize = 200;
 
 fn report(n: usize, rng: &mut Rng) -> String {
     let user = rng.below(SENDERS as u64);
-    let tenant = if user.is_multiple_of(2) { "acme" } else { "globex" };
+    let tenant = if user.is_multiple_of(2) {
+        "acme"
+    } else {
+        "globex"
+    };
     let relay = if tenant == "acme" { 11 } else { 21 };
     let client = format!("192.0.2.{}", 1 + user % 250);
     let reporter = [

@@ -19,32 +19,34 @@ pub struct Tenant {
 
 /// A submission as received: who sent it, how, and the evidence.
 #[derive(Debug, Clone)]
-pub struct NewSubmission<'a> {
+pub struct NewSubmission {
     /// `smtp`, `pipe`, `api` or `web`.
-    pub channel: &'a str,
-    pub reporter: &'a str,
+    pub channel: &'static str,
+    pub reporter: String,
     /// The report's format word (`arf`, `attachment`, …).
-    pub format: &'a str,
-    /// The raw report, deflate-compressed.
-    pub raw_compressed: &'a [u8],
+    pub format: String,
+    /// The raw report, LZ4-compressed.
+    pub raw_compressed: Vec<u8>,
     pub raw_size: usize,
     /// Parser warnings, as a JSON array.
-    pub warnings: &'a str,
+    pub warnings: String,
+    /// One entry per reported message.
+    pub reports: Vec<NewReport>,
 }
 
 /// One reported message, attributed.
 #[derive(Debug, Clone)]
-pub struct NewReport<'a> {
-    pub feedback_type: &'a str,
-    pub dedup_key: &'a str,
+pub struct NewReport {
+    pub feedback_type: String,
+    pub dedup_key: String,
     /// Sent through our platform (a relay, tenant or authenticated sender of ours).
     pub ours: bool,
     pub tenant_id: Option<i64>,
-    pub sender: Option<&'a str>,
+    pub sender: Option<String>,
     pub source_ip: Option<String>,
-    pub subject: Option<&'a str>,
+    pub subject: Option<String>,
     /// Everything extracted, as JSON.
-    pub details: &'a str,
+    pub details: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,10 @@ pub struct Recorded {
     pub submission_id: i64,
     /// Each report's id and, for a repeat, the report it repeats.
     pub reports: Vec<(i64, Option<i64>)>,
+    /// For each sender of ours this submission newly complained about: its distinct
+    /// complaints since the window start (or its last release, if later), this batch
+    /// included.
+    pub complaints: Vec<(String, u32)>,
 }
 
 /// A report as `report list` and `report show` see it.
@@ -204,65 +210,94 @@ impl Store {
         })
     }
 
-    /// Stores a submission and its reports in one transaction, marking a report whose
-    /// reporter already reported the same message (same `dedup_key`) as a repeat of it.
-    /// Nothing is acknowledged to the reporter before this returns.
-    pub async fn record_reports(
+    /// Stores submissions and their reports in one transaction (one disk flush for the
+    /// batch: the intake's group commit), marking a report whose reporter already reported
+    /// the same message (same `dedup_key`) as a repeat of it. Nothing may be acknowledged
+    /// to a reporter before this returns.
+    ///
+    /// The complaint counts are taken in the same transaction, so the threshold sees every
+    /// report committed with it.
+    pub async fn record_submissions(
         &self,
-        submission: &NewSubmission<'_>,
-        reports: &[NewReport<'_>],
+        submissions: &[NewSubmission],
+        window_start: OffsetDateTime,
         now: OffsetDateTime,
-    ) -> Result<Recorded, StoreError> {
+    ) -> Result<Vec<Recorded>, StoreError> {
         let at = now.unix_timestamp();
         in_write_tx!(self, tx => {
-            let submission_id: i64 = sqlx::query_scalar(
-                "INSERT INTO report_submissions (received_at, channel, reporter, format, raw, raw_size, warnings) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(at)
-            .bind(submission.channel)
-            .bind(submission.reporter)
-            .bind(submission.format)
-            .bind(submission.raw_compressed)
-            .bind(i64::try_from(submission.raw_size).unwrap_or(i64::MAX))
-            .bind(submission.warnings)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.map_err(e))?;
-            let mut recorded = Vec::with_capacity(reports.len());
-            for report in reports {
-                let first: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM reports WHERE reporter = $1 AND dedup_key = $2 AND duplicate_of IS NULL \
-                     ORDER BY id LIMIT 1",
+            let mut all = Vec::with_capacity(submissions.len());
+            for submission in submissions {
+                let submission_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO report_submissions (received_at, channel, reporter, format, raw, raw_size, warnings) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
-                .bind(submission.reporter)
-                .bind(report.dedup_key)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| self.map_err(e))?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO reports (submission_id, received_at, reporter, feedback_type, dedup_key, \
-                     duplicate_of, ours, tenant_id, sender, source_ip, subject, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                )
-                .bind(submission_id)
                 .bind(at)
-                .bind(submission.reporter)
-                .bind(report.feedback_type)
-                .bind(report.dedup_key)
-                .bind(first)
-                .bind(report.ours)
-                .bind(report.tenant_id)
-                .bind(report.sender)
-                .bind(report.source_ip.as_deref())
-                .bind(report.subject)
-                .bind(report.details)
+                .bind(submission.channel)
+                .bind(&submission.reporter)
+                .bind(&submission.format)
+                .bind(&submission.raw_compressed)
+                .bind(i64::try_from(submission.raw_size).unwrap_or(i64::MAX))
+                .bind(&submission.warnings)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| self.map_err(e))?;
-                recorded.push((id, first));
+                let mut recorded = Vec::with_capacity(submission.reports.len());
+                for report in &submission.reports {
+                    // The first report of the same message by the same reporter, if any,
+                    // found by the INSERT itself: one statement per report.
+                    let row = sqlx::query(
+                        "INSERT INTO reports (submission_id, received_at, reporter, feedback_type, dedup_key, \
+                         duplicate_of, ours, tenant_id, sender, source_ip, subject, details) \
+                         VALUES ($1, $2, $3, $4, $5, \
+                           (SELECT id FROM reports WHERE reporter = $3 AND dedup_key = $5 AND duplicate_of IS NULL \
+                            ORDER BY id LIMIT 1), \
+                           $6, $7, $8, $9, $10, $11) RETURNING id, duplicate_of",
+                    )
+                    .bind(submission_id)
+                    .bind(at)
+                    .bind(&submission.reporter)
+                    .bind(&report.feedback_type)
+                    .bind(&report.dedup_key)
+                    .bind(report.ours)
+                    .bind(report.tenant_id)
+                    .bind(report.sender.as_deref())
+                    .bind(report.source_ip.as_deref())
+                    .bind(report.subject.as_deref())
+                    .bind(&report.details)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.map_err(e))?;
+                    let id: i64 = row.col("id")?;
+                    let first: Option<i64> = row.col("duplicate_of")?;
+                    recorded.push((id, first));
+                }
+                all.push(Recorded { submission_id, reports: recorded, complaints: Vec::new() });
             }
-            Ok(Recorded { submission_id, reports: recorded })
+            for (submission, recorded) in submissions.iter().zip(all.iter_mut()) {
+                for (report, (_, duplicate_of)) in submission.reports.iter().zip(&recorded.reports) {
+                    let (true, None, Some(sender)) = (report.ours, duplicate_of, report.sender.as_deref()) else {
+                        continue;
+                    };
+                    if report.feedback_type == "not-spam" || recorded.complaints.iter().any(|(s, _)| s == sender) {
+                        continue;
+                    }
+                    // Complaints from before the sender's last release were dealt with.
+                    let count: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM reports WHERE sender = $1 AND duplicate_of IS NULL AND ours = $2 \
+                         AND feedback_type <> 'not-spam' AND received_at > $3 AND received_at > COALESCE(( \
+                           SELECT MAX(e.at) FROM policy_events e JOIN policy_entries p ON p.id = e.entry_id \
+                           WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'), 0)",
+                    )
+                    .bind(sender)
+                    .bind(true)
+                    .bind(window_start.unix_timestamp())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.map_err(e))?;
+                    recorded.complaints.push((sender.to_string(), u32::try_from(count).unwrap_or(u32::MAX)));
+                }
+            }
+            Ok(all)
         })
     }
 
@@ -286,22 +321,6 @@ impl Store {
             .map_err(|e| self.map_err(e))?
         });
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
-    /// When the restriction of `key` was last lifted, if ever: complaints before it were
-    /// dealt with and do not count again.
-    pub async fn last_release(&self, key: &str) -> Result<Option<OffsetDateTime>, StoreError> {
-        let at: Option<i64> = with_reader!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT MAX(e.at) FROM policy_events e JOIN policy_entries p ON p.id = e.entry_id \
-                 WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'",
-            )
-            .bind(key)
-            .fetch_one(pool)
-            .await
-            .map_err(|e| self.map_err(e))?
-        });
-        at.map(rows::time).transpose()
     }
 
     /// Opens a case about `sender` unless one is open; returns it and whether it is new.

@@ -22,7 +22,7 @@ CREATE TABLE report_submissions (
     channel     TEXT    NOT NULL CHECK (channel IN ('smtp', 'pipe', 'api', 'web')),
     reporter    TEXT    NOT NULL,
     format      TEXT    NOT NULL,
-    -- The report as received, deflate-compressed; NULL once past the retention period.
+    -- The report as received, LZ4-compressed; NULL once past the retention period.
     raw         BLOB,
     raw_size    INTEGER NOT NULL,
     warnings    TEXT    NOT NULL,
