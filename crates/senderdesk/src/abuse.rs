@@ -36,3 +36,35 @@ pub fn smtp_settings(config: &Config) -> intake::SmtpSettings {
         ..intake::SmtpSettings::default()
     }
 }
+
+/// Drops report evidence past `[intake] retention`, once a minute after start and hourly after
+/// that, until `stop` turns true. The extracted fields stay for the statistics.
+pub fn retention(config: &Config) -> anyhow::Result<Duration> {
+    let d = parse_duration(&config.intake.retention)?;
+    Ok(Duration::seconds(d.whole_seconds()))
+}
+
+pub fn spawn_retention(
+    store: Store,
+    retention: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut wait = std::time::Duration::from_secs(60);
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            wait = std::time::Duration::from_secs(3600);
+            let now = time::OffsetDateTime::now_utc();
+            match store.purge_evidence(now - retention, now).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(submissions = n, "report evidence past its retention purged")
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot purge old report evidence"),
+            }
+        }
+    })
+}

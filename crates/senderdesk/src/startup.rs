@@ -34,6 +34,8 @@ pub struct Application {
     index: Arc<LookupIndex>,
     catalog: Arc<ReasonCatalog>,
     portal: Arc<web::Portal>,
+    /// How long report evidence is kept.
+    retention: time::Duration,
     poll: Duration,
 }
 
@@ -103,6 +105,7 @@ impl Application {
             index,
             catalog,
             portal: web_portal,
+            retention: crate::abuse::retention(&ctx.config)?,
             poll: Duration::from_millis(ctx.config.index.poll_ms),
         })
     }
@@ -127,6 +130,8 @@ impl Application {
             self.poll,
             stop_rx.clone(),
         ));
+        let retention =
+            crate::abuse::spawn_retention(self.store.clone(), self.retention, stop_rx.clone());
         let app = web::router(web::AppState {
             store: self.store.clone(),
             index: self.index.clone(),
@@ -143,6 +148,7 @@ impl Application {
         info!("shutting down");
         let _ = stop_tx.send(true);
         let _ = updater.await;
+        let _ = retention.await;
         server.await?.context("HTTP server failed")?;
         self.dns.stop().await;
         self.policy.stop().await;
