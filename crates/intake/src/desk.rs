@@ -126,9 +126,27 @@ pub struct Desk {
     inner: Arc<Inner>,
 }
 
+/// A sender restricted by the desk, for whoever must hear of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restriction {
+    pub sender: String,
+    pub tenant: Option<String>,
+    /// The tenant's contact address, when it has one.
+    pub contact: Option<String>,
+    pub complaints: u32,
+    pub case: i64,
+}
+
+/// Told of every restriction the desk makes (the binary mails the tenant's contact). Called
+/// after the restriction is committed; must not block.
+pub trait Notify: Send + Sync {
+    fn restricted(&self, restriction: Restriction);
+}
+
 struct Inner {
     store: Store,
     settings: DeskSettings,
+    notify: Option<Arc<dyn Notify>>,
     tenants: Mutex<Option<(Instant, Arc<Vec<Tenant>>)>>,
     writer: mpsc::Sender<Pending>,
 }
@@ -176,8 +194,26 @@ impl Desk {
             inner: Arc::new(Inner {
                 store,
                 settings,
+                notify: None,
                 tenants: Mutex::new(None),
                 writer,
+            }),
+        }
+    }
+
+    /// Tells `notify` of each restriction from now on.
+    pub fn with_notify(self, notify: Arc<dyn Notify>) -> Desk {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
+            store: shared.store.clone(),
+            settings: shared.settings.clone(),
+            notify: None,
+            tenants: Mutex::new(None),
+            writer: shared.writer.clone(),
+        });
+        Desk {
+            inner: Arc::new(Inner {
+                notify: Some(notify),
+                ..inner
             }),
         }
     }
@@ -309,7 +345,7 @@ impl Desk {
             restricted: Vec::new(),
             cases: Vec::new(),
         };
-        self.act(&attributions, &recorded, &mut receipt, now)
+        self.act(&attributions, &tenants, &recorded, &mut receipt, now)
             .await?;
         Ok(receipt)
     }
@@ -319,6 +355,7 @@ impl Desk {
     async fn act(
         &self,
         attributions: &[Attribution],
+        tenants: &[Tenant],
         recorded: &Recorded,
         receipt: &mut Receipt,
         now: OffsetDateTime,
@@ -363,6 +400,16 @@ impl Desk {
             if added {
                 tracing::warn!(sender = %key, count, case, "sender restricted after complaints");
                 receipt.restricted.push(key.clone());
+                if let Some(notify) = &self.inner.notify {
+                    let tenant = tenant_id.and_then(|id| tenants.iter().find(|t| t.id == id));
+                    notify.restricted(Restriction {
+                        sender: key.clone(),
+                        tenant: tenant.map(|t| t.name.clone()),
+                        contact: tenant.and_then(|t| t.contact.clone()),
+                        complaints: *count,
+                        case,
+                    });
+                }
             }
             if opened {
                 receipt.cases.push(case);

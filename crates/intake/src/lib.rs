@@ -10,8 +10,8 @@ mod parse;
 mod smtp;
 
 pub use desk::{
-    Attribution, Channel, DESK_ACTOR, Desk, DeskSettings, IngestError, Receipt, ReportReceipt,
-    attribute, decompress,
+    Attribution, Channel, DESK_ACTOR, Desk, DeskSettings, IngestError, Notify, Receipt,
+    ReportReceipt, Restriction, attribute, decompress,
 };
 pub use extract::{OurSide, find_urls};
 pub use model::{Feedback, Hop, ParsedReport, ReportFormat, ReportedMessage};

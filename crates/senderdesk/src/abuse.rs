@@ -68,3 +68,89 @@ pub fn spawn_retention(
         }
     })
 }
+
+/// Mails a tenant's contact when one of its senders is restricted.
+pub struct TenantNotice {
+    mailer: mailer::Mailer,
+    portal: String,
+    window: String,
+}
+
+impl TenantNotice {
+    pub fn new(mailer: mailer::Mailer, portal: &str, config: &Config) -> TenantNotice {
+        TenantNotice {
+            mailer,
+            portal: portal.to_string(),
+            window: config.intake.window.clone(),
+        }
+    }
+}
+
+impl intake::Notify for TenantNotice {
+    fn restricted(&self, r: intake::Restriction) {
+        let Some(to) = r.contact.clone() else { return };
+        let tenant = r.tenant.clone().unwrap_or_else(|| "your account".into());
+        let text = format!(
+            "Hello,\n\n\
+             our abuse desk received {count} complaints within {window} about mail sent through our \
+             platform by {sender} ({tenant}).\n\n\
+             Outbound mail from {sender} is now refused with \"550 5.1.8 Access denied, bad outbound \
+             sender\" until our abuse desk lifts the restriction. Nothing else of {tenant} is affected.\n\n\
+             What to do:\n\
+             - Check whether the account was compromised: change its password and look for logins you \
+             do not recognise.\n\
+             - If the mail was sent on purpose, check that every recipient asked for it, that \
+             unsubscribing takes one click, and that bouncing addresses are removed.\n\
+             - Reply to this message with what you found and changed, quoting case #{case}; we lift \
+             the restriction once the cause is fixed.\n\n\
+             Case: #{case}\n\
+             Sender services: {portal}\n",
+            count = r.complaints,
+            window = self.window,
+            sender = r.sender,
+            case = r.case,
+            portal = self.portal,
+        );
+        let escape = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let html = format!(
+            "<!doctype html><html lang=\"en\"><body style=\"font-family: system-ui, sans-serif; line-height: 1.5\">{}</body></html>",
+            escape(&text)
+                .split("\n\n")
+                .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
+                .collect::<String>()
+        );
+        let mail = mailer::OutgoingMail {
+            to,
+            subject: format!(
+                "Sending restricted for {} after {} complaints (case #{})",
+                r.sender, r.complaints, r.case
+            ),
+            text,
+            html,
+            tag: format!("case-{}", r.case),
+        };
+        let mailer = self.mailer.clone();
+        tokio::spawn(async move {
+            let mut pause = std::time::Duration::from_secs(30);
+            for _ in 0..6 {
+                match mailer.send(&mail).await {
+                    Ok(_) => {
+                        tracing::info!(to = %mail.to, tag = %mail.tag, "tenant notified of a restriction");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, tag = %mail.tag, "tenant notice not sent; will retry")
+                    }
+                }
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            tracing::error!(tag = %mail.tag, "tenant notice given up");
+        });
+    }
+}

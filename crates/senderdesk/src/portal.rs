@@ -16,6 +16,7 @@ pub fn build(
     ctx: &Context,
     base_url: &str,
     catalog: &ReasonCatalog,
+    mailer: mailer::Mailer,
 ) -> anyhow::Result<web::Portal> {
     let cfg = &ctx.config.portal;
     let span = |value: &str| -> anyhow::Result<Span> {
@@ -55,6 +56,13 @@ pub fn build(
         dns_ttl: ctx.config.dnsbl.ttl,
         template_dir,
     };
+    web::Portal::new(settings, catalog.clone(), mailer)
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .context("cannot load the portal's templates")
+}
+
+/// The one mailer of `serve`: through `[mail] relay`, or into DATA/outbox/.
+pub fn mailer(ctx: &Context) -> anyhow::Result<mailer::Mailer> {
     let mail = &ctx.config.mail;
     let mailer = mailer::Mailer::new(&mailer::MailerSettings {
         relay: mail.relay.as_ref().map(|r| r.expose().to_string()),
@@ -69,7 +77,5 @@ pub fn build(
             info!(outbox = %ctx.data.join(OUTBOX_DIR).display(), "no [mail] relay: mail is written to the outbox")
         }
     }
-    web::Portal::new(settings, catalog.clone(), mailer)
-        .map_err(|e| anyhow::anyhow!("{e:#}"))
-        .context("cannot load the portal's templates")
+    Ok(mailer)
 }

@@ -68,7 +68,13 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
         let portal = ctx.config.portal_base_url(http.local_addr()?);
-        let web_portal = Arc::new(crate::portal::build(ctx, &portal, &catalog)?);
+        let mailer = crate::portal::mailer(ctx)?;
+        let web_portal = Arc::new(crate::portal::build(
+            ctx,
+            &portal,
+            &catalog,
+            mailer.clone(),
+        )?);
         let policy_view = Arc::new(ArcSwap::from_pointee(load_policy_view(&store).await?));
         let policy = start_policy(
             ctx,
@@ -79,7 +85,9 @@ impl Application {
             policy_view.clone(),
         )
         .await?;
-        let desk = crate::abuse::desk(&ctx.config, store.clone())?;
+        let desk = crate::abuse::desk(&ctx.config, store.clone())?.with_notify(Arc::new(
+            crate::abuse::TenantNotice::new(mailer, &portal, &ctx.config),
+        ));
         let smtp =
             intake::SmtpIntake::start(listen.smtp, desk, crate::abuse::smtp_settings(&ctx.config))
                 .await

@@ -94,6 +94,8 @@ fn reports_over_smtp_restrict_a_sender_past_the_threshold_end_to_end() {
             "198.51.100.10/31",
             "--domain",
             "acme.example",
+            "--contact",
+            "abuse@acme.example",
         ],
     ));
     let server = Server::start_with(data, &[], ENV);
@@ -161,6 +163,17 @@ fn reports_over_smtp_restrict_a_sender_past_the_threshold_end_to_end() {
             && cases.contains("acme")
             && cases.contains("3 complaints"),
         "{cases}"
+    );
+    let notice = within(10, || {
+        crate::portal::outbox(data)
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .find(|m| m.contains("To: abuse@acme.example"))
+    })
+    .expect("the tenant's contact is told");
+    assert!(
+        notice.contains("Subject: Sending restricted for bulk@acme.example after 3 complaints"),
+        "{notice}"
     );
     let restricted = ok(&senderdesk(data, &["sender", "list"]));
     assert!(
