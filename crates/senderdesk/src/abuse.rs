@@ -154,3 +154,55 @@ impl intake::Notify for TenantNotice {
         });
     }
 }
+
+/// The web crate's door to the desk: reports posted over HTTP go through the same pipeline.
+pub struct HttpReports(pub intake::Desk);
+
+impl web::ReportSink for HttpReports {
+    fn submit(
+        &self,
+        raw: Vec<u8>,
+        channel: web::SubmitChannel,
+        reporter: Option<String>,
+    ) -> web::SubmitFuture<'_> {
+        Box::pin(async move {
+            let channel = match channel {
+                web::SubmitChannel::Api => intake::Channel::Api,
+                web::SubmitChannel::Web => intake::Channel::Web,
+            };
+            match self
+                .0
+                .ingest(
+                    &raw,
+                    channel,
+                    reporter.as_deref(),
+                    time::OffsetDateTime::now_utc(),
+                )
+                .await
+            {
+                Ok(r) => Ok(web::Submitted {
+                    submission: r.submission_id,
+                    reports: r.reports.len(),
+                    duplicates: r
+                        .reports
+                        .iter()
+                        .filter(|x| x.duplicate_of.is_some())
+                        .count(),
+                    not_ours: r.reports.iter().filter(|x| !x.ours).count(),
+                    warnings: r.warnings,
+                }),
+                Err(intake::IngestError::Parse(intake::ParseError::TooLarge { max, .. })) => {
+                    Err(web::SubmitError::TooLarge { max })
+                }
+                Err(intake::IngestError::Parse(e)) => Err(web::SubmitError::NotAMessage(match e {
+                    intake::ParseError::NotAMessage(why) => why.to_string(),
+                    other => other.to_string(),
+                })),
+                Err(e) => {
+                    tracing::error!(error = %e, "report over HTTP not stored");
+                    Err(web::SubmitError::Unavailable)
+                }
+            }
+        })
+    }
+}

@@ -236,6 +236,8 @@ pub struct IntakeConfig {
     pub max_bytes: usize,
     /// How long the evidence (the report as received) is kept.
     pub retention: String,
+    /// Bearer tokens for `POST /api/v1/reports`, by name: `{ webmail = "long-random-token" }`.
+    pub api_tokens: BTreeMap<String, Secret>,
 }
 
 impl Default for IntakeConfig {
@@ -248,6 +250,7 @@ impl Default for IntakeConfig {
             auth_marker: "Authenticated sender:".into(),
             max_bytes: 10 * 1024 * 1024,
             retention: "365d".into(),
+            api_tokens: BTreeMap::new(),
         }
     }
 }
@@ -360,6 +363,13 @@ impl Config {
         }
         if i.restrict_after == 0 {
             bail!("[intake] restrict_after must be at least 1");
+        }
+        for (name, token) in &i.api_tokens {
+            if token.expose().len() < 16 {
+                bail!(
+                    "[intake] api_tokens.{name} is too short to be a secret (at least 16 characters)"
+                );
+            }
         }
         if i.auth_marker.trim().is_empty() {
             bail!("[intake] auth_marker must not be empty");

@@ -55,6 +55,22 @@ pub fn build(
         trusted_proxies: cfg.trusted_proxies.clone(),
         dns_ttl: ctx.config.dnsbl.ttl,
         template_dir,
+        api_tokens: ctx
+            .config
+            .intake
+            .api_tokens
+            .iter()
+            .map(|(name, token)| (name.clone(), token.expose().to_string()))
+            .collect(),
+        report_address: format!(
+            "junk@{}",
+            ctx.config
+                .intake
+                .domains
+                .first()
+                .map_or("localhost", String::as_str)
+        ),
+        report_max_bytes: ctx.config.intake.max_bytes,
     };
     web::Portal::new(settings, catalog.clone(), mailer)
         .map_err(|e| anyhow::anyhow!("{e:#}"))

@@ -34,6 +34,7 @@ pub struct Application {
     index: Arc<LookupIndex>,
     catalog: Arc<ReasonCatalog>,
     portal: Arc<web::Portal>,
+    http_reports: Arc<dyn web::ReportSink>,
     /// How long report evidence is kept.
     retention: time::Duration,
     poll: Duration,
@@ -88,6 +89,8 @@ impl Application {
         let desk = crate::abuse::desk(&ctx.config, store.clone())?.with_notify(Arc::new(
             crate::abuse::TenantNotice::new(mailer, &portal, &ctx.config),
         ));
+        let http_reports: Arc<dyn web::ReportSink> =
+            Arc::new(crate::abuse::HttpReports(desk.clone()));
         let smtp =
             intake::SmtpIntake::start(listen.smtp, desk, crate::abuse::smtp_settings(&ctx.config))
                 .await
@@ -113,6 +116,7 @@ impl Application {
             index,
             catalog,
             portal: web_portal,
+            http_reports,
             retention: crate::abuse::retention(&ctx.config)?,
             poll: Duration::from_millis(ctx.config.index.poll_ms),
         })
@@ -144,6 +148,7 @@ impl Application {
             store: self.store.clone(),
             index: self.index.clone(),
             portal: self.portal.clone(),
+            reports: Some(self.http_reports.clone()),
         });
         info!(http = %self.http_addr(), "serving");
         let mut http_stop = stop_rx;

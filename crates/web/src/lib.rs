@@ -11,6 +11,7 @@ mod guard;
 pub mod i18n;
 mod outgoing;
 mod pages;
+mod reports;
 mod view;
 
 use std::net::SocketAddr;
@@ -37,6 +38,7 @@ use tower_http::timeout::TimeoutLayer;
 
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
+pub use reports::{ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
 pub use view::Templates;
 
 /// Largest request body: the delist form is well under 1 KiB.
@@ -51,6 +53,8 @@ pub struct AppState {
     pub store: Store,
     pub index: Arc<LookupIndex>,
     pub portal: Arc<Portal>,
+    /// Where reports over HTTP go; `None` answers 503 (as in tests without an intake).
+    pub reports: Option<Arc<dyn ReportSink>>,
 }
 
 /// The portal's rules, from `[portal]` in the configuration.
@@ -78,6 +82,12 @@ pub struct PortalSettings {
     pub dns_ttl: u32,
     /// Operator templates that replace the shipped ones.
     pub template_dir: Option<PathBuf>,
+    /// Bearer tokens for `POST /api/v1/reports`, as (name, token).
+    pub api_tokens: Vec<(String, String)>,
+    /// The address the report page tells mail providers to send reports to.
+    pub report_address: String,
+    /// Largest report accepted over HTTP, in bytes.
+    pub report_max_bytes: usize,
 }
 
 pub struct Portal {
@@ -120,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::router())
         .merge(delist::router())
+        .merge(reports::router(state.portal.settings.report_max_bytes))
         .fallback(pages::not_found)
         .layer(middleware::from_fn(security_headers))
         .layer(CsrfLayer::new())

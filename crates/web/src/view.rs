@@ -45,6 +45,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("notice.html", include_str!("../templates/notice.html")),
     (
+        "report_form.html",
+        include_str!("../templates/report_form.html"),
+    ),
+    (
         "mail_verify.txt",
         include_str!("../templates/mail_verify.txt"),
     ),

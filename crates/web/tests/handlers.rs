@@ -78,12 +78,16 @@ async fn harness_with(
         trusted_proxies: Vec::new(),
         dns_ttl: 300,
         template_dir,
+        api_tokens: vec![("webmail".into(), "0123456789abcdef-token".into())],
+        report_address: "junk@ourmail.example".into(),
+        report_max_bytes: 64 * 1024,
     };
     let portal = Portal::new(settings, catalog, mailer).unwrap();
     let state = AppState {
         store,
         index: Arc::new(LookupIndex::new(builder.build(), 0)),
         portal: Arc::new(portal),
+        reports: Some(Arc::new(FakeDesk::default())),
     };
     Harness {
         state,
@@ -553,4 +557,108 @@ async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
     assert!(body.contains("open a ticket"));
     let (_, _, lookup) = h.get("/lookup?ip=192.0.2.7").await;
     assert!(lookup.contains("cannot remove it yourself"));
+}
+
+/// Stands in for the abuse desk: accepts anything that starts with a header line.
+#[derive(Default)]
+struct FakeDesk {
+    seen: std::sync::Mutex<Vec<(Vec<u8>, web::SubmitChannel, Option<String>)>>,
+}
+
+impl web::ReportSink for FakeDesk {
+    fn submit(
+        &self,
+        raw: Vec<u8>,
+        channel: web::SubmitChannel,
+        reporter: Option<String>,
+    ) -> web::SubmitFuture<'_> {
+        Box::pin(async move {
+            if !raw.starts_with(b"Received:") && !raw.starts_with(b"From:") {
+                return Err(web::SubmitError::NotAMessage(
+                    "its first line is not a header field".into(),
+                ));
+            }
+            let mut seen = self.seen.lock().unwrap();
+            seen.push((raw, channel, reporter));
+            Ok(web::Submitted {
+                submission: seen.len() as i64,
+                reports: 1,
+                duplicates: 0,
+                not_ours: 0,
+                warnings: Vec::new(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_report_api_wants_a_token_and_a_mail_message() {
+    let h = harness(&[], 0).await;
+    let post = |auth: Option<&str>, body: &str| {
+        let mut r = Request::post("/api/v1/reports").header(header::CONTENT_TYPE, "message/rfc822");
+        if let Some(a) = auth {
+            r = r.header(header::AUTHORIZATION, a);
+        }
+        r.body(Body::from(body.to_string())).unwrap()
+    };
+    let (s, headers, _) = h.send(post(None, "From: a@b.example\r\n\r\nx")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(headers.contains_key(header::WWW_AUTHENTICATE));
+    let (s, _, _) = h
+        .send(post(
+            Some("Bearer wrong-token-wrong-token"),
+            "From: a@b.example\r\n\r\nx",
+        ))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _, body) = h
+        .send(post(Some("Bearer 0123456789abcdef-token"), "hello"))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.contains("not a mail message"));
+    let (s, _, body) = h
+        .send(post(
+            Some("Bearer 0123456789abcdef-token"),
+            "From: a@b.example\r\n\r\nspam",
+        ))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["submission"], 1);
+    let big = format!("From: a@b.example\r\n\r\n{}", "x".repeat(70 * 1024));
+    let (s, _, _) = h
+        .send(post(Some("Bearer 0123456789abcdef-token"), &big))
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_report_form_takes_a_pasted_message_in_the_visitors_language() {
+    let h = harness(&[], 0).await;
+    let multipart = |message: &str| {
+        let b = "XyZboundary";
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n{message}\r\n--{b}\r\n\
+             Content-Disposition: form-data; name=\"lang\"\r\n\r\npt-BR\r\n--{b}--\r\n"
+        );
+        Request::post("/report")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={b}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (s, _, body) = h.send(multipart("just some words")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("<html lang=\"pt-BR\">") && body.contains("just some words"),
+        "the text is kept"
+    );
+    let (s, _, body) = h
+        .send(multipart("Received: from x\nFrom: spam@x.example\n\nbuy"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body.contains("<html lang=\"pt-BR\">"));
 }

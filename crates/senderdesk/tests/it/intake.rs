@@ -372,3 +372,46 @@ fn a_crash_in_the_middle_of_a_flood_loses_no_acknowledged_report() {
     );
     server.stop();
 }
+
+#[test]
+fn a_webmail_button_reports_over_the_api_with_its_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&senderdesk(data, &["init"]));
+    let env = [
+        ("SENDERDESK_INTAKE__RELAYS", "[\"198.51.100.0/24\"]"),
+        (
+            "SENDERDESK_INTAKE__API_TOKENS",
+            "{ webmail = \"0123456789abcdef0123\" }",
+        ),
+    ];
+    let server = Server::start_with(data, &[], &env);
+    let post = |token: &str, body: &str| {
+        let mut s = TcpStream::connect(&server.http).unwrap();
+        write!(
+            s,
+            "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: message/rfc822\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut resp = String::new();
+        std::io::Read::read_to_string(&mut s, &mut resp).unwrap();
+        resp
+    };
+    let resp = post("0123456789abcdef0123", &arf("user@webmail.example", "api1"));
+    assert!(resp.starts_with("HTTP/1.1 202"), "{resp}");
+    assert!(
+        resp.contains("\"submission\":1") && resp.contains("\"reports\":1"),
+        "{resp}"
+    );
+    assert!(post("not-the-token-at-all", &arf("x@y.example", "api2")).starts_with("HTTP/1.1 401"));
+    let list = ok(&senderdesk(data, &["report", "list"]));
+    assert!(list.contains("bulk@acme.example"), "{list}");
+    let show = ok(&senderdesk(data, &["report", "show", "1"]));
+    assert!(
+        show.contains("reporter:   api:webmail") && show.contains("via api"),
+        "{show}"
+    );
+    server.stop();
+}

@@ -148,3 +148,24 @@ mail-signature = Sender services
 mail-done-subject = { $ip } was removed from our list
 mail-done-body = { $ip } was removed from our blocked-senders list at { $time }, through the delist portal.
 mail-done-status = You can check the status at any time: { $url }
+
+## Report junk mail
+nav-report = Report junk
+home-report-title = Report junk mail
+home-report-body = Received junk mail sent through our platform? Report it with its full headers: our abuse desk ties it to the sender and stops repeat offenders.
+report-title = Report junk mail sent through our platform
+report-intro = Paste the junk message with all its headers, or upload it as an .eml file. Without the headers we cannot tell who sent it. Mail providers and feedback loops can also send reports to { $address }, as attachments or in ARF.
+report-howto = How to get the full message: in Outlook, open the message and choose File, Save As, or forward it as an attachment; in Gmail, choose Show original; in Thunderbird, choose View, Message Source.
+report-message-label = The message, with all its headers
+report-file-label = Or upload the message (.eml)
+report-email-label = Your email address (optional)
+report-email-hint = Only to ask you a question about this report, if we must.
+report-submit = Send the report
+report-empty = Paste the message or choose a file.
+report-not-mail = This does not look like a mail message with headers: { $why }. Paste the whole message, starting with its first header line (such as Received: or Return-Path:).
+report-too-large = The message is larger than { $size } bytes.
+report-thanks-title = Thank you
+report-thanks = Your report is stored as number { $submission }, with { $count } reported message(s). Our abuse desk acts on repeated complaints about the same sender.
+report-thanks-duplicate = We already had a report of this message from you; it is recorded once.
+report-not-ours = The reported message does not seem to have been sent through our platform, so we cannot act on its sender. Report it to the provider it came from.
+report-unavailable = We cannot store reports at the moment. Please try again in a few minutes.

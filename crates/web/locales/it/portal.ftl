@@ -148,3 +148,24 @@ mail-signature = Servizi per i mittenti
 mail-done-subject = { $ip } è stato rimosso dalla nostra lista
 mail-done-body = { $ip } è stato rimosso dalla nostra lista dei mittenti bloccati il { $time } tramite il portale di rimozione.
 mail-done-status = Puoi controllare lo stato in qualsiasi momento: { $url }
+
+## Segnalazione di posta indesiderata
+nav-report = Segnala spam
+home-report-title = Segnala posta indesiderata
+home-report-body = Hai ricevuto posta indesiderata inviata tramite la nostra piattaforma? Segnalala con le intestazioni complete: il nostro team antiabuso la ricollega al mittente e ferma chi ripete l'abuso.
+report-title = Segnala posta indesiderata inviata tramite la nostra piattaforma
+report-intro = Incolla il messaggio indesiderato con tutte le intestazioni oppure caricalo come file .eml. Senza le intestazioni non possiamo sapere chi l'ha inviato. I provider di posta e i feedback loop possono inviare segnalazioni anche a { $address }, come allegati o in formato ARF.
+report-howto = Come ottenere il messaggio completo: in Outlook, apri il messaggio e scegli File, Salva con nome, oppure inoltralo come allegato; in Gmail, scegli Mostra originale; in Thunderbird, scegli Visualizza, Sorgente messaggio.
+report-message-label = Il messaggio, con tutte le intestazioni
+report-file-label = Oppure carica il messaggio (.eml)
+report-email-label = Il tuo indirizzo email (facoltativo)
+report-email-hint = Solo per farti una domanda su questa segnalazione, se necessario.
+report-submit = Invia la segnalazione
+report-empty = Incolla il messaggio o scegli un file.
+report-not-mail = Questo non sembra un messaggio di posta con intestazioni: { $why }. Incolla l'intero messaggio, a partire dalla prima riga di intestazione (ad esempio Received: o Return-Path:).
+report-too-large = Il messaggio è più grande di { $size } byte.
+report-thanks-title = Grazie
+report-thanks = La tua segnalazione è stata registrata con il numero { $submission }. Messaggi segnalati: { $count }. Il nostro team antiabuso interviene in caso di reclami ripetuti sullo stesso mittente.
+report-thanks-duplicate = Avevamo già ricevuto da te una segnalazione di questo messaggio; viene registrata una sola volta.
+report-not-ours = Il messaggio segnalato non sembra essere stato inviato tramite la nostra piattaforma, quindi non possiamo intervenire sul mittente. Segnalalo al provider da cui proviene.
+report-unavailable = Al momento non possiamo registrare le segnalazioni. Riprova tra qualche minuto.

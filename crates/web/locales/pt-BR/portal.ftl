@@ -148,3 +148,24 @@ mail-signature = Serviços para remetentes
 mail-done-subject = { $ip } foi removido da nossa lista
 mail-done-body = { $ip } foi removido da nossa lista de remetentes bloqueados em { $time }, pelo portal de remoção.
 mail-done-status = Você pode verificar o status a qualquer momento: { $url }
+
+## Denunciar lixo eletrônico
+nav-report = Denunciar spam
+home-report-title = Denunciar lixo eletrônico
+home-report-body = Recebeu uma mensagem de lixo eletrônico enviada pela nossa plataforma? Denuncie-a com os cabeçalhos completos: a nossa equipe antiabuso a associa ao remetente e bloqueia os reincidentes.
+report-title = Denunciar lixo eletrônico enviado pela nossa plataforma
+report-intro = Cole a mensagem de lixo eletrônico com todos os cabeçalhos ou envie-a como arquivo .eml. Sem os cabeçalhos, não conseguimos saber quem a enviou. Provedores de email e feedback loops também podem enviar denúncias para { $address }, como anexos ou no formato ARF.
+report-howto = Como obter a mensagem completa: no Outlook, abra a mensagem e escolha Arquivo, Salvar como, ou encaminhe-a como anexo; no Gmail, escolha Mostrar original; no Thunderbird, escolha Exibir, Código-fonte da mensagem.
+report-message-label = A mensagem, com todos os cabeçalhos
+report-file-label = Ou envie a mensagem (.eml)
+report-email-label = Seu endereço de email (opcional)
+report-email-hint = Apenas para lhe fazer uma pergunta sobre esta denúncia, se for necessário.
+report-submit = Enviar a denúncia
+report-empty = Cole a mensagem ou escolha um arquivo.
+report-not-mail = Isto não parece ser uma mensagem de email com cabeçalhos: { $why }. Cole a mensagem inteira, a partir da primeira linha de cabeçalho (como Received: ou Return-Path:).
+report-too-large = A mensagem é maior que { $size } bytes.
+report-thanks-title = Obrigado
+report-thanks = A sua denúncia foi registrada com o número { $submission }. Mensagens denunciadas: { $count }. A nossa equipe antiabuso age quando há reclamações repetidas sobre o mesmo remetente.
+report-thanks-duplicate = Já tínhamos uma denúncia sua sobre esta mensagem; ela é registrada uma única vez.
+report-not-ours = A mensagem denunciada não parece ter sido enviada pela nossa plataforma, portanto não podemos tomar providências contra o remetente. Denuncie-a ao provedor de onde ela veio.
+report-unavailable = No momento, não conseguimos registrar denúncias. Tente novamente em alguns minutos.

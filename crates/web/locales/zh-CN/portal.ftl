@@ -148,3 +148,24 @@ mail-signature = 发件人服务
 mail-done-subject = { $ip } 已从我们的阻止发件人列表中移除
 mail-done-body = { $ip } 已于 { $time } 通过自助移除门户从我们的阻止发件人列表中移除。
 mail-done-status = 您可以随时查看状态：{ $url }
+
+## 举报垃圾邮件
+nav-report = 举报垃圾邮件
+home-report-title = 举报垃圾邮件
+home-report-body = 收到了通过我们平台发送的垃圾邮件？请连同完整的邮件头一起举报：我们的滥用处理团队会据此追查到发件人，并阻止屡次违规者继续发送。
+report-title = 举报通过我们平台发送的垃圾邮件
+report-intro = 请粘贴包含全部邮件头的垃圾邮件，或将其作为 .eml 文件上传。没有邮件头，我们就无法判断发件人是谁。邮件服务商和反馈环路（feedback loop）也可以将举报以附件或 ARF 格式发送至 { $address }。
+report-howto = 如何获取完整邮件：在 Outlook 中，打开邮件并选择“文件 → 另存为”，或将其作为附件转发；在 Gmail 中，选择“显示原始邮件”；在 Thunderbird 中，选择“查看 → 消息源代码”。
+report-message-label = 邮件内容（包含全部邮件头）
+report-file-label = 或上传邮件文件（.eml）
+report-email-label = 您的电子邮件地址（可选）
+report-email-hint = 仅在必要时用于就本次举报向您询问。
+report-submit = 提交举报
+report-empty = 请粘贴邮件内容或选择文件。
+report-not-mail = 这看起来不是包含邮件头的邮件：{ $why }。请粘贴完整的邮件，从第一行邮件头（例如 Received: 或 Return-Path:）开始。
+report-too-large = 邮件大小超过 { $size } 字节。
+report-thanks-title = 感谢您的举报
+report-thanks = 您的举报已记录，编号为 { $submission }，共包含 { $count } 封被举报的邮件。对于针对同一发件人的多次投诉，我们的滥用处理团队会采取措施。
+report-thanks-duplicate = 我们已收到过您对这封邮件的举报，同一举报只记录一次。
+report-not-ours = 被举报的邮件似乎并非通过我们的平台发送，因此我们无法对其发件人采取措施。请向该邮件的来源服务商举报。
+report-unavailable = 目前无法保存举报。请几分钟后重试。
