@@ -53,6 +53,33 @@ pub fn parse_report(
         });
     }
     check_header_block(raw)?;
+    // mail-parser 0.11 can panic on some malformed MIME trees (found by our fuzz target; 1.x
+    // needs a newer compiler). A report is never lost to that: the panic is contained here
+    // and the report is kept raw for a person, like any other unreadable one.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_report(raw, ours, limits)
+    })) {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                bytes = raw.len(),
+                "the MIME parser failed on a report; kept raw"
+            );
+            Ok(ParsedReport {
+                format: ReportFormat::Unparsed,
+                reporter: None,
+                subject: None,
+                feedback: None,
+                messages: Vec::new(),
+                warnings: vec![
+                    "the MIME structure could not be read; kept for a person to read".into(),
+                ],
+            })
+        }
+    }
+}
+
+fn read_report(raw: &[u8], ours: &OurSide, limits: &Limits) -> Result<ParsedReport, ParseError> {
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(ParseError::NotAMessage("no header block could be read"))?;
