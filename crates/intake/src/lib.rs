@@ -16,4 +16,4 @@ pub use desk::{
 pub use extract::{OurSide, find_urls};
 pub use model::{Feedback, Hop, ParsedReport, ReportFormat, ReportedMessage};
 pub use parse::{Limits, ParseError, parse_report};
-pub use smtp::{REPORT_MAILBOXES, SmtpIntake, SmtpSettings};
+pub use smtp::{REPORT_MAILBOXES, SmtpIntake, SmtpSettings, tls_config};

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use smtp_proto::request::receiver::{DataReceiver, RequestReceiver};
 use smtp_proto::{
-    EXT_8BIT_MIME, EXT_ENHANCED_STATUS_CODES, EXT_PIPELINING, EXT_SIZE, EhloResponse,
-    Error as ProtoError, Request,
+    EXT_8BIT_MIME, EXT_ENHANCED_STATUS_CODES, EXT_PIPELINING, EXT_SIZE, EXT_START_TLS,
+    EhloResponse, Error as ProtoError, Request,
 };
 use time::OffsetDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -38,6 +38,33 @@ pub struct SmtpSettings {
     /// Bad commands tolerated before the connection is closed.
     pub max_errors: u32,
     pub max_recipients: usize,
+    /// Offered as STARTTLS when set (see [`tls_config`]).
+    pub tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+}
+
+/// Loads a PEM certificate chain and key for STARTTLS.
+pub fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<tokio_rustls::rustls::ServerConfig>, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read the certificate {}: {e}", cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{} holds no certificate", cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("cannot read the key {}: {e}", key.display()))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the certificate and key do not fit together: {e}"))?;
+    Ok(Arc::new(config))
 }
 
 impl Default for SmtpSettings {
@@ -50,6 +77,7 @@ impl Default for SmtpSettings {
             session_timeout: Duration::from_secs(600),
             max_errors: 10,
             max_recipients: 50,
+            tls: None,
         }
     }
 }
@@ -141,12 +169,47 @@ fn is_report_address(address: &str, domains: &[String]) -> bool {
             .any(|d| d.eq_ignore_ascii_case(domain.trim_end_matches('.')))
 }
 
+/// How a conversation on one stream ended.
+enum Ended {
+    Closed,
+    /// The client asked for STARTTLS and was told to go ahead.
+    StartTls,
+}
+
 async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings: &SmtpSettings) {
-    let max_size = desk.settings().limits.max_bytes;
-    let mut out = reply(
+    let greeting = reply(
         "220",
         &format!("{} ESMTP senderdesk abuse report intake", settings.hostname),
     );
+    let Ended::StartTls = converse(&mut stream, greeting, false, peer, desk, settings).await else {
+        return;
+    };
+    let Some(config) = settings.tls.clone() else {
+        return;
+    };
+    // Anything the client pipelined after STARTTLS is dropped with the plaintext stream's
+    // buffer (RFC 3207 section 4.2), and the session starts over inside TLS.
+    match tokio_rustls::TlsAcceptor::from(config).accept(stream).await {
+        Ok(mut tls) => {
+            let _ = converse(&mut tls, Vec::new(), true, peer, desk, settings).await;
+        }
+        Err(e) => tracing::info!(%peer, error = %e, "STARTTLS handshake failed"),
+    }
+}
+
+async fn converse<S>(
+    stream: &mut S,
+    greeting: Vec<u8>,
+    tls: bool,
+    peer: SocketAddr,
+    desk: &Desk,
+    settings: &SmtpSettings,
+) -> Ended
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let max_size = desk.settings().limits.max_bytes;
+    let mut out = greeting;
     let mut receiver = RequestReceiver::default();
     let mut envelope = Envelope::default();
     let mut data: Option<(DataReceiver, Vec<u8>, bool)> = None;
@@ -155,18 +218,18 @@ async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings:
     loop {
         if !out.is_empty() {
             if stream.write_all(&out).await.is_err() {
-                return;
+                return Ended::Closed;
             }
             out.clear();
         }
         let n = match tokio::time::timeout(settings.idle_timeout, stream.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => return,
+            Ok(Ok(0)) | Ok(Err(_)) => return Ended::Closed,
             Ok(Ok(n)) => n,
             Err(_) => {
                 let _ = stream
                     .write_all(b"421 4.4.2 Idle too long, closing\r\n")
                     .await;
-                return;
+                return Ended::Closed;
             }
         };
         let mut bytes = buf[..n].iter();
@@ -219,7 +282,7 @@ async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings:
                     if errors >= settings.max_errors {
                         out.extend(reply("421", "4.7.0 Too many errors, closing"));
                         let _ = stream.write_all(&out).await;
-                        return;
+                        return Ended::Closed;
                     }
                     continue;
                 }
@@ -235,6 +298,9 @@ async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings:
                     let mut ehlo = EhloResponse::new(settings.hostname.as_str());
                     ehlo.capabilities =
                         EXT_SIZE | EXT_8BIT_MIME | EXT_ENHANCED_STATUS_CODES | EXT_PIPELINING;
+                    if settings.tls.is_some() && !tls {
+                        ehlo.capabilities |= EXT_START_TLS;
+                    }
                     ehlo.size = max_size;
                     let _ = ehlo.write(&mut out);
                 }
@@ -296,9 +362,19 @@ async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings:
                 Request::Quit => {
                     out.extend(reply("221", "2.0.0 Bye"));
                     let _ = stream.write_all(&out).await;
-                    return;
+                    return Ended::Closed;
                 }
-                Request::StartTls => out.extend(reply("454", "4.7.0 TLS is not configured")),
+                Request::StartTls if tls => out.extend(reply("503", "5.5.1 TLS is already active")),
+                Request::StartTls if settings.tls.is_none() => {
+                    out.extend(reply("454", "4.7.0 TLS is not configured"))
+                }
+                Request::StartTls => {
+                    out.extend(reply("220", "2.0.0 Ready to start TLS"));
+                    if stream.write_all(&out).await.is_err() {
+                        return Ended::Closed;
+                    }
+                    return Ended::StartTls;
+                }
                 _ => out.extend(reply("502", "5.5.1 Command not implemented")),
             }
         }

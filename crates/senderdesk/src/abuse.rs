@@ -24,8 +24,12 @@ pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
     Ok(intake::Desk::new(store, settings))
 }
 
-pub fn smtp_settings(config: &Config) -> intake::SmtpSettings {
-    intake::SmtpSettings {
+pub fn smtp_settings(config: &Config) -> anyhow::Result<intake::SmtpSettings> {
+    let tls = match (&config.intake.tls_cert, &config.intake.tls_key) {
+        (Some(cert), Some(key)) => Some(intake::tls_config(cert, key).map_err(anyhow::Error::msg)?),
+        _ => None,
+    };
+    Ok(intake::SmtpSettings {
         hostname: config
             .intake
             .domains
@@ -33,8 +37,9 @@ pub fn smtp_settings(config: &Config) -> intake::SmtpSettings {
             .cloned()
             .unwrap_or_else(|| "localhost".into()),
         domains: config.intake.domains.clone(),
+        tls,
         ..intake::SmtpSettings::default()
-    }
+    })
 }
 
 /// Drops report evidence past `[intake] retention`, once a minute after start and hourly after

@@ -238,6 +238,9 @@ pub struct IntakeConfig {
     pub retention: String,
     /// Bearer tokens for `POST /api/v1/reports`, by name: `{ webmail = "long-random-token" }`.
     pub api_tokens: BTreeMap<String, Secret>,
+    /// PEM certificate chain and key: the SMTP intake then offers STARTTLS.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Default for IntakeConfig {
@@ -251,6 +254,8 @@ impl Default for IntakeConfig {
             max_bytes: 10 * 1024 * 1024,
             retention: "365d".into(),
             api_tokens: BTreeMap::new(),
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
@@ -370,6 +375,9 @@ impl Config {
                     "[intake] api_tokens.{name} is too short to be a secret (at least 16 characters)"
                 );
             }
+        }
+        if i.tls_cert.is_some() != i.tls_key.is_some() {
+            bail!("[intake] tls_cert and tls_key go together: set both or neither");
         }
         if i.auth_marker.trim().is_empty() {
             bail!("[intake] auth_marker must not be empty");

@@ -92,7 +92,7 @@ impl Application {
         let http_reports: Arc<dyn web::ReportSink> =
             Arc::new(crate::abuse::HttpReports(desk.clone()));
         let smtp =
-            intake::SmtpIntake::start(listen.smtp, desk, crate::abuse::smtp_settings(&ctx.config))
+            intake::SmtpIntake::start(listen.smtp, desk, crate::abuse::smtp_settings(&ctx.config)?)
                 .await
                 .with_context(|| format!("cannot listen for SMTP reports on {}", listen.smtp))?;
         let dns_metrics = Arc::new(dnsbl::DnsMetrics::default());

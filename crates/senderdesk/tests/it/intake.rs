@@ -415,3 +415,68 @@ fn a_webmail_button_reports_over_the_api_with_its_token() {
     );
     server.stop();
 }
+
+#[test]
+fn with_a_certificate_the_smtp_intake_offers_starttls() {
+    if !have("swaks") || !have("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let (cert, key) = (data.join("intake.crt"), data.join("intake.key"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success(), "openssl made a test certificate");
+    ok(&senderdesk(data, &["init"]));
+    let env = [
+        ("SENDERDESK_INTAKE__TLS_CERT", cert.to_str().unwrap()),
+        ("SENDERDESK_INTAKE__TLS_KEY", key.to_str().unwrap()),
+    ];
+    let server = Server::start_with(data, &[], &env);
+    let file = data.join("report.eml");
+    std::fs::write(&file, arf("fbl@isp.example", "tls1")).unwrap();
+    let (host, port) = server.smtp.rsplit_once(':').unwrap();
+    let out = Command::new("swaks")
+        .args(["--server", host, "--port", port, "--tls", "--timeout", "15"])
+        .args([
+            "--from",
+            "fbl@isp.example",
+            "--to",
+            "junk@localhost",
+            "--data",
+        ])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("STARTTLS") && text.contains("TLS started"),
+        "{text}"
+    );
+    assert!(
+        text.contains("250 2.0.0 Report stored as submission 1"),
+        "{text}"
+    );
+    server.stop();
+}
