@@ -251,10 +251,7 @@ impl Desk {
             .or_else(|| parsed.reporter.clone())
             .unwrap_or_else(|| "unknown".into())
             .to_lowercase();
-        let format = serde_json::to_value(parsed.format)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| "unparsed".into());
+        let format = parsed.format.as_str().to_string();
         let feedback_type = parsed
             .feedback
             .as_ref()
@@ -272,26 +269,11 @@ impl Desk {
                 )
             })
             .collect();
-        let details: Vec<String> = parsed
-            .messages
-            .iter()
-            .zip(&attributions)
-            .map(|(message, attribution)| {
-                serde_json::to_string(&Details {
-                    format: &format,
-                    feedback: parsed.feedback.as_ref(),
-                    message,
-                    attribution,
-                })
-                .unwrap_or_default()
-            })
-            .collect();
         let reports: Vec<NewReport> = parsed
             .messages
             .iter()
             .zip(&attributions)
-            .zip(details)
-            .map(|((m, a), details)| NewReport {
+            .map(|(m, a)| NewReport {
                 feedback_type: feedback_type.clone(),
                 dedup_key: dedup_key(m),
                 ours: a.ours,
@@ -299,7 +281,13 @@ impl Desk {
                 sender: a.sender.clone(),
                 source_ip: source_ip(m, parsed.feedback.as_ref()).map(|ip| ip.to_string()),
                 subject: m.subject.clone(),
-                details,
+                details: serde_json::to_string(&Details {
+                    format: &format,
+                    feedback: parsed.feedback.as_ref(),
+                    message: m,
+                    attribution: a,
+                })
+                .unwrap_or_default(),
             })
             .collect();
         let submission = NewSubmission {

@@ -21,6 +21,19 @@ pub enum ReportFormat {
     Unparsed,
 }
 
+impl ReportFormat {
+    /// The word stored and shown for the format, as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Arf => "arf",
+            ReportFormat::Attachment => "attachment",
+            ReportFormat::Headers => "headers",
+            ReportFormat::InlineForward => "inline-forward",
+            ReportFormat::Unparsed => "unparsed",
+        }
+    }
+}
+
 /// The machine-readable fields of an ARF report (RFC 5965 section 3.1 and 3.2).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Feedback {

@@ -140,6 +140,16 @@ fn mails_in(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The confirmation link in a mail's plain-text part, with quoted-printable soft line
+/// breaks undone.
+fn confirm_link(mail: &str) -> String {
+    mail.replace("=\r\n", "")
+        .split_whitespace()
+        .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
+        .expect("the link is in the plain-text part")
+        .to_string()
+}
+
 /// Every message key of the English file, and of another language's file.
 fn keys(lang: &str) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -436,13 +446,7 @@ async fn the_mailed_link_delists_once_and_records_who_asked() {
     assert!(body.contains("<html lang=\"it\">"));
     let mails = h.mails();
     assert_eq!(mails.len(), 1);
-    // The text part is quoted-printable: undo its soft line breaks.
-    let text = mails[0].replace("=\r\n", "");
-    let link = text
-        .split_whitespace()
-        .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
-        .expect("the link is in the plain-text part")
-        .to_string();
+    let link = confirm_link(&mails[0]);
     assert!(
         mails[0].contains("Subject: Conferma"),
         "the requester's language"
@@ -516,16 +520,11 @@ async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
             .await;
         assert_eq!(s, StatusCode::OK);
         let mails = h.mails();
-        let text = mails
+        let mail = mails
             .iter()
             .find(|m| m.contains(&format!("r{round}@sender.example")))
-            .unwrap()
-            .replace("=\r\n", "");
-        let link = text
-            .split_whitespace()
-            .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
-            .unwrap()
-            .to_string();
+            .unwrap();
+        let link = confirm_link(mail);
         let (s, done) = h
             .post(link.trim_start_matches("http://portal.test"), "lang=en")
             .await;
