@@ -65,6 +65,22 @@ pub enum Command {
     /// Our tenants, and the outbound IPs and domains that identify their mail.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Explain a bounce (NDR) or status code: what it means, whose move it is, what to do.
+    #[command(subcommand)]
+    Ndr(NdrCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NdrCommand {
+    /// Find the status codes and IP addresses in a pasted bounce and explain them.
+    #[command(after_help = "Examples:\n  senderdesk ndr explain 5.7.606\n  \
+                      senderdesk ndr explain '550 5.7.606 Access denied, banned sending IP [192.0.2.7]'\n  \
+                      senderdesk ndr explain - < bounce.txt")]
+    Explain {
+        /// The bounce text or code; `-` reads standard input.
+        #[arg(required = true)]
+        text: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

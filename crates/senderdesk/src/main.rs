@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{
-    AllowCommand, Cli, Command, ListCommand, ReportCommand, SenderCommand, TenantCommand,
+    AllowCommand, Cli, Command, ListCommand, NdrCommand, ReportCommand, SenderCommand,
+    TenantCommand,
 };
 use crate::context::Context;
 use domain::PolicyKind;
@@ -147,6 +148,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             store.close().await;
             result
+        }
+        Command::Ndr(NdrCommand::Explain { text }) => {
+            let base = ctx.config.portal_base_url(ctx.config.listen.http);
+            commands::ndr::explain(text, &base)
         }
         Command::Tenant(cmd) => {
             let store = ctx.open_store().await?;

@@ -1,6 +1,7 @@
 //! One module per command family; each takes an open store and prints for humans.
 
 pub mod list;
+pub mod ndr;
 pub mod policy;
 pub mod report;
 pub mod transfer;

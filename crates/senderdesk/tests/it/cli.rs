@@ -280,3 +280,26 @@ fn serve_creates_its_data_folder_answers_healthz_and_picks_up_cli_changes_while_
         assert!(server.stop().success());
     }
 }
+
+#[test]
+fn ndr_explain_reads_a_pasted_bounce_and_links_the_lookup_for_its_ip() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(&senderdesk(
+        dir.path(),
+        &[
+            "ndr",
+            "explain",
+            "550 5.7.606 Access denied, banned sending IP [192.0.2.7]. To request removal from this list please visit",
+        ],
+    ));
+    assert!(
+        out.contains("5.7.606  The sending IP address is on a block list"),
+        "{out}"
+    );
+    assert!(out.contains("whose move: the sender's mail administrator"));
+    assert!(out.contains("/lookup?ip=192.0.2.7") && out.contains("/delist?ip=192.0.2.7"));
+    let unknown = ok(&senderdesk(dir.path(), &["ndr", "explain", "4.3.2"]));
+    assert!(unknown.contains("temporary failure"), "{unknown}");
+    let err = fails(&senderdesk(dir.path(), &["ndr", "explain", "hello"]));
+    assert!(err.contains("no enhanced status code"), "{err}");
+}

@@ -1,0 +1,360 @@
+//! The NDR explainer's core, with no I/O: [`scan`] finds the enhanced status codes (RFC 3463),
+//! basic reply codes, IP addresses and hosts in a pasted bounce or SMTP reply, and
+//! [`Catalog::explain`] says for each code what it means, whose move it is and what to do,
+//! from a catalog kept as data (`catalog.toml`). A code without an entry still gets its
+//! class and subject meaning, never nothing.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+/// An RFC 3463 enhanced status code, `class.subject.detail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatusCode {
+    pub class: u8,
+    pub subject: u16,
+    pub detail: u16,
+}
+
+impl FromStr for StatusCode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("{s:?} is not an enhanced status code such as 5.7.606");
+        let mut parts = s.trim().split('.');
+        let (Some(c), Some(sub), Some(det), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let num = |t: &str| (1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+        if c.len() != 1 || !matches!(c, "2" | "4" | "5") || !num(sub) || !num(det) {
+            return Err(bad());
+        }
+        Ok(StatusCode {
+            class: c.parse().map_err(|_| bad())?,
+            subject: sub.parse().map_err(|_| bad())?,
+            detail: det.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl fmt::Display for StatusCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.class, self.subject, self.detail)
+    }
+}
+
+/// What a bounce says, read mechanically.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Enhanced status codes, in order of appearance, without repeats.
+    pub codes: Vec<StatusCode>,
+    /// Three-digit SMTP reply codes (550, 451, …) seen in front of them or alone.
+    pub replies: Vec<u16>,
+    /// IP addresses mentioned, usually the blocked one in brackets.
+    pub ips: Vec<IpAddr>,
+}
+
+/// Reads a pasted bounce: at most the first 64 KiB, any bytes, never panics.
+pub fn scan(text: &str) -> Findings {
+    let text = match text.char_indices().nth(65_536) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    };
+    let mut found = Findings::default();
+    let separators = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '(' | ')' | ',' | ';' | '\'' | '"' | '<' | '>' | '=' | '[' | ']'
+            )
+    };
+    // A continued multi-line reply reads "550-5.7.26": the reply code and the status code.
+    let tokens = text.split(separators).flat_map(|t| match t.as_bytes() {
+        [a, b, c, b'-', ..] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
+            [Some(&t[..3]), Some(&t[4..])]
+        }
+        _ => [Some(t), None],
+    });
+    for token in tokens.flatten() {
+        let bare = token.trim_matches(|c: char| matches!(c, '.' | ':' | '[' | ']' | '-' | '#'));
+        if bare.is_empty() {
+            continue;
+        }
+        if let Ok(code) = bare.parse::<StatusCode>() {
+            if !found.codes.contains(&code) {
+                found.codes.push(code);
+            }
+            continue;
+        }
+        if bare.len() == 3
+            && bare.bytes().all(|b| b.is_ascii_digit())
+            && matches!(bare.as_bytes()[0], b'4' | b'5')
+        {
+            let reply: u16 = bare.parse().unwrap_or_default();
+            if !found.replies.contains(&reply) {
+                found.replies.push(reply);
+            }
+            continue;
+        }
+        let candidate = bare.strip_prefix("IPv6:").unwrap_or(bare);
+        if candidate.contains(['.', ':'])
+            && let Ok(ip) = candidate.parse::<IpAddr>()
+            && !found.ips.contains(&ip)
+        {
+            found.ips.push(ip);
+        }
+    }
+    found
+}
+
+/// Whose move it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Owner {
+    Sender,
+    SenderAdmin,
+    RecipientAdmin,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    codes: String,
+    title: String,
+    meaning: String,
+    owner: Owner,
+    steps: Vec<String>,
+    links: Vec<String>,
+}
+
+/// What one code means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub code: StatusCode,
+    pub title: String,
+    pub meaning: String,
+    /// `None` for class-level explanations, where it depends.
+    pub owner: Option<Owner>,
+    pub steps: Vec<String>,
+    pub links: Vec<String>,
+    /// True when the catalog had an entry; false for the class and subject meaning only.
+    pub specific: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the NDR catalog is invalid: {0}")]
+pub struct CatalogError(String);
+
+/// The catalog: ranges within one class and subject, most specific first when explaining.
+pub struct Catalog {
+    entries: Vec<(StatusCode, u16, Entry)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    entry: Vec<Entry>,
+}
+
+impl Catalog {
+    /// The shipped catalog.
+    pub fn builtin() -> Catalog {
+        Catalog::from_toml(include_str!("catalog.toml"))
+            .expect("the shipped catalog is valid (tested)")
+    }
+
+    pub fn from_toml(text: &str) -> Result<Catalog, CatalogError> {
+        let file: File = toml::from_str(text).map_err(|e| CatalogError(e.to_string()))?;
+        let mut entries = Vec::new();
+        for entry in file.entry {
+            let (first, last) = match entry.codes.split_once('-') {
+                Some((a, b)) => {
+                    let first: StatusCode = a.parse().map_err(CatalogError)?;
+                    let last: u16 = b
+                        .trim()
+                        .parse()
+                        .map_err(|_| CatalogError(format!("bad range {:?}", entry.codes)))?;
+                    (first, last)
+                }
+                None => {
+                    let code: StatusCode = entry.codes.parse().map_err(CatalogError)?;
+                    (code, code.detail)
+                }
+            };
+            if last < first.detail {
+                return Err(CatalogError(format!("empty range {:?}", entry.codes)));
+            }
+            entries.push((first, last, entry));
+        }
+        Ok(Catalog { entries })
+    }
+
+    /// Explains one code: the narrowest catalog range that holds it, else its class and
+    /// subject.
+    pub fn explain(&self, code: StatusCode) -> Explanation {
+        let hit = self
+            .entries
+            .iter()
+            .filter(|(first, last, _)| {
+                first.class == code.class
+                    && first.subject == code.subject
+                    && (first.detail..=*last).contains(&code.detail)
+            })
+            .min_by_key(|(first, last, _)| last - first.detail);
+        match hit {
+            Some((_, _, e)) => Explanation {
+                code,
+                title: e.title.clone(),
+                meaning: e.meaning.clone(),
+                owner: Some(e.owner),
+                steps: e.steps.clone(),
+                links: e.links.clone(),
+                specific: true,
+            },
+            None => generic(code),
+        }
+    }
+
+    /// Explains every code found in a bounce.
+    pub fn explain_all(&self, findings: &Findings) -> Vec<Explanation> {
+        findings.codes.iter().map(|c| self.explain(*c)).collect()
+    }
+}
+
+/// RFC 3463's class and subject meanings, for codes the catalog does not know.
+fn generic(code: StatusCode) -> Explanation {
+    let class = match code.class {
+        2 => "Success: the message was delivered or accepted.",
+        4 => {
+            "A temporary failure: the sending server keeps retrying by itself, usually for several days; nothing needs to be done unless it keeps failing."
+        }
+        _ => {
+            "A permanent failure: the message was not delivered and will not be retried; something must change before sending again."
+        }
+    };
+    let subject = match code.subject {
+        1 => "The problem is with an address (sender or recipient).",
+        2 => "The problem is with the recipient's mailbox.",
+        3 => "The problem is with the receiving mail system.",
+        4 => "The problem is with the network or the routing of the message.",
+        5 => "The problem is with the mail protocol between the servers.",
+        6 => "The problem is with the message's content or format.",
+        7 => {
+            "The message was refused by a security or policy rule (for example a block list, authentication or reputation)."
+        }
+        _ => "The receiving system's own detail code; its text usually says more.",
+    };
+    Explanation {
+        code,
+        title: format!("Status {code}"),
+        meaning: format!("{class} {subject}"),
+        owner: None,
+        steps: vec![
+            "Read the text that follows the code in the bounce: it usually names the problem."
+                .into(),
+        ],
+        links: if code.subject == 7 {
+            vec!["lookup".into(), "diagnose".into()]
+        } else {
+            Vec::new()
+        },
+        specific: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> StatusCode {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn real_bounces_are_read_for_codes_and_addresses() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "550 5.7.606 Access denied, banned sending IP [185.234.72.45]. To request removal from this list please visit https://sender.office.com/ and follow the directions. For more information please go to http://go.microsoft.com/fwlink/?LinkID=526655 AS(1430)",
+                &["5.7.606"],
+                &["185.234.72.45"],
+            ),
+            (
+                "Remote Server returned '550 5.1.8 Access denied, bad outbound sender.'",
+                &["5.1.8"],
+                &[],
+            ),
+            (
+                "host xxxx.outlook.com [203.0.113.9]: 451 4.7.550 Access denied, please try again later",
+                &["4.7.550"],
+                &["203.0.113.9"],
+            ),
+            (
+                "<user@example.com>: host mx.example.com[192.0.2.10] said: 550-5.7.26 This mail is unauthenticated (in reply to end of DATA command)",
+                &["5.7.26"],
+                &["192.0.2.10"],
+            ),
+            (
+                "550 5.7.1 Unfortunately, messages from [11.22.33.44] weren't sent. Please contact your Internet service provider (S3140).",
+                &["5.7.1"],
+                &["11.22.33.44"],
+            ),
+            (
+                "Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown",
+                &["5.1.1"],
+                &[],
+            ),
+            (
+                "550 Access denied [IPv6:2001:db8::25]",
+                &[],
+                &["2001:db8::25"],
+            ),
+            (
+                "version 1.2.3 of the software, 10.0.0.1.5 and 9.7.1",
+                &[],
+                &[],
+            ),
+        ];
+        for (text, codes, ips) in cases {
+            let f = scan(text);
+            let got: Vec<String> = f.codes.iter().map(|c| c.to_string()).collect();
+            assert_eq!(got, codes.to_vec(), "{text}");
+            let got: Vec<String> = f.ips.iter().map(|c| c.to_string()).collect();
+            assert_eq!(got, ips.to_vec(), "{text}");
+        }
+        assert_eq!(scan("550 5.7.606 x").replies, vec![550]);
+    }
+
+    #[test]
+    fn the_most_specific_entry_explains_and_unknown_codes_get_their_class() {
+        let c = Catalog::builtin();
+        let e = c.explain(code("5.7.607"));
+        assert!(
+            e.specific && e.title.contains("block list") && e.links.contains(&"delist".to_string())
+        );
+        assert_eq!(e.owner, Some(Owner::SenderAdmin));
+        assert_eq!(c.explain(code("5.1.8")).owner, Some(Owner::Sender));
+        assert!(c.explain(code("4.7.600")).meaning.contains("temporarily"));
+        let unknown = c.explain(code("4.3.2"));
+        assert!(
+            !unknown.specific
+                && unknown.meaning.contains("temporary")
+                && unknown.meaning.contains("receiving mail system")
+        );
+        let policy = c.explain(code("5.7.999"));
+        assert!(
+            !policy.specific
+                && policy.meaning.contains("permanent")
+                && policy.links.contains(&"lookup".to_string())
+        );
+    }
+
+    #[test]
+    fn a_broken_catalog_is_refused_with_a_reason() {
+        assert!(Catalog::from_toml("[[entry]]\ncodes = \"5.7\"\ntitle=\"\"\nmeaning=\"\"\nowner=\"sender\"\nsteps=[]\nlinks=[]").is_err());
+        assert!(Catalog::from_toml("[[entry]]\ncodes = \"5.7.9-3\"\ntitle=\"\"\nmeaning=\"\"\nowner=\"sender\"\nsteps=[]\nlinks=[]").is_err());
+        assert!(Catalog::from_toml("[[entry]]\ncodes = \"5.7.9\"\ntitle=\"\"\nmeaning=\"\"\nowner=\"nobody\"\nsteps=[]\nlinks=[]").is_err());
+    }
+}
