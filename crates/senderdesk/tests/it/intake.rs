@@ -39,16 +39,10 @@ const ENV: &[(&str, &str)] = &[
 ];
 
 fn policy_for_sasl(policy: &str, sasl: &str) -> String {
-    let mut s = TcpStream::connect(policy).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.44\nsender={sasl}\nsasl_username={sasl}\n\n"
+    ask_policy(
+        policy,
+        &format!("client_address=192.0.2.44\nsender={sasl}\nsasl_username={sasl}"),
     )
-    .unwrap();
-    let mut line = String::new();
-    BufReader::new(s).read_line(&mut line).unwrap();
-    line.trim().to_string()
 }
 
 fn swaks(server: &str, from: &str, to: &str, data: Option<&std::path::Path>) -> (bool, String) {

@@ -197,3 +197,30 @@ impl Drop for Server {
         let _ = self.child.kill();
     }
 }
+
+/// Whether a real peer the test needs is installed. Missing, the test is skipped, except
+/// under `SENDERDESK_REQUIRE_EXTERNAL=1` (CI), where it fails.
+pub fn present(found: bool, what: &str) -> bool {
+    if !found {
+        assert!(
+            std::env::var("SENDERDESK_REQUIRE_EXTERNAL").as_deref() != Ok("1"),
+            "{what} is required (SENDERDESK_REQUIRE_EXTERNAL=1) but not installed"
+        );
+        eprintln!("{what} not installed: skipping");
+    }
+    found
+}
+
+/// One Postfix policy request with these `name=value` lines; returns the reply line.
+pub fn ask_policy(addr: &str, attributes: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "request=smtpd_access_policy\nprotocol_state=RCPT\n{attributes}\n\n"
+    )
+    .unwrap();
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line).unwrap();
+    line.trim().to_string()
+}
