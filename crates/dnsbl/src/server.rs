@@ -68,13 +68,12 @@ impl DnsServer {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
-        let first = udp_socket(opts.listen)?;
+        let (first, tcp) = bind_pair(opts.listen)?;
         let local_addr = first.local_addr()?;
         let mut sockets = vec![first];
         for _ in 1..threads {
             sockets.push(udp_socket(local_addr)?);
         }
-        let tcp = tcp_listener(local_addr)?;
         let stop = Arc::new(AtomicBool::new(false));
         let shared = Arc::new(Shared {
             zone,
@@ -120,6 +119,21 @@ impl DnsServer {
             }
         })
         .await;
+    }
+}
+
+/// The first UDP socket and the TCP listener on the same port. With port 0 the kernel picks
+/// the UDP port, and that number may already be taken for TCP (a listener or a client
+/// connection of another program): then another UDP port is tried.
+fn bind_pair(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
+    let mut attempts = if addr.port() == 0 { 20 } else { 1 };
+    loop {
+        let udp = udp_socket(addr)?;
+        match tcp_listener(udp.local_addr()?) {
+            Ok(tcp) => return Ok((udp, tcp)),
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse && attempts > 1 => attempts -= 1,
+            Err(e) => return Err(e),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! from a catalog kept as data (`catalog.toml`). A code without an entry still gets its
 //! class and subject meaning, never nothing.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -130,6 +131,26 @@ struct Entry {
     links: Vec<String>,
 }
 
+/// An entry in a translation: the words only.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Words {
+    codes: String,
+    title: String,
+    meaning: String,
+    steps: Vec<String>,
+}
+
+/// The RFC 3463 class and subject meanings, for codes without an entry.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generic {
+    title: String,
+    read_text: String,
+    class: BTreeMap<String, String>,
+    subject: BTreeMap<String, String>,
+}
+
 /// What one code means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explanation {
@@ -148,19 +169,61 @@ pub struct Explanation {
 #[error("the NDR catalog is invalid: {0}")]
 pub struct CatalogError(String);
 
-/// The catalog: ranges within one class and subject, most specific first when explaining.
+/// One language's catalog: ranges within one class and subject, most specific first when
+/// explaining.
 pub struct Catalog {
     entries: Vec<(StatusCode, u16, Entry)>,
+    generic: Generic,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     entry: Vec<Entry>,
+    generic: Generic,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Translation {
+    entry: Vec<Words>,
+    generic: Generic,
+}
+
+/// The shipped languages, as the portal names them.
+pub const LANGUAGES: [&str; 4] = ["en", "it", "zh-CN", "pt-BR"];
+
+/// The catalog in every shipped language.
+pub struct Catalogs {
+    by_lang: Vec<(&'static str, Catalog)>,
+}
+
+impl Catalogs {
+    pub fn builtin() -> Catalogs {
+        let master = include_str!("catalog.toml");
+        let translations = [
+            ("it", include_str!("catalog.it.toml")),
+            ("zh-CN", include_str!("catalog.zh-CN.toml")),
+            ("pt-BR", include_str!("catalog.pt-BR.toml")),
+        ];
+        let mut by_lang = vec![("en", Catalog::from_toml(master).expect("tested"))];
+        for (lang, text) in translations {
+            by_lang.push((lang, Catalog::translated(master, text).expect("tested")));
+        }
+        Catalogs { by_lang }
+    }
+
+    /// The catalog in `lang` (a tag of [`LANGUAGES`]), English for any other.
+    pub fn get(&self, lang: &str) -> &Catalog {
+        self.by_lang
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(&self.by_lang[0].1, |(_, c)| c)
+    }
 }
 
 impl Catalog {
-    /// The shipped catalog.
+    /// The shipped English catalog.
     pub fn builtin() -> Catalog {
         Catalog::from_toml(include_str!("catalog.toml"))
             .expect("the shipped catalog is valid (tested)")
@@ -168,28 +231,52 @@ impl Catalog {
 
     pub fn from_toml(text: &str) -> Result<Catalog, CatalogError> {
         let file: File = toml::from_str(text).map_err(|e| CatalogError(e.to_string()))?;
+        check_generic(&file.generic)?;
         let mut entries = Vec::new();
         for entry in file.entry {
-            let (first, last) = match entry.codes.split_once('-') {
-                Some((a, b)) => {
-                    let first: StatusCode = a.parse().map_err(CatalogError)?;
-                    let last: u16 = b
-                        .trim()
-                        .parse()
-                        .map_err(|_| CatalogError(format!("bad range {:?}", entry.codes)))?;
-                    (first, last)
-                }
-                None => {
-                    let code: StatusCode = entry.codes.parse().map_err(CatalogError)?;
-                    (code, code.detail)
-                }
-            };
-            if last < first.detail {
-                return Err(CatalogError(format!("empty range {:?}", entry.codes)));
-            }
+            let (first, last) = range(&entry.codes)?;
             entries.push((first, last, entry));
         }
-        Ok(Catalog { entries })
+        Ok(Catalog {
+            entries,
+            generic: file.generic,
+        })
+    }
+
+    /// `master` with its words replaced by `translation`'s, which must translate every
+    /// entry with as many steps.
+    pub fn translated(master: &str, translation: &str) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::from_toml(master)?;
+        let t: Translation =
+            toml::from_str(translation).map_err(|e| CatalogError(e.to_string()))?;
+        check_generic(&t.generic)?;
+        if t.entry.len() != catalog.entries.len() {
+            return Err(CatalogError(format!(
+                "the translation has {} entries, the catalog {}",
+                t.entry.len(),
+                catalog.entries.len()
+            )));
+        }
+        for (_, _, entry) in &mut catalog.entries {
+            let words = t
+                .entry
+                .iter()
+                .find(|w| w.codes == entry.codes)
+                .ok_or_else(|| CatalogError(format!("{} is not translated", entry.codes)))?;
+            if words.steps.len() != entry.steps.len() {
+                return Err(CatalogError(format!(
+                    "{}: {} steps translated, {} in the catalog",
+                    entry.codes,
+                    words.steps.len(),
+                    entry.steps.len()
+                )));
+            }
+            entry.title = words.title.clone();
+            entry.meaning = words.meaning.clone();
+            entry.steps = words.steps.clone();
+        }
+        catalog.generic = t.generic;
+        Ok(catalog)
     }
 
     /// Explains one code: the narrowest catalog range that holds it, else its class and
@@ -214,7 +301,7 @@ impl Catalog {
                 links: e.links.clone(),
                 specific: true,
             },
-            None => generic(code),
+            None => self.generic(code),
         }
     }
 
@@ -222,47 +309,96 @@ impl Catalog {
     pub fn explain_all(&self, findings: &Findings) -> Vec<Explanation> {
         findings.codes.iter().map(|c| self.explain(*c)).collect()
     }
+
+    /// RFC 3463's class and subject meanings, for codes the catalog does not know.
+    fn generic(&self, code: StatusCode) -> Explanation {
+        let g = &self.generic;
+        let class = &g.class[match code.class {
+            2 => "2",
+            4 => "4",
+            _ => "5",
+        }];
+        let subject = g
+            .subject
+            .get(&code.subject.to_string())
+            .unwrap_or(&g.subject["other"]);
+        Explanation {
+            code,
+            title: g.title.replace("{code}", &code.to_string()),
+            meaning: format!("{class} {subject}"),
+            owner: None,
+            steps: vec![g.read_text.clone()],
+            links: if code.subject == 7 {
+                vec!["lookup".into(), "diagnose".into()]
+            } else {
+                Vec::new()
+            },
+            specific: false,
+        }
+    }
 }
 
-/// RFC 3463's class and subject meanings, for codes the catalog does not know.
-fn generic(code: StatusCode) -> Explanation {
-    let class = match code.class {
-        2 => "Success: the message was delivered or accepted.",
-        4 => {
-            "A temporary failure: the sending server keeps retrying by itself, usually for several days; nothing needs to be done unless it keeps failing."
+fn range(codes: &str) -> Result<(StatusCode, u16), CatalogError> {
+    let (first, last) = match codes.split_once('-') {
+        Some((a, b)) => {
+            let first: StatusCode = a.parse().map_err(CatalogError)?;
+            let last: u16 = b
+                .trim()
+                .parse()
+                .map_err(|_| CatalogError(format!("bad range {codes:?}")))?;
+            (first, last)
         }
-        _ => {
-            "A permanent failure: the message was not delivered and will not be retried; something must change before sending again."
+        None => {
+            let code: StatusCode = codes.parse().map_err(CatalogError)?;
+            (code, code.detail)
         }
     };
-    let subject = match code.subject {
-        1 => "The problem is with an address (sender or recipient).",
-        2 => "The problem is with the recipient's mailbox.",
-        3 => "The problem is with the receiving mail system.",
-        4 => "The problem is with the network or the routing of the message.",
-        5 => "The problem is with the mail protocol between the servers.",
-        6 => "The problem is with the message's content or format.",
-        7 => {
-            "The message was refused by a security or policy rule (for example a block list, authentication or reputation)."
-        }
-        _ => "The receiving system's own detail code; its text usually says more.",
-    };
-    Explanation {
-        code,
-        title: format!("Status {code}"),
-        meaning: format!("{class} {subject}"),
-        owner: None,
-        steps: vec![
-            "Read the text that follows the code in the bounce: it usually names the problem."
-                .into(),
-        ],
-        links: if code.subject == 7 {
-            vec!["lookup".into(), "diagnose".into()]
-        } else {
-            Vec::new()
-        },
-        specific: false,
+    if last < first.detail {
+        return Err(CatalogError(format!("empty range {codes:?}")));
     }
+    Ok((first, last))
+}
+
+/// Every class and subject the explainer may ask for must be there.
+fn check_generic(g: &Generic) -> Result<(), CatalogError> {
+    let missing = ["2", "4", "5"]
+        .iter()
+        .filter(|k| !g.class.contains_key(**k))
+        .chain(
+            ["1", "2", "3", "4", "5", "6", "7", "other"]
+                .iter()
+                .filter(|k| !g.subject.contains_key(**k)),
+        )
+        .next();
+    match missing {
+        Some(k) => Err(CatalogError(format!("[generic] lacks {k:?}"))),
+        None if !g.title.contains("{code}") => {
+            Err(CatalogError("[generic] title lacks {code}".into()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The portal path a catalog link names, with the bounce's IP where one helps; `None` for
+/// a link this version does not know.
+pub fn link_path(link: &str, ip: Option<IpAddr>) -> Option<String> {
+    let with_ip = |page: &str| match ip {
+        Some(ip) => format!("/{page}?ip={ip}"),
+        None => format!("/{page}"),
+    };
+    Some(match link {
+        "lookup" => with_ip("lookup"),
+        "delist" => with_ip("delist"),
+        "diagnose" => with_ip("diagnose"),
+        "support" => "/support".into(),
+        _ => {
+            let slug = link.strip_prefix("help:")?;
+            if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                return None;
+            }
+            format!("/help/{slug}")
+        }
+    })
 }
 
 #[cfg(test)]
@@ -351,10 +487,71 @@ mod tests {
         );
     }
 
+    const GENERIC: &str = "[generic]\ntitle = \"Status {code}\"\nread_text = \"r\"\n[generic.class]\n2 = \"s\"\n4 = \"t\"\n5 = \"p\"\n[generic.subject]\n1 = \"a\"\n2 = \"b\"\n3 = \"c\"\n4 = \"d\"\n5 = \"e\"\n6 = \"f\"\n7 = \"g\"\nother = \"o\"\n";
+
+    fn one(codes: &str, owner: &str) -> String {
+        format!(
+            "[[entry]]\ncodes = \"{codes}\"\ntitle = \"T\"\nmeaning = \"M\"\nowner = \"{owner}\"\nsteps = [\"s\"]\nlinks = []\n{GENERIC}"
+        )
+    }
+
     #[test]
     fn a_broken_catalog_is_refused_with_a_reason() {
-        assert!(Catalog::from_toml("[[entry]]\ncodes = \"5.7\"\ntitle=\"\"\nmeaning=\"\"\nowner=\"sender\"\nsteps=[]\nlinks=[]").is_err());
-        assert!(Catalog::from_toml("[[entry]]\ncodes = \"5.7.9-3\"\ntitle=\"\"\nmeaning=\"\"\nowner=\"sender\"\nsteps=[]\nlinks=[]").is_err());
-        assert!(Catalog::from_toml("[[entry]]\ncodes = \"5.7.9\"\ntitle=\"\"\nmeaning=\"\"\nowner=\"nobody\"\nsteps=[]\nlinks=[]").is_err());
+        assert!(Catalog::from_toml(&one("5.7.9", "sender")).is_ok());
+        for bad in [
+            one("5.7", "sender"),
+            one("5.7.9-3", "sender"),
+            one("5.7.9", "nobody"),
+        ] {
+            assert!(Catalog::from_toml(&bad).is_err(), "{bad}");
+        }
+        let no_subject_7 = one("5.7.9", "sender").replace("7 = \"g\"\n", "");
+        let err = Catalog::from_toml(&no_subject_7).err().unwrap().to_string();
+        assert!(err.contains("\"7\""), "{err}");
+    }
+
+    #[test]
+    fn translations_cover_every_entry_and_step() {
+        let master = one("5.7.9", "sender");
+        let words = |steps: &str| {
+            format!(
+                "[[entry]]\ncodes = \"5.7.9\"\ntitle = \"Titolo\"\nmeaning = \"Senso\"\nsteps = {steps}\n{GENERIC}"
+            )
+        };
+        let it = Catalog::translated(&master, &words("[\"passo\"]")).unwrap();
+        let e = it.explain(code("5.7.9"));
+        assert_eq!((e.title.as_str(), e.owner), ("Titolo", Some(Owner::Sender)));
+        assert!(Catalog::translated(&master, &words("[]")).is_err());
+        assert!(Catalog::translated(&master, &words("[\"a\"]").replace("5.7.9", "5.7.8")).is_err());
+        // The shipped translations load, and each explains in its own words.
+        let all = Catalogs::builtin();
+        let en = all.get("en").explain(code("5.7.606"));
+        for lang in &LANGUAGES[1..] {
+            let e = all.get(lang).explain(code("5.7.606"));
+            assert!(e.specific && e.title != en.title, "{lang}");
+            assert_eq!(e.links, en.links);
+            assert_ne!(
+                all.get(lang).explain(code("4.3.9")).meaning,
+                all.get("en").explain(code("4.3.9")).meaning
+            );
+        }
+        assert_eq!(all.get("fr").explain(code("5.7.606")).title, en.title);
+    }
+
+    #[test]
+    fn every_link_in_the_catalog_leads_somewhere() {
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        for (_, _, e) in &Catalog::builtin().entries {
+            for link in &e.links {
+                assert!(link_path(link, Some(ip)).is_some(), "{}: {link}", e.codes);
+            }
+        }
+        assert_eq!(
+            link_path("delist", Some(ip)).unwrap(),
+            "/delist?ip=192.0.2.7"
+        );
+        assert_eq!(link_path("help:spf", None).unwrap(), "/help/spf");
+        assert_eq!(link_path("help:../x", None), None);
+        assert_eq!(link_path("elsewhere", None), None);
     }
 }

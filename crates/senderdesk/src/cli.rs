@@ -68,6 +68,24 @@ pub enum Command {
     /// Explain a bounce (NDR) or status code: what it means, whose move it is, what to do.
     #[command(subcommand)]
     Ndr(NdrCommand),
+    /// Check a sending IP (and domain) as receivers see it: our list, PTR, forward-confirmed
+    /// reverse DNS, SPF, DMARC, MX. Exit status 0 when nothing failed, 1 otherwise.
+    #[command(after_help = "Examples:\n  senderdesk diagnose --ip 192.0.2.7\n  \
+                      senderdesk diagnose --ip 192.0.2.7 --domain example.com --json")]
+    Diagnose(DiagnoseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiagnoseArgs {
+    /// The sending IP address.
+    #[arg(long)]
+    pub ip: String,
+    /// The domain you send from (after the @), for the SPF, DMARC and MX checks.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Print JSON, as GET /api/v1/diagnose does.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,7 @@ pub struct Config {
     pub policy: PolicyConfig,
     pub mail: MailConfig,
     pub intake: IntakeConfig,
+    pub diagnose: DiagnoseConfig,
     /// Extra listing reasons, or overrides of the defaults: `[reasons.backscatter]`.
     pub reasons: BTreeMap<String, ReasonConfig>,
 }
@@ -275,6 +276,57 @@ impl Default for MailConfig {
             relay: None,
             from: "Sender services <postmaster@localhost>".into(),
         }
+    }
+}
+
+/// Sender diagnostics (`/diagnose`, `senderdesk diagnose`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiagnoseConfig {
+    /// DNS servers to ask, as "IP" or "IP:PORT"; empty uses the system's (/etc/resolv.conf).
+    pub resolver: Vec<String>,
+    /// How long one DNS query may take, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for DiagnoseConfig {
+    fn default() -> Self {
+        DiagnoseConfig {
+            resolver: Vec::new(),
+            timeout_ms: 3000,
+        }
+    }
+}
+
+impl DiagnoseConfig {
+    /// The resolver addresses, port 53 unless given.
+    pub fn servers(&self) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+        self.resolver
+            .iter()
+            .map(|s| {
+                let t = s.trim();
+                t.parse::<std::net::SocketAddr>()
+                    .or_else(|_| t.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "[diagnose] resolver: {t:?} is not an IP address or IP:PORT, such as \"127.0.0.1:53\""
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    pub fn diagnoser(&self) -> anyhow::Result<diagnose::Diagnoser> {
+        if self.timeout_ms == 0 || self.timeout_ms > 30_000 {
+            bail!(
+                "[diagnose] timeout_ms = {} must be between 1 and 30000",
+                self.timeout_ms
+            );
+        }
+        Ok(diagnose::Diagnoser::new(
+            &self.servers()?,
+            std::time::Duration::from_millis(self.timeout_ms),
+        )?)
     }
 }
 

@@ -37,8 +37,12 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            match e.downcast_ref::<commands::report::Exit>() {
+            let exit = e.downcast_ref::<commands::report::Exit>();
+            // An exit status whose report is already printed needs no message.
+            if exit.is_none_or(|x| !x.message.is_empty()) {
+                eprintln!("error: {e:#}");
+            }
+            match exit {
                 Some(exit) => ExitCode::from(exit.code),
                 None => ExitCode::FAILURE,
             }
@@ -146,6 +150,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ReportCommand::Show { id, raw } => commands::report::show(&store, *id, *raw).await,
                 ReportCommand::Cases => commands::report::cases(&store).await,
             };
+            store.close().await;
+            result
+        }
+        Command::Diagnose(args) => {
+            let store = ctx.open_store().await?;
+            let result = commands::diagnose::run(&ctx, &store, args).await;
             store.close().await;
             result
         }

@@ -9,6 +9,8 @@ use crate::context::Context;
 
 /// Operators' template overrides live here, inside the data folder.
 pub const TEMPLATE_DIR: &str = "templates";
+/// Help pages in `DATA/content/LANG/SLUG.md` replace or add to the shipped ones.
+pub const CONTENT_DIR: &str = "content";
 /// Mail goes here as .eml files when no relay is configured.
 pub const OUTBOX_DIR: &str = "outbox";
 
@@ -36,6 +38,11 @@ pub fn build(
             key
         }
     };
+    let content_dir = ctx.data.join(CONTENT_DIR);
+    let content_dir = content_dir.is_dir().then_some(content_dir);
+    if let Some(dir) = &content_dir {
+        info!(dir = %dir.display(), "help pages in this folder replace or add to the shipped ones");
+    }
     let template_dir = ctx.data.join(TEMPLATE_DIR);
     let template_dir = template_dir.is_dir().then_some(template_dir);
     if let Some(dir) = &template_dir {
@@ -54,7 +61,9 @@ pub fn build(
         pow_difficulty: cfg.pow_difficulty,
         trusted_proxies: cfg.trusted_proxies.clone(),
         dns_ttl: ctx.config.dnsbl.ttl,
+        dnsbl_zone: ctx.config.dnsbl.zone.clone(),
         template_dir,
+        content_dir,
         api_tokens: ctx
             .config
             .intake
@@ -72,9 +81,10 @@ pub fn build(
         ),
         report_max_bytes: ctx.config.intake.max_bytes,
     };
-    web::Portal::new(settings, catalog.clone(), mailer)
+    let diagnoser = ctx.config.diagnose.diagnoser()?;
+    web::Portal::new(settings, catalog.clone(), mailer, diagnoser)
         .map_err(|e| anyhow::anyhow!("{e:#}"))
-        .context("cannot load the portal's templates")
+        .context("cannot load the portal's templates and help pages")
 }
 
 /// The one mailer of `serve`: through `[mail] relay`, or into DATA/outbox/.

@@ -55,6 +55,8 @@ fn flood_key(ip: IpAddr) -> IpAddr {
 pub struct FloodGuard {
     proven: DefaultKeyedRateLimiter<IpAddr>,
     unproven: DefaultKeyedRateLimiter<IpAddr>,
+    /// Sender diagnostics: each run costs a dozen DNS queries.
+    diagnoses: DefaultKeyedRateLimiter<IpAddr>,
     checks: AtomicU64,
 }
 
@@ -74,6 +76,12 @@ impl Default for FloodGuard {
                     .expect("non-zero")
                     .allow_burst(n(3)),
             ),
+            // 20 at once, then one every 3 seconds.
+            diagnoses: RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(3))
+                    .expect("non-zero")
+                    .allow_burst(n(20)),
+            ),
             checks: AtomicU64::new(0),
         }
     }
@@ -90,6 +98,14 @@ impl FloodGuard {
         let key = flood_key(client);
         let limiter = if proven { &self.proven } else { &self.unproven };
         limiter.check_key(&key).is_ok()
+    }
+
+    /// True when the client may run another diagnosis.
+    pub fn admit_diagnosis(&self, client: IpAddr) -> bool {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
+            self.diagnoses.retain_recent();
+        }
+        self.diagnoses.check_key(&flood_key(client)).is_ok()
     }
 }
 

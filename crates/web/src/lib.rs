@@ -1,13 +1,18 @@
 //! The HTTP face of senderdesk: [`router`] builds the axum application from an [`AppState`].
 //! Feature modules each contribute their routes: `pages` (overview, lookup, static assets,
-//! the JSON lookup), `delist` (the self-service delist flow). `view` renders minijinja
+//! the JSON lookup), `delist` (the self-service delist flow), `reports` (junk reports),
+//! `explain` (the NDR explainer), `diagnostics` (sender diagnostics) and `help` (help pages
+//! and support). `view` renders minijinja
 //! templates in the request's language (`i18n`), `guard` holds the anti-flood measures.
 //!
 //! Every response carries strict security headers; every POST passes tower-http's CSRF check
 //! (Sec-Fetch-Site / Origin); bodies are small and requests time out.
 
 mod delist;
+pub mod diagnostics;
+mod explain;
 mod guard;
+pub mod help;
 pub mod i18n;
 mod outgoing;
 mod pages;
@@ -80,8 +85,12 @@ pub struct PortalSettings {
     pub trusted_proxies: Vec<IpNet>,
     /// The DNSBL's TTL, to tell a sender how long other resolvers may remember a listing.
     pub dns_ttl: u32,
+    /// The DNSBL zone, as the help pages name it.
+    pub dnsbl_zone: String,
     /// Operator templates that replace the shipped ones.
     pub template_dir: Option<PathBuf>,
+    /// `DATA/content/`, whose `LANG/SLUG.md` files replace or add help pages.
+    pub content_dir: Option<PathBuf>,
     /// Bearer tokens for `POST /api/v1/reports`, as (name, token).
     pub api_tokens: Vec<(String, String)>,
     /// The address the report page tells mail providers to send reports to.
@@ -95,25 +104,42 @@ pub struct Portal {
     pub catalog: ReasonCatalog,
     pub templates: Templates,
     pub mailer: Mailer,
+    pub help: help::Library,
+    pub ndr: ndr::Catalogs,
+    pub diagnoser: diagnose::Diagnoser,
     flood: guard::FloodGuard,
     pow: guard::ProofOfWork,
     asset_version: String,
 }
 
 impl Portal {
-    /// Compiles the templates (so a broken override stops startup, naming the file).
+    /// Compiles the templates and renders the help pages, so a broken override stops
+    /// startup, naming the file.
     pub fn new(
         settings: PortalSettings,
         catalog: ReasonCatalog,
         mailer: Mailer,
-    ) -> Result<Portal, minijinja::Error> {
+        diagnoser: diagnose::Diagnoser,
+    ) -> Result<Portal, PortalError> {
         let templates = Templates::new(settings.template_dir.clone())?;
+        let figures = help::Figures {
+            delist_limit: settings.self_delist_max,
+            delist_window_days: u32::try_from(settings.self_delist_window.whole_days())
+                .unwrap_or(u32::MAX),
+            link_minutes: u32::try_from(settings.link_ttl.whole_minutes()).unwrap_or(u32::MAX),
+            portal: settings.base_url.clone(),
+            dnsbl_zone: settings.dnsbl_zone.clone(),
+        };
+        let help = help::Library::load(settings.content_dir.as_deref(), &figures)?;
         let pow = guard::ProofOfWork::new(&settings.secret_key, settings.pow_difficulty);
         Ok(Portal {
             settings,
             catalog,
             templates,
             mailer,
+            help,
+            ndr: ndr::Catalogs::builtin(),
+            diagnoser,
             flood: guard::FloodGuard::default(),
             pow,
             asset_version: pages::asset_version(),
@@ -125,12 +151,24 @@ impl Portal {
     }
 }
 
+/// Why the portal could not be built: a template or a help page the operator supplied.
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("template: {0:#}")]
+    Template(#[from] minijinja::Error),
+    #[error(transparent)]
+    Content(#[from] help::ContentError),
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(pages::router())
         .merge(delist::router())
         .merge(reports::router(state.portal.settings.report_max_bytes))
+        .merge(explain::router())
+        .merge(diagnostics::router())
+        .merge(help::router())
         .fallback(pages::not_found)
         .layer(middleware::from_fn(security_headers))
         .layer(CsrfLayer::new())

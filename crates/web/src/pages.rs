@@ -343,6 +343,26 @@ struct ApiError {
     error: String,
 }
 
+/// The JSON API's error answer: `{"error": "…"}` with `status`.
+pub(crate) fn api_error(status: StatusCode, error: impl Into<String>) -> Response {
+    (
+        status,
+        Json(ApiError {
+            error: error.into(),
+        }),
+    )
+        .into_response()
+}
+
+/// What every API says when the store does not answer; the cause goes to the log.
+pub(crate) fn api_unavailable(cause: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %cause, "API request failed");
+    api_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the list is unavailable; try again shortly",
+    )
+}
+
 /// `GET /api/v1/lookup/{ip}`: the public lookup as JSON, in English (or `?lang=`).
 async fn lookup_api(
     State(state): State<AppState>,
@@ -351,26 +371,14 @@ async fn lookup_api(
 ) -> Response {
     let Some(addr) = parse_ip(&ip) else {
         let value: String = ip.chars().take(100).collect();
-        return (
+        return api_error(
             StatusCode::BAD_REQUEST,
-            Json(ApiError {
-                error: crate::i18n::Lang::En.text("bad-ip", &[("value", value)]),
-            }),
-        )
-            .into_response();
+            crate::i18n::Lang::En.text("bad-ip", &[("value", value)]),
+        );
     };
     let view = match look_up(&state, addr, &locale, OffsetDateTime::now_utc()).await {
         Ok(v) => v,
-        Err(e) => {
-            tracing::error!(error = %e, "lookup failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(ApiError {
-                    error: "the list is unavailable; try again shortly".into(),
-                }),
-            )
-                .into_response();
-        }
+        Err(e) => return api_unavailable(&e),
     };
     let base = &state.portal.settings.base_url;
     let body = ApiLookup {

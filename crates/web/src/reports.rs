@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::guard;
 use crate::i18n::Lang;
-use crate::pages::{notice, page};
+use crate::pages::{api_error, notice, page};
 use crate::view::Locale;
 use crate::{AppState, Portal};
 
@@ -77,21 +77,6 @@ pub(crate) fn router(max_bytes: usize) -> Router<AppState> {
                 .post(form_submit)
                 .layer(DefaultBodyLimit::max(max_bytes.saturating_add(64 * 1024))),
         )
-}
-
-#[derive(Serialize)]
-struct ApiError {
-    error: String,
-}
-
-fn api_error(status: StatusCode, error: impl Into<String>) -> Response {
-    (
-        status,
-        Json(ApiError {
-            error: error.into(),
-        }),
-    )
-        .into_response()
 }
 
 /// The token's name when the Authorization header carries a configured bearer token. Tokens

@@ -44,6 +44,21 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/delist_status.html"),
     ),
     ("notice.html", include_str!("../templates/notice.html")),
+    ("ndr.html", include_str!("../templates/ndr.html")),
+    (
+        "listing_result.html",
+        include_str!("../templates/listing_result.html"),
+    ),
+    ("diagnose.html", include_str!("../templates/diagnose.html")),
+    (
+        "help_index.html",
+        include_str!("../templates/help_index.html"),
+    ),
+    (
+        "help_page.html",
+        include_str!("../templates/help_page.html"),
+    ),
+    ("support.html", include_str!("../templates/support.html")),
     (
         "report_form.html",
         include_str!("../templates/report_form.html"),

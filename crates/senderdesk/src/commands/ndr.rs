@@ -39,16 +39,10 @@ pub fn explain(args: &[String], portal: &str) -> anyhow::Result<()> {
         for step in &e.steps {
             println!("  - {step}");
         }
-        // Only pages that exist today; help and diagnostics pages join with them.
         for link in &e.links {
-            let url = match (link.as_str(), ip) {
-                ("lookup", Some(ip)) => format!("{portal}/lookup?ip={ip}"),
-                ("lookup", None) => format!("{portal}/lookup"),
-                ("delist", Some(ip)) => format!("{portal}/delist?ip={ip}"),
-                ("delist", None) => format!("{portal}/delist"),
-                _ => continue,
-            };
-            println!("  see: {url}");
+            if let Some(path) = ndr::link_path(link, ip.copied()) {
+                println!("  see: {portal}{path}");
+            }
         }
     }
     Ok(())

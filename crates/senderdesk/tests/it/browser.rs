@@ -1,8 +1,9 @@
 //! A real browser (Debian's headless Chromium through chromedriver, driven by fantoccini)
 //! completes the delist flow in English and in Italian: lookup, form (with the proof of work
 //! computed by the page's script), the mailed link from the outbox, the "Delist IP" button.
-//! The DNSBL answer for the IP changes right after. Screenshots of every step are kept in
-//! `target/test-artifacts/browser/` (or `$SENDERDESK_ARTIFACTS`).
+//! The DNSBL answer for the IP changes right after. In each language, a bounce pasted into
+//! `/ndr` leads to the prefilled delist form in two clicks. Screenshots of every step are
+//! kept in `target/test-artifacts/browser/` (or `$SENDERDESK_ARTIFACTS`).
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -262,6 +263,113 @@ async fn a_browser_completes_the_delist_flow_in_english_and_italian() {
                 .contains(&format!("<html lang=\"{lang}\">"))
         );
         shot(&browser, &format!("{lang}-page")).await;
+    }
+    browser.close().await.unwrap();
+    server.stop();
+}
+
+/// The newcomer's path: paste the bounce, "Explain" (one click), "Request removal" (two):
+/// the delist form, prefilled with the IP from the bounce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pasted_bounce_leads_to_the_prefilled_delist_form_in_two_clicks_in_each_language() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    if !have("dig") || !have_named() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&senderdesk(data, &["init"]));
+    ok(&senderdesk(
+        data,
+        &["list", "add", "192.0.2.20", "--reason", "manual"],
+    ));
+    // Fixture zones, so the diagnostics screenshot shows real passes and warnings.
+    let dns = crate::diagnose::fixture_dns(data);
+    let resolver = format!("[\"{}\"]", dns.addr);
+    let server = Server::start_with(
+        data,
+        &[],
+        &[("SENDERDESK_DIAGNOSE__RESOLVER", resolver.as_str())],
+    );
+    let base = format!("http://{}", server.http);
+    let bounce = "Delivery has failed to these recipients or groups:\n\n\
+        user@ourmail.example\n\
+        Your message wasn't delivered because the recipient's email provider rejected it.\n\n\
+        Remote Server returned '550 5.7.606 Access denied, banned sending IP [192.0.2.20]. \
+        To request removal from this list please visit http://127.0.0.1:8080/delist?ip=192.0.2.20 \
+        and follow the directions.'";
+    let browser = driver.browser().await;
+    for lang in ["en", "it", "zh-CN", "pt-BR"] {
+        browser
+            .goto(&format!("{base}/ndr?lang={lang}"))
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Css("#text"))
+            .await
+            .unwrap()
+            .send_keys(bounce)
+            .await
+            .unwrap();
+        shot(&browser, &format!("{lang}-ndr-1-pasted")).await;
+        browser
+            .find(Locator::Css("form[action='/ndr'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let delist = browser
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(".explained .result.listed a.button"))
+            .await
+            .expect("the explanation shows our listing with a removal button");
+        let html = browser.source().await.unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(
+            html.contains("<code>5.7.606</code>"),
+            "{lang}: the code is explained"
+        );
+        // A tall window, so the screenshot holds the explanation below the form.
+        browser.set_window_size(1200, 2200).await.unwrap();
+        shot(&browser, &format!("{lang}-ndr-2-explained")).await;
+        browser.set_window_size(1200, 900).await.unwrap();
+        delist.click().await.unwrap();
+        browser
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#delist-form"))
+            .await
+            .unwrap();
+        let ip = browser.find(Locator::Css("#ip")).await.unwrap();
+        assert_eq!(
+            ip.prop("value").await.unwrap().as_deref(),
+            Some("192.0.2.20"),
+            "{lang}"
+        );
+        let html = browser.source().await.unwrap();
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\">")),
+            "{lang} stays chosen"
+        );
+        shot(&browser, &format!("{lang}-ndr-3-delist-form")).await;
+    }
+    // The rest of the self-help, for the record.
+    for (name, path) in [
+        ("help-index", "/help?lang=en"),
+        ("help-troubleshooting", "/help/troubleshooting?lang=en"),
+        ("support", "/support?lang=en"),
+        (
+            "diagnose",
+            "/diagnose?ip=192.0.2.11&domain=soft.diag.test&lang=en",
+        ),
+    ] {
+        browser.set_window_size(1200, 2000).await.unwrap();
+        browser.goto(&format!("{base}{path}")).await.unwrap();
+        shot(&browser, &format!("en-{name}")).await;
     }
     browser.close().await.unwrap();
     server.stop();

@@ -3,7 +3,7 @@
 
 use std::net::UdpSocket;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -237,53 +237,17 @@ fn zone_transfers_stream_to_allowed_clients_only() {
     assert!(out.contains("Transfer failed"), "{out}");
 }
 
-/// BIND 9 (`named`) run as a secondary of senderdesk in a temp folder.
-struct Secondary {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Secondary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let s = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    s.local_addr().unwrap().port()
-}
-
-fn start_bind(dir: &Path, primary: &str, port: u16) -> Secondary {
+/// BIND 9 as a secondary of senderdesk's zone, on `port`.
+fn start_bind(dir: &Path, primary: &str, port: u16) -> Named {
     let (_, primary_port) = primary.rsplit_once(':').unwrap();
-    let conf = dir.join("named.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "options {{ directory \"{d}\"; pid-file \"{d}/named.pid\"; listen-on port {port} {{ 127.0.0.1; }};\n\
-             listen-on-v6 {{ none; }}; recursion no; dnssec-validation no; notify no; allow-query {{ any; }}; }};\n\
-             controls {{ }};\n\
-             zone \"{ZONE}\" {{ type secondary; primaries {{ 127.0.0.1 port {primary_port}; }}; file \"{d}/bl.zone\"; }};\n",
+    Named::start(
+        dir,
+        port,
+        &format!(
+            "zone \"{ZONE}\" {{ type secondary; primaries {{ 127.0.0.1 port {primary_port}; }}; file \"{d}/bl.zone\"; }};\n",
             d = dir.display()
         ),
     )
-    .unwrap();
-    let named = ["/usr/sbin/named", "named"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .unwrap_or("named");
-    let child = Command::new(named)
-        .args(["-g", "-c"])
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("named.log")).unwrap())
-        .spawn()
-        .expect("named starts");
-    Secondary {
-        child,
-        addr: format!("127.0.0.1:{port}"),
-    }
 }
 
 #[test]
@@ -299,7 +263,7 @@ fn a_bind_secondary_transfers_the_zone_follows_notify_and_answers_the_same() {
     let bind_dir = dir.path().join("bind");
     std::fs::create_dir(&bind_dir).unwrap();
     let secondary = start_bind(&bind_dir, &server.dns, port);
-    let log = || std::fs::read_to_string(bind_dir.join("named.log")).unwrap_or_default();
+    let log = || secondary.log();
     let started = Instant::now();
     // dig prints its own errors on stdout, so wait for a real SOA, not any output.
     while !short(&secondary.addr, ZONE, "SOA").contains("hostmaster") {
@@ -352,10 +316,6 @@ fn a_bind_secondary_transfers_the_zone_follows_notify_and_answers_the_same() {
     }
     drop(secondary);
     assert!(server.stop().success());
-}
-
-fn have_named() -> bool {
-    present(Path::new("/usr/sbin/named").exists(), "BIND 9 (named)")
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod browser;
 mod cli;
+mod diagnose;
 mod dns;
 mod intake;
 mod policy;

@@ -24,11 +24,13 @@
 //! Nothing is delivered: every transport is `discard`, and swaks quits after RCPT.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::support::free_port;
 
 /// The `myhostname` of every instance, and the SASL realm of its users.
 pub const HOSTNAME: &str = "postfix.senderdesk.test";
@@ -337,11 +339,6 @@ fn sasl_plain_installed() -> bool {
         .flatten()
         .flatten()
         .any(|e| e.file_name().to_string_lossy().starts_with("libplain.so"))
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    listener.local_addr().unwrap().port()
 }
 
 /// Writes a config file dated a minute ago: Postfix re-reads a main.cf changed within the

@@ -123,6 +123,7 @@ impl Server {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(("", line.clone()));
                 for key in ["http=", "dns=", "policy=", "smtp="] {
                     if let Some(rest) = line.split(key).nth(1) {
                         let addr = rest.split_whitespace().next().unwrap_or_default();
@@ -133,15 +134,18 @@ impl Server {
         });
         let (mut http, mut dns, mut policy, mut smtp) =
             (String::new(), String::new(), String::new(), String::new());
+        // What serve printed, shown if it stops before it listens everywhere.
+        let mut log = String::new();
         while http.is_empty() || dns.is_empty() || policy.is_empty() || smtp.is_empty() {
-            let (key, addr) = rx
+            let (key, value) = rx
                 .recv_timeout(Duration::from_secs(60))
-                .expect("serve reports its HTTP and DNS addresses");
+                .unwrap_or_else(|e| panic!("serve did not report its addresses ({e}):\n{log}"));
             match key {
-                "http=" => http = addr,
-                "dns=" => dns = addr,
-                "smtp=" => smtp = addr,
-                _ => policy = addr,
+                "" => log.push_str(&(value + "\n")),
+                "http=" => http = value,
+                "dns=" => dns = value,
+                "smtp=" => smtp = value,
+                _ => policy = value,
             }
         }
         Server {
@@ -223,4 +227,66 @@ pub fn ask_policy(addr: &str, attributes: &str) -> String {
     let mut line = String::new();
     BufReader::new(s).read_line(&mut line).unwrap();
     line.trim().to_string()
+}
+
+/// A free TCP port on loopback (free when asked; tests use it at once).
+pub fn free_port() -> u16 {
+    let s = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    s.local_addr().unwrap().port()
+}
+
+pub fn have_named() -> bool {
+    present(Path::new("/usr/sbin/named").exists(), "BIND 9 (named)")
+}
+
+/// BIND 9 (`named`) in a temp folder, on 127.0.0.1:`port`, serving the zones that `zones`
+/// declares (named.conf syntax); stopped when dropped.
+pub struct Named {
+    child: Child,
+    pub addr: String,
+    dir: std::path::PathBuf,
+}
+
+impl Named {
+    pub fn start(dir: &Path, port: u16, zones: &str) -> Named {
+        let conf = dir.join("named.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "options {{ directory \"{d}\"; pid-file \"{d}/named.pid\"; listen-on port {port} {{ 127.0.0.1; }};\n\
+                 listen-on-v6 {{ none; }}; recursion no; dnssec-validation no; notify no; allow-query {{ any; }}; }};\n\
+                 controls {{ }};\n{zones}",
+                d = dir.display()
+            ),
+        )
+        .unwrap();
+        let named = ["/usr/sbin/named", "named"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .unwrap_or("named");
+        let child = Command::new(named)
+            .args(["-g", "-c"])
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("named.log")).unwrap())
+            .spawn()
+            .expect("named starts");
+        Named {
+            child,
+            addr: format!("127.0.0.1:{port}"),
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// What named printed, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("named.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Named {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

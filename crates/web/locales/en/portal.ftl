@@ -169,3 +169,109 @@ report-thanks = Your report is stored as number { $submission }, with { $count }
 report-thanks-duplicate = We already had a report of this message from you; it is recorded once.
 report-not-ours = The reported message does not seem to have been sent through our platform, so we cannot act on its sender. Report it to the provider it came from.
 report-unavailable = We cannot store reports at the moment. Please try again in a few minutes.
+
+## Self-help: navigation and overview
+nav-ndr = Explain a bounce
+nav-diagnose = Check your setup
+nav-help = Help
+nav-support = Support
+home-ndr-title = Explain a bounce
+home-ndr-body = Paste the rejection message you received. We find the codes and the IP address in it and tell you what each means, whose move it is and what to do next.
+home-ndr-open = Explain my bounce
+home-diagnose-title = Check your setup
+home-diagnose-body = Check a sending IP address and domain as receiving servers see them: our list, reverse DNS, SPF, DMARC and MX, each with advice.
+home-help-title = Help for senders
+home-help-body = Our requirements for senders, how our filtering and authentication work, step-by-step guides and answers to common questions.
+
+## NDR explainer
+ndr-title = Explain a bounce
+ndr-intro = Paste the bounce (non-delivery report) you received, or just the line with the server's reply. We read the status codes and the IP address in it and explain them.
+ndr-text-label = The bounce or the SMTP reply
+ndr-text-hint = For example: 550 5.7.606 Access denied, banned sending IP [192.0.2.7]. The whole message works too; only the first 64 KiB are read.
+ndr-submit = Explain
+ndr-no-code = We found no status code such as 5.7.606 or 4.7.500 in this text. Paste the whole bounce, including the line with the server's reply; it usually starts with a three-digit number such as 550.
+ndr-ip-not-listed = { $ip } is not on our list.
+ndr-ip-not-listed-next = If this bounce came from another provider, follow the instructions in it: our delist portal only removes addresses from our own list.
+ndr-ours = On our list, this code means: { $reason }
+ndr-whose-move = Whose move:
+ndr-steps = What to do
+ndr-owner-sender = the sender (the person who sent the message).
+ndr-owner-sender-admin = the administrator of the sending mail system.
+ndr-owner-recipient-admin = the administrator of the recipient's mail system.
+ndr-owner-depends = it depends on the text that follows the code.
+ndr-link-lookup = Check an IP address on our list
+ndr-link-lookup-ip = Check { $ip } on our list
+ndr-link-delist = Request removal from our list
+ndr-link-delist-ip = Request removal of { $ip }
+ndr-link-diagnose = Check your setup
+ndr-link-diagnose-ip = Check the setup of { $ip }
+ndr-link-support = How to reach our support
+ndr-link-support-ip = How to reach our support
+ndr-link-help = Help: { $title }
+
+## Sender diagnostics
+diag-title = Check your setup
+diag-intro = Check a sending IP address, and optionally the domain you send from, as receiving servers see them. Each check says pass, warning or fail, with what to do.
+diag-ip-label = Sending IP address
+diag-domain-label = Domain you send from (optional)
+diag-domain-hint = The domain after the @ in your sender address, such as example.com. Needed for the SPF, DMARC and MX checks.
+diag-submit = Check
+diag-results = Results for { $ip }
+diag-summary = { $passed } passed, { $warned } with warnings, { $failed } failed.
+diag-no-domain = Enter the domain you send from to check SPF, DMARC and MX as well.
+diag-bad-domain = "{ $value }" is not a domain name. Enter a name such as example.com, without @ or http://.
+diag-status-pass = Pass
+diag-status-warn = Warning
+diag-status-fail = Fail
+diag-check-listed = Our block list
+diag-check-ptr = Reverse DNS (PTR)
+diag-check-fcrdns = Forward-confirmed reverse DNS
+diag-check-spf = SPF
+diag-check-dmarc = DMARC
+diag-check-mx = MX records
+diag-listed-no = { $ip } is not on our list.
+diag-listed-yes = { $ip } is on our list ({ $code }): { $reason } You can request its removal once the cause is fixed.
+diag-listed-support = { $ip } is on our list ({ $code }): { $reason } It cannot be removed through self-service; see the support page.
+diag-ptr-found = The IP address has a PTR record: { $name }.
+diag-ptr-generic = The PTR name { $name } looks like one given to home or dynamic connections. Ask the owner of the IP address to set a name of your mail server, such as mail.example.com.
+diag-ptr-missing = { $ip } has no PTR record. Many receivers refuse mail from addresses without reverse DNS. Ask whoever runs the IP address (your hosting or network provider) to set one.
+diag-fcrdns-pass = { $name } resolves back to { $ip }: reverse DNS is forward-confirmed.
+diag-fcrdns-fail = None of the PTR names ({ $name }) resolves back to { $ip }. Add an A or AAAA record for the name that points to the IP address.
+diag-fcrdns-no-ptr = Cannot be confirmed without a PTR record.
+diag-spf-pass = The SPF record of { $domain } authorises { $ip }.
+diag-spf-fail = The SPF record of { $domain } does not authorise { $ip } and asks receivers to reject such mail. Add the IP address, or the include of your sending service, to the record.
+diag-spf-softfail = The SPF record of { $domain } does not authorise { $ip } (~all, soft fail). Receivers will treat such mail with suspicion; add the IP address to the record.
+diag-spf-neutral = The SPF record of { $domain } makes no statement about { $ip } (?all). Add the IP address to the record and end it with -all or ~all.
+diag-spf-none = { $domain } has no SPF record. Publish one that lists every server that sends for the domain, such as "v=spf1 ip4:{ $ip } -all".
+diag-spf-permerror = The SPF record of { $domain } is broken (a syntax error, more than one record, or more than 10 DNS lookups), so receivers treat it as an error. Fix the record.
+diag-dmarc-enforced = { $domain } publishes a DMARC policy of p={ $policy }.
+diag-dmarc-none = { $domain } publishes DMARC with p=none: receivers only report, nothing is enforced. Move to quarantine or reject once your reports show all your mail passes.
+diag-dmarc-missing = { $domain } has no DMARC record. Publish one at _dmarc.{ $domain }, starting with "v=DMARC1; p=none" and a rua= address for reports.
+diag-dmarc-invalid = The DMARC record of { $domain } is not valid ({ $problem }). Receivers ignore it; fix it.
+diag-mx-found = { $domain } receives mail at: { $hosts }.
+diag-mx-missing = { $domain } has no MX record. Bounces and replies to your mail may not reach you, and some receivers refuse senders whose domain cannot receive mail. Publish an MX record.
+diag-mx-null = { $domain } publishes a null MX (it receives no mail). Receivers refuse mail from such domains, as replies could never arrive. Send from a domain that receives mail.
+diag-dns-error = The DNS lookup failed, so this could not be checked: { $error }. Try again later; if it keeps failing, the domain's name servers may be unreachable.
+
+## Help pages and support
+help-title = Help for senders
+help-intro = Our policies and requirements for senders, how our filtering and authentication work, and guides to the most common problems.
+help-tools-title = Self-service tools
+help-breadcrumb = You are here
+help-more = More help
+help-not-translated = This page is not available in your language yet; it is shown in the language it was written in.
+support-title = Support
+support-intro = Most problems are solved fastest by self-service: it works at once, at any hour. If it does not solve yours, there is a way to reach us.
+support-selfhelp-title = Start here
+support-escalate-title = When self-service is not enough
+support-escalate-body = We do not take tickets from senders directly, because we cannot verify who owns an IP address or domain from a web form. A customer of ours can, and vouches for the request: ask the administrator of a recipient you need to reach to open a ticket with us on your behalf. Our support may then contact you or the owner of the IP address space directly.
+support-step-fix = Fix the cause first, and note what you changed.
+support-step-ask = Ask the administrator of the recipient's mail system, by phone or from another address, to open a ticket with our support for you.
+support-step-we = We review the case and answer the administrator who opened the ticket; when needed we contact the owner of the IP address space.
+support-include-title = What the ticket should include
+support-include-bounce = The full bounce message, with the line that holds the status code (such as 550 5.7.606).
+support-include-ips = The sending IP addresses.
+support-include-domains = The domains you send from.
+support-include-cause = What caused the problem and what you changed to fix it, with dates.
+support-include-contact = A technical contact for your mail system.
+support-no-self-tickets = Why we ask this: a ticket from our own customer tells us the mail is wanted, which is the most important fact for us.

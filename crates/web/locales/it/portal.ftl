@@ -169,3 +169,109 @@ report-thanks = La tua segnalazione è stata registrata con il numero { $submiss
 report-thanks-duplicate = Avevamo già ricevuto da te una segnalazione di questo messaggio; viene registrata una sola volta.
 report-not-ours = Il messaggio segnalato non sembra essere stato inviato tramite la nostra piattaforma, quindi non possiamo intervenire sul mittente. Segnalalo al provider da cui proviene.
 report-unavailable = Al momento non possiamo registrare le segnalazioni. Riprova tra qualche minuto.
+
+## Self-service: navigazione e panoramica
+nav-ndr = Analizza un mancato recapito
+nav-diagnose = Verifica la configurazione
+nav-help = Guida
+nav-support = Assistenza
+home-ndr-title = Analizza un messaggio di mancato recapito
+home-ndr-body = Incolla il messaggio di rifiuto che hai ricevuto. Individuiamo i codici e l'indirizzo IP che contiene e ti spieghiamo cosa significa ciascuno, a chi spetta intervenire e quali sono i passaggi successivi.
+home-ndr-open = Analizza il mio messaggio
+home-diagnose-title = Verifica la configurazione
+home-diagnose-body = Verifica un indirizzo IP di invio e un dominio così come li vedono i server riceventi: la nostra lista, il DNS inverso, SPF, DMARC e MX, ciascuno con i relativi consigli.
+home-help-title = Guida per i mittenti
+home-help-body = I nostri requisiti per i mittenti, il funzionamento dei nostri filtri e dell'autenticazione, guide passo passo e risposte alle domande più frequenti.
+
+## Analisi dei messaggi di mancato recapito
+ndr-title = Analizza un messaggio di mancato recapito
+ndr-intro = Incolla il messaggio di mancato recapito (NDR) che hai ricevuto oppure solo la riga con la risposta del server. Ne leggiamo i codici di stato e l'indirizzo IP e te li spieghiamo.
+ndr-text-label = Il messaggio di mancato recapito o la risposta SMTP
+ndr-text-hint = Ad esempio: 550 5.7.606 Access denied, banned sending IP [192.0.2.7]. Puoi incollare anche il messaggio completo; vengono letti solo i primi 64 KiB.
+ndr-submit = Analizza
+ndr-no-code = In questo testo non è stato trovato alcun codice di stato come 5.7.606 o 4.7.500. Incolla l'intero messaggio di mancato recapito, compresa la riga con la risposta del server, che di solito inizia con un numero di tre cifre come 550.
+ndr-ip-not-listed = { $ip } non è presente nella nostra lista.
+ndr-ip-not-listed-next = Se questo messaggio di mancato recapito proviene da un altro provider, segui le istruzioni che contiene: il nostro portale di rimozione rimuove gli indirizzi solo dalla nostra lista.
+ndr-ours = Nella nostra lista, questo codice significa: { $reason }
+ndr-whose-move = A chi spetta intervenire:
+ndr-steps = Cosa fare
+ndr-owner-sender = al mittente (la persona che ha inviato il messaggio).
+ndr-owner-sender-admin = all'amministratore del sistema di posta del mittente.
+ndr-owner-recipient-admin = all'amministratore del sistema di posta del destinatario.
+ndr-owner-depends = dipende dal testo che segue il codice.
+ndr-link-lookup = Verifica un indirizzo IP nella nostra lista
+ndr-link-lookup-ip = Verifica { $ip } nella nostra lista
+ndr-link-delist = Richiedi la rimozione dalla nostra lista
+ndr-link-delist-ip = Richiedi la rimozione di { $ip }
+ndr-link-diagnose = Verifica la configurazione
+ndr-link-diagnose-ip = Verifica la configurazione di { $ip }
+ndr-link-support = Come contattare la nostra assistenza
+ndr-link-support-ip = Come contattare la nostra assistenza
+ndr-link-help = Guida: { $title }
+
+## Diagnostica del mittente
+diag-title = Verifica la configurazione
+diag-intro = Verifica un indirizzo IP di invio e, facoltativamente, il dominio da cui invii, così come li vedono i server riceventi. Per ogni controllo viene indicato l'esito (superato, avviso o non superato) e cosa fare.
+diag-ip-label = Indirizzo IP di invio
+diag-domain-label = Dominio da cui invii (facoltativo)
+diag-domain-hint = Il dominio che segue la @ nel tuo indirizzo mittente, ad esempio example.com. È necessario per i controlli SPF, DMARC e MX.
+diag-submit = Verifica
+diag-results = Risultati per { $ip }
+diag-summary = Controlli superati: { $passed }; con avvisi: { $warned }; non superati: { $failed }.
+diag-no-domain = Inserisci il dominio da cui invii per verificare anche SPF, DMARC e MX.
+diag-bad-domain = «{ $value }» non è un nome di dominio. Inserisci un nome come example.com, senza @ né http://.
+diag-status-pass = Superato
+diag-status-warn = Avviso
+diag-status-fail = Non superato
+diag-check-listed = La nostra lista dei mittenti bloccati
+diag-check-ptr = DNS inverso (PTR)
+diag-check-fcrdns = DNS inverso con conferma diretta (FCrDNS)
+diag-check-spf = SPF
+diag-check-dmarc = DMARC
+diag-check-mx = Record MX
+diag-listed-no = { $ip } non è presente nella nostra lista.
+diag-listed-yes = { $ip } è presente nella nostra lista ({ $code }): { $reason } Puoi richiederne la rimozione dopo averne eliminato la causa.
+diag-listed-support = { $ip } è presente nella nostra lista ({ $code }): { $reason } Non può essere rimosso tramite il self-service; consulta la pagina dell'assistenza.
+diag-ptr-found = L'indirizzo IP ha un record PTR: { $name }.
+diag-ptr-generic = Il nome PTR { $name } sembra uno di quelli assegnati alle connessioni domestiche o dinamiche. Chiedi al titolare dell'indirizzo IP di impostare un nome del tuo server di posta, ad esempio mail.example.com.
+diag-ptr-missing = { $ip } non ha un record PTR. Molti server riceventi rifiutano la posta proveniente da indirizzi privi di DNS inverso. Chiedi a chi gestisce l'indirizzo IP (il tuo provider di hosting o di rete) di impostarne uno.
+diag-fcrdns-pass = { $name } viene risolto in { $ip }: il DNS inverso è confermato dal DNS diretto.
+diag-fcrdns-fail = Nessuno dei nomi PTR ({ $name }) viene risolto in { $ip }. Aggiungi per il nome un record A o AAAA che punti all'indirizzo IP.
+diag-fcrdns-no-ptr = Impossibile effettuare la conferma senza un record PTR.
+diag-spf-pass = Il record SPF di { $domain } autorizza { $ip }.
+diag-spf-fail = Il record SPF di { $domain } non autorizza { $ip } e chiede ai server riceventi di rifiutare questa posta. Aggiungi al record l'indirizzo IP oppure l'include del tuo servizio di invio.
+diag-spf-softfail = Il record SPF di { $domain } non autorizza { $ip } (~all, soft fail). I server riceventi tratteranno questa posta con sospetto; aggiungi l'indirizzo IP al record.
+diag-spf-neutral = Il record SPF di { $domain } non si esprime su { $ip } (?all). Aggiungi l'indirizzo IP al record e terminalo con -all o ~all.
+diag-spf-none = { $domain } non ha un record SPF. Pubblicane uno che elenchi tutti i server che inviano posta per il dominio, ad esempio "v=spf1 ip4:{ $ip } -all".
+diag-spf-permerror = Il record SPF di { $domain } non è valido (errore di sintassi, più di un record o più di 10 ricerche DNS), quindi i server riceventi lo trattano come un errore. Correggi il record.
+diag-dmarc-enforced = { $domain } pubblica una policy DMARC p={ $policy }.
+diag-dmarc-none = { $domain } pubblica un record DMARC con p=none: i server riceventi si limitano a inviare report, senza applicare alcuna misura. Passa a quarantine o reject quando i report mostrano che tutta la tua posta supera il controllo.
+diag-dmarc-missing = { $domain } non ha un record DMARC. Pubblicane uno in _dmarc.{ $domain }, iniziando con "v=DMARC1; p=none" e un indirizzo rua= a cui inviare i report.
+diag-dmarc-invalid = Il record DMARC di { $domain } non è valido ({ $problem }). I server riceventi lo ignorano: correggilo.
+diag-mx-found = { $domain } riceve la posta su: { $hosts }.
+diag-mx-missing = { $domain } non ha un record MX. I messaggi di mancato recapito e le risposte alla tua posta potrebbero non raggiungerti, e alcuni server riceventi rifiutano i mittenti il cui dominio non può ricevere posta. Pubblica un record MX.
+diag-mx-null = { $domain } pubblica un null MX (non riceve posta). I server riceventi rifiutano la posta proveniente da domini di questo tipo, perché le risposte non potrebbero mai arrivare. Invia da un dominio che riceve posta.
+diag-dns-error = La ricerca DNS non è riuscita, quindi non è stato possibile eseguire questo controllo: { $error }. Riprova più tardi; se l'errore persiste, i name server del dominio potrebbero non essere raggiungibili.
+
+## Pagine della guida e assistenza
+help-title = Guida per i mittenti
+help-intro = Le nostre policy e i nostri requisiti per i mittenti, il funzionamento dei nostri filtri e dell'autenticazione e guide per risolvere i problemi più comuni.
+help-tools-title = Strumenti self-service
+help-breadcrumb = Ti trovi qui
+help-more = Altre pagine della guida
+help-not-translated = Questa pagina non è ancora disponibile nella tua lingua e viene mostrata nella lingua in cui è stata scritta.
+support-title = Assistenza
+support-intro = Nella maggior parte dei casi il modo più rapido per risolvere un problema è il self-service, che funziona subito e a qualsiasi ora. Se non basta, c'è comunque un modo per contattarci.
+support-selfhelp-title = Inizia da qui
+support-escalate-title = Quando il self-service non basta
+support-escalate-body = Non accettiamo ticket direttamente dai mittenti, perché tramite un modulo web non possiamo verificare chi è il titolare di un indirizzo IP o di un dominio. Un nostro cliente invece può farlo e si fa garante della richiesta: chiedi all'amministratore di un destinatario che devi raggiungere di aprire un ticket presso di noi per tuo conto. La nostra assistenza potrà quindi contattare direttamente te o il titolare dello spazio di indirizzi IP.
+support-step-fix = Per prima cosa elimina la causa e annota le modifiche che hai apportato.
+support-step-ask = Chiedi all'amministratore del sistema di posta del destinatario, per telefono o da un altro indirizzo, di aprire per tuo conto un ticket presso la nostra assistenza.
+support-step-we = Esaminiamo il caso e rispondiamo all'amministratore che ha aperto il ticket; se necessario, contattiamo il titolare dello spazio di indirizzi IP.
+support-include-title = Cosa deve contenere il ticket
+support-include-bounce = Il messaggio di mancato recapito completo, compresa la riga con il codice di stato (ad esempio 550 5.7.606).
+support-include-ips = Gli indirizzi IP di invio.
+support-include-domains = I domini da cui invii.
+support-include-cause = La causa del problema e le modifiche apportate per risolverlo, con le relative date.
+support-include-contact = Un referente tecnico per il tuo sistema di posta.
+support-no-self-tickets = Perché lo chiediamo: un ticket aperto da un nostro cliente ci conferma che la posta è desiderata, e per noi questo è l'elemento più importante.

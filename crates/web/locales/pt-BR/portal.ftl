@@ -169,3 +169,109 @@ report-thanks = A sua denúncia foi registrada com o número { $submission }. Me
 report-thanks-duplicate = Já tínhamos uma denúncia sua sobre esta mensagem; ela é registrada uma única vez.
 report-not-ours = A mensagem denunciada não parece ter sido enviada pela nossa plataforma, portanto não podemos tomar providências contra o remetente. Denuncie-a ao provedor de onde ela veio.
 report-unavailable = No momento, não conseguimos registrar denúncias. Tente novamente em alguns minutos.
+
+## Autoatendimento: navegação e visão geral
+nav-ndr = Explicar uma mensagem de devolução
+nav-diagnose = Verificar a configuração
+nav-help = Ajuda
+nav-support = Suporte
+home-ndr-title = Explicar uma mensagem de devolução
+home-ndr-body = Cole a mensagem de rejeição que você recebeu. Encontramos nela os códigos e o endereço IP e explicamos o que cada um significa, a quem cabe agir e qual é o próximo passo.
+home-ndr-open = Explicar a minha mensagem de devolução
+home-diagnose-title = Verificar a sua configuração
+home-diagnose-body = Verifique um endereço IP de envio e um domínio como os servidores de destino os veem: a nossa lista, DNS reverso, SPF, DMARC e MX, cada item com recomendações.
+home-help-title = Ajuda para remetentes
+home-help-body = Os nossos requisitos para remetentes, como funcionam a nossa filtragem e a autenticação, guias passo a passo e respostas a perguntas frequentes.
+
+## Explicação de mensagens de devolução
+ndr-title = Explicar uma mensagem de devolução
+ndr-intro = Cole a mensagem de devolução (relatório de falha na entrega, NDR) que você recebeu ou apenas a linha com a resposta do servidor. Lemos os códigos de status e o endereço IP que ela contém e os explicamos.
+ndr-text-label = A mensagem de devolução ou a resposta SMTP
+ndr-text-hint = Por exemplo: 550 5.7.606 Access denied, banned sending IP [192.0.2.7]. A mensagem inteira também serve; apenas os primeiros 64 KiB são lidos.
+ndr-submit = Explicar
+ndr-no-code = Não encontramos neste texto nenhum código de status como 5.7.606 ou 4.7.500. Cole a mensagem de devolução inteira, inclusive a linha com a resposta do servidor; normalmente ela começa com um número de três dígitos, como 550.
+ndr-ip-not-listed = { $ip } não está na nossa lista.
+ndr-ip-not-listed-next = Se esta mensagem de devolução veio de outro provedor, siga as instruções que ela contém: o nosso portal de remoção só remove endereços da nossa própria lista.
+ndr-ours = Na nossa lista, este código significa: { $reason }
+ndr-whose-move = Quem deve agir:
+ndr-steps = O que fazer
+ndr-owner-sender = o remetente (a pessoa que enviou a mensagem).
+ndr-owner-sender-admin = o administrador do sistema de email de envio.
+ndr-owner-recipient-admin = o administrador do sistema de email do destinatário.
+ndr-owner-depends = depende do texto que vem depois do código.
+ndr-link-lookup = Verificar um endereço IP na nossa lista
+ndr-link-lookup-ip = Verificar { $ip } na nossa lista
+ndr-link-delist = Solicitar a remoção da nossa lista
+ndr-link-delist-ip = Solicitar a remoção de { $ip }
+ndr-link-diagnose = Verificar a sua configuração
+ndr-link-diagnose-ip = Verificar a configuração de { $ip }
+ndr-link-support = Como entrar em contato com o nosso suporte
+ndr-link-support-ip = Como entrar em contato com o nosso suporte
+ndr-link-help = Ajuda: { $title }
+
+## Diagnóstico de remetente
+diag-title = Verificar a sua configuração
+diag-intro = Verifique um endereço IP de envio e, opcionalmente, o domínio a partir do qual você envia, como os servidores de destino os veem. Cada verificação indica aprovado, aviso ou falha, com o que fazer.
+diag-ip-label = Endereço IP de envio
+diag-domain-label = Domínio a partir do qual você envia (opcional)
+diag-domain-hint = O domínio depois do @ no seu endereço de remetente, como example.com. Necessário para as verificações de SPF, DMARC e MX.
+diag-submit = Verificar
+diag-results = Resultados para { $ip }
+diag-summary = Aprovadas: { $passed }; com avisos: { $warned }; com falha: { $failed }.
+diag-no-domain = Insira o domínio a partir do qual você envia para verificar também SPF, DMARC e MX.
+diag-bad-domain = "{ $value }" não é um nome de domínio. Insira um nome como example.com, sem @ nem http://.
+diag-status-pass = Aprovado
+diag-status-warn = Aviso
+diag-status-fail = Falha
+diag-check-listed = A nossa lista de bloqueio
+diag-check-ptr = DNS reverso (PTR)
+diag-check-fcrdns = DNS reverso confirmado pelo direto
+diag-check-spf = SPF
+diag-check-dmarc = DMARC
+diag-check-mx = Registros MX
+diag-listed-no = { $ip } não está na nossa lista.
+diag-listed-yes = { $ip } está na nossa lista ({ $code }): { $reason } Você pode solicitar a remoção depois de corrigir a causa.
+diag-listed-support = { $ip } está na nossa lista ({ $code }): { $reason } Ele não pode ser removido por autoatendimento; consulte a página de suporte.
+diag-ptr-found = O endereço IP tem um registro PTR: { $name }.
+diag-ptr-generic = O nome PTR { $name } parece um nome atribuído a conexões residenciais ou dinâmicas. Peça ao proprietário do endereço IP que configure um nome do seu servidor de email, como mail.example.com.
+diag-ptr-missing = { $ip } não tem registro PTR. Muitos servidores de destino recusam mensagens de endereços sem DNS reverso. Peça a quem administra o endereço IP (o seu provedor de hospedagem ou de rede) que configure um.
+diag-fcrdns-pass = { $name } resolve de volta para { $ip }: o DNS reverso é confirmado pelo direto.
+diag-fcrdns-fail = Nenhum dos nomes PTR ({ $name }) resolve de volta para { $ip }. Adicione para o nome um registro A ou AAAA que aponte para o endereço IP.
+diag-fcrdns-no-ptr = Não é possível confirmar sem um registro PTR.
+diag-spf-pass = O registro SPF de { $domain } autoriza { $ip }.
+diag-spf-fail = O registro SPF de { $domain } não autoriza { $ip } e pede aos servidores de destino que rejeitem essas mensagens. Adicione ao registro o endereço IP ou o include do seu serviço de envio.
+diag-spf-softfail = O registro SPF de { $domain } não autoriza { $ip } (~all, falha leve). Os servidores de destino tratarão essas mensagens com desconfiança; adicione o endereço IP ao registro.
+diag-spf-neutral = O registro SPF de { $domain } não diz nada sobre { $ip } (?all). Adicione o endereço IP ao registro e termine-o com -all ou ~all.
+diag-spf-none = { $domain } não tem registro SPF. Publique um que inclua todos os servidores que enviam mensagens em nome do domínio, como "v=spf1 ip4:{ $ip } -all".
+diag-spf-permerror = O registro SPF de { $domain } está com defeito (erro de sintaxe, mais de um registro ou mais de 10 consultas DNS), por isso os servidores de destino o tratam como erro. Corrija o registro.
+diag-dmarc-enforced = { $domain } publica uma política DMARC p={ $policy }.
+diag-dmarc-none = { $domain } publica DMARC com p=none: os servidores de destino apenas enviam relatórios, nada é aplicado. Passe para quarantine ou reject quando os seus relatórios mostrarem que todas as suas mensagens passam.
+diag-dmarc-missing = { $domain } não tem registro DMARC. Publique um em _dmarc.{ $domain }, começando com "v=DMARC1; p=none" e um endereço rua= para os relatórios.
+diag-dmarc-invalid = O registro DMARC de { $domain } não é válido ({ $problem }). Os servidores de destino o ignoram; corrija-o.
+diag-mx-found = { $domain } recebe mensagens em: { $hosts }.
+diag-mx-missing = { $domain } não tem registro MX. As mensagens de devolução e as respostas às suas mensagens podem não chegar até você, e alguns servidores de destino recusam remetentes cujo domínio não pode receber mensagens. Publique um registro MX.
+diag-mx-null = { $domain } publica um MX nulo (não recebe mensagens). Os servidores de destino recusam mensagens desses domínios, pois as respostas nunca poderiam chegar. Envie a partir de um domínio que receba mensagens.
+diag-dns-error = A consulta DNS falhou, por isso não foi possível fazer esta verificação: { $error }. Tente novamente mais tarde; se a falha persistir, os servidores de nomes do domínio podem estar inacessíveis.
+
+## Páginas de ajuda e suporte
+help-title = Ajuda para remetentes
+help-intro = As nossas políticas e requisitos para remetentes, como funcionam a nossa filtragem e a autenticação, e guias para os problemas mais comuns.
+help-tools-title = Ferramentas de autoatendimento
+help-breadcrumb = Você está aqui
+help-more = Mais ajuda
+help-not-translated = Esta página ainda não está disponível no seu idioma; ela é exibida no idioma em que foi escrita.
+support-title = Suporte
+support-intro = A maioria dos problemas é resolvida mais rapidamente pelo autoatendimento: ele funciona na hora, a qualquer momento. Se ele não resolver o seu problema, há uma forma de entrar em contato conosco.
+support-selfhelp-title = Comece por aqui
+support-escalate-title = Quando o autoatendimento não basta
+support-escalate-body = Não recebemos chamados diretamente de remetentes, porque não conseguimos verificar por um formulário web quem é o proprietário de um endereço IP ou de um domínio. Um cliente nosso consegue, e ele se responsabiliza pela solicitação: peça ao administrador de um destinatário com quem você precisa se comunicar que abra um chamado conosco em seu nome. O nosso suporte poderá então entrar em contato diretamente com você ou com o titular do espaço de endereços IP.
+support-step-fix = Primeiro corrija a causa e anote o que você alterou.
+support-step-ask = Peça ao administrador do sistema de email do destinatário, por telefone ou a partir de outro endereço, que abra um chamado com o nosso suporte para você.
+support-step-we = Analisamos o caso e respondemos ao administrador que abriu o chamado; quando necessário, entramos em contato com o titular do espaço de endereços IP.
+support-include-title = O que o chamado deve incluir
+support-include-bounce = A mensagem de devolução completa, com a linha que contém o código de status (como 550 5.7.606).
+support-include-ips = Os endereços IP de envio.
+support-include-domains = Os domínios a partir dos quais você envia.
+support-include-cause = O que causou o problema e o que você alterou para corrigi-lo, com as datas.
+support-include-contact = Um contato técnico do seu sistema de email.
+support-no-self-tickets = Por que pedimos isso: um chamado aberto por um cliente nosso nos mostra que as mensagens são desejadas, o que para nós é a informação mais importante.

@@ -169,3 +169,109 @@ report-thanks = 您的举报已记录，编号为 { $submission }，共包含 { 
 report-thanks-duplicate = 我们已收到过您对这封邮件的举报，同一举报只记录一次。
 report-not-ours = 被举报的邮件似乎并非通过我们的平台发送，因此我们无法对其发件人采取措施。请向该邮件的来源服务商举报。
 report-unavailable = 目前无法保存举报。请几分钟后重试。
+
+## 自助服务：导航和概览
+nav-ndr = 解读退信
+nav-diagnose = 检查配置
+nav-help = 帮助
+nav-support = 支持
+home-ndr-title = 解读退信
+home-ndr-body = 粘贴您收到的拒收通知。我们会从中找出代码和 IP 地址，并告诉您每个代码的含义、应由谁处理以及下一步该怎么做。
+home-ndr-open = 解读我的退信
+home-diagnose-title = 检查您的配置
+home-diagnose-body = 以收件服务器的视角检查发送 IP 地址和域名：我们的阻止发件人列表、反向解析 (PTR)、SPF、DMARC 和 MX，每项检查均附有建议。
+home-help-title = 发件人帮助
+home-help-body = 我们对发件人的要求、我们的过滤和身份验证机制、分步指南以及常见问题解答。
+
+## 退信解读
+ndr-title = 解读退信
+ndr-intro = 请粘贴您收到的退信（未送达报告），或仅粘贴包含服务器回复的那一行。我们会读取其中的状态码和 IP 地址，并加以解释。
+ndr-text-label = 退信内容或 SMTP 回复
+ndr-text-hint = 例如：550 5.7.606 Access denied, banned sending IP [192.0.2.7]。也可以粘贴完整的邮件，但只会读取前 64 KiB。
+ndr-submit = 解读
+ndr-no-code = 我们在这段文字中没有找到 5.7.606 或 4.7.500 之类的状态码。请粘贴完整的退信，包括含有服务器回复的那一行；这一行通常以 550 之类的三位数字开头。
+ndr-ip-not-listed = { $ip } 不在我们的阻止发件人列表中。
+ndr-ip-not-listed-next = 如果这封退信来自其他服务商，请按照其中的说明操作：我们的自助移除门户只能将地址从我们自己的列表中移除。
+ndr-ours = 在我们的阻止发件人列表中，此代码的含义是：{ $reason }
+ndr-whose-move = 由谁处理：
+ndr-steps = 处理方法
+ndr-owner-sender = 发件人（发送该邮件的人）。
+ndr-owner-sender-admin = 发送方邮件系统的管理员。
+ndr-owner-recipient-admin = 收件人邮件系统的管理员。
+ndr-owner-depends = 取决于代码后面的文字说明。
+ndr-link-lookup = 在我们的阻止发件人列表中查询 IP 地址
+ndr-link-lookup-ip = 在我们的阻止发件人列表中查询 { $ip }
+ndr-link-delist = 申请从我们的阻止发件人列表中移除
+ndr-link-delist-ip = 申请移除 { $ip }
+ndr-link-diagnose = 检查您的配置
+ndr-link-diagnose-ip = 检查 { $ip } 的配置
+ndr-link-support = 如何联系我们的支持团队
+ndr-link-support-ip = 如何联系我们的支持团队
+ndr-link-help = 帮助：{ $title }
+
+## 发件人诊断
+diag-title = 检查您的配置
+diag-intro = 以收件服务器的视角检查发送 IP 地址，并可选择同时检查您的发件域名。每项检查都会给出“通过”“警告”或“失败”的结果，并说明处理方法。
+diag-ip-label = 发送 IP 地址
+diag-domain-label = 您的发件域名（可选）
+diag-domain-hint = 即发件人地址中 @ 之后的域名，例如 example.com。检查 SPF、DMARC 和 MX 时需要填写。
+diag-submit = 检查
+diag-results = { $ip } 的检查结果
+diag-summary = { $passed } 项通过，{ $warned } 项警告，{ $failed } 项失败。
+diag-no-domain = 输入您的发件域名，即可同时检查 SPF、DMARC 和 MX。
+diag-bad-domain = “{ $value }”不是有效的域名。请输入 example.com 之类的名称，不要包含 @ 或 http://。
+diag-status-pass = 通过
+diag-status-warn = 警告
+diag-status-fail = 失败
+diag-check-listed = 我们的阻止发件人列表
+diag-check-ptr = 反向解析 (PTR)
+diag-check-fcrdns = 正向确认的反向解析
+diag-check-spf = SPF
+diag-check-dmarc = DMARC
+diag-check-mx = MX 记录
+diag-listed-no = { $ip } 不在我们的阻止发件人列表中。
+diag-listed-yes = { $ip } 已被列入我们的阻止发件人列表（{ $code }）：{ $reason }解决根本原因后，您可以申请将其移除。
+diag-listed-support = { $ip } 已被列入我们的阻止发件人列表（{ $code }）：{ $reason }该地址无法通过自助服务移除；请参阅支持页面。
+diag-ptr-found = 该 IP 地址有 PTR 记录：{ $name }。
+diag-ptr-generic = PTR 名称 { $name } 看起来像是分配给家庭宽带或动态连接的名称。请联系该 IP 地址的所有者，将其设置为您的邮件服务器的名称，例如 mail.example.com。
+diag-ptr-missing = { $ip } 没有 PTR 记录。许多收件方会拒收来自没有反向解析的地址的邮件。请联系该 IP 地址的运营方（您的托管服务商或网络服务商）设置 PTR 记录。
+diag-fcrdns-pass = { $name } 可以解析回 { $ip }：反向解析已通过正向确认。
+diag-fcrdns-fail = PTR 名称（{ $name }）中没有一个能解析回 { $ip }。请为该名称添加一条指向该 IP 地址的 A 或 AAAA 记录。
+diag-fcrdns-no-ptr = 没有 PTR 记录，无法进行确认。
+diag-spf-pass = { $domain } 的 SPF 记录已授权 { $ip }。
+diag-spf-fail = { $domain } 的 SPF 记录未授权 { $ip }，并要求收件方拒收此类邮件。请将该 IP 地址或您所用发送服务的 include 添加到记录中。
+diag-spf-softfail = { $domain } 的 SPF 记录未授权 { $ip }（~all，软失败）。收件方会将此类邮件视为可疑邮件；请将该 IP 地址添加到记录中。
+diag-spf-neutral = { $domain } 的 SPF 记录未对 { $ip } 作出任何声明（?all）。请将该 IP 地址添加到记录中，并以 -all 或 ~all 结尾。
+diag-spf-none = { $domain } 没有 SPF 记录。请发布一条列出所有代表该域名发送邮件的服务器的记录，例如“v=spf1 ip4:{ $ip } -all”。
+diag-spf-permerror = { $domain } 的 SPF 记录有误（存在语法错误、有多条记录，或 DNS 查询超过 10 次），因此收件方会将其视为错误。请修正该记录。
+diag-dmarc-enforced = { $domain } 发布的 DMARC 策略为 p={ $policy }。
+diag-dmarc-none = { $domain } 发布的 DMARC 策略为 p=none：收件方只发送报告，不执行任何处理。当报告显示您的所有邮件都能通过验证后，请改为 quarantine 或 reject。
+diag-dmarc-missing = { $domain } 没有 DMARC 记录。请在 _dmarc.{ $domain } 发布一条记录，可以先从“v=DMARC1; p=none”开始，并添加用于接收报告的 rua= 地址。
+diag-dmarc-invalid = { $domain } 的 DMARC 记录无效（{ $problem }）。收件方会忽略该记录；请予以修正。
+diag-mx-found = { $domain } 的收信主机：{ $hosts }。
+diag-mx-missing = { $domain } 没有 MX 记录。您邮件的退信和回复可能无法送达您，而且部分收件方会拒收来自无法收信的域名的邮件。请发布 MX 记录。
+diag-mx-null = { $domain } 发布了空 MX 记录（表示不接收任何邮件）。收件方会拒收来自此类域名的邮件，因为回复永远无法送达。请使用可以收信的域名发送邮件。
+diag-dns-error = DNS 查询失败，因此无法完成此项检查：{ $error }。请稍后重试；如果一直失败，可能是该域名的域名服务器无法访问。
+
+## 帮助页面和支持
+help-title = 发件人帮助
+help-intro = 我们对发件人的政策和要求、我们的过滤和身份验证机制，以及最常见问题的解决指南。
+help-tools-title = 自助服务工具
+help-breadcrumb = 当前位置
+help-more = 更多帮助
+help-not-translated = 此页面尚未提供您所用语言的版本，目前以原文语言显示。
+support-title = 支持
+support-intro = 大多数问题通过自助服务解决最快：即时生效，全天候可用。如果自助服务无法解决您的问题，您也可以通过以下途径联系我们。
+support-selfhelp-title = 从这里开始
+support-escalate-title = 自助服务无法解决时
+support-escalate-body = 我们不直接受理发件人提交的工单，因为我们无法通过网页表单核实 IP 地址或域名的所有者。而我们的客户可以做到，并能为申请作担保：请联系您需要发信的收件人的管理员，请其代您向我们提交工单。之后，我们的支持团队可能会直接联系您或该 IP 地址空间的所有者。
+support-step-fix = 先解决根本原因，并记下您所做的更改。
+support-step-ask = 通过电话或其他邮件地址联系收件人邮件系统的管理员，请其代您向我们的支持团队提交工单。
+support-step-we = 我们会审核该情况，并答复提交工单的管理员；必要时，我们会联系该 IP 地址空间的所有者。
+support-include-title = 工单中应包含的内容
+support-include-bounce = 完整的退信内容，包括含有状态码（例如 550 5.7.606）的那一行。
+support-include-ips = 发送邮件的 IP 地址。
+support-include-domains = 您的发件域名。
+support-include-cause = 问题的起因，以及您为解决问题所做的更改，并注明日期。
+support-include-contact = 您邮件系统的技术联系人。
+support-no-self-tickets = 为什么要这样做：由我们自己的客户提交工单，说明这些邮件是收件人想要的，而这对我们来说是最重要的事实。

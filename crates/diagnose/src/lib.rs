@@ -1,0 +1,325 @@
+//! Sender diagnostics: the DNS side of a sender's setup, checked the way a receiving server
+//! sees it. For an IP address: a PTR record, and whether a name it gives resolves back to the
+//! address (forward-confirmed reverse DNS). For a domain: whether its SPF record authorises
+//! the IP (a real SPF evaluation by mail-auth), its DMARC record and policy, and its MX.
+//!
+//! Each check ends in pass, warn or fail with an `outcome` key and the facts behind it; the
+//! portal and the command line turn the key into advice in the reader's language. A DNS
+//! failure (timeout, SERVFAIL, refused) fails only the check that needed it, as
+//! `dns-error`, never the whole run: "listed here" comes from our own store, not from here.
+
+mod dns;
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+use std::time::Duration;
+
+use mail_auth::MessageAuthenticator;
+use mail_auth::hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+use serde::Serialize;
+
+/// A domain name as a sender types it: ASCII (IDNs in their `xn--` form), at least two
+/// labels, a trailing dot allowed, kept in lower case without it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainName(String);
+
+impl FromStr for DomainName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().trim_end_matches('.').to_ascii_lowercase();
+        let bad = |why: &str| format!("{:?} is not a domain name: {why}", s.trim());
+        if t.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        if t.len() > 253 {
+            return Err(bad("it is longer than 253 characters"));
+        }
+        if !t.is_ascii() {
+            return Err(bad("write international names in their xn-- form"));
+        }
+        let labels: Vec<&str> = t.split('.').collect();
+        if labels.len() < 2 {
+            return Err(bad("it needs at least two labels, such as example.com"));
+        }
+        for label in &labels {
+            let ok = (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && !label.starts_with('-')
+                && !label.ends_with('-');
+            if !ok {
+                return Err(bad(
+                    "each label has 1 to 63 letters, digits or inner hyphens",
+                ));
+            }
+        }
+        if labels
+            .last()
+            .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad(
+                "the last label is a number (an IP address goes in the IP field)",
+            ));
+        }
+        Ok(DomainName(t))
+    }
+}
+
+impl fmt::Display for DomainName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl DomainName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The absolute form, so the resolver does not try search domains.
+    fn fqdn(&self) -> String {
+        format!("{}.", self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+/// The result of one check: which check, how it ended, the outcome key that selects the
+/// advice, and the facts the advice names (record texts, host names, the DNS error).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub check: &'static str,
+    pub status: Status,
+    pub outcome: &'static str,
+    pub facts: Vec<(&'static str, String)>,
+}
+
+impl Check {
+    pub fn new(check: &'static str, status: Status, outcome: &'static str) -> Check {
+        Check {
+            check,
+            status,
+            outcome,
+            facts: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Check {
+        self.facts.push((key, value.into()));
+        self
+    }
+
+    pub fn fact(&self, key: &str) -> Option<&str> {
+        self.facts
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The check failed because DNS did not answer, not because of the sender's setup.
+    fn dns_error(check: &'static str, error: impl fmt::Display) -> Check {
+        Check::new(check, Status::Fail, "dns-error").with("error", error.to_string())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot set up the DNS resolver for diagnostics: {0}")]
+pub struct DiagnoseError(String);
+
+/// Runs the DNS checks through one resolver: the system's, or the servers configured in
+/// `[diagnose] resolver`.
+pub struct Diagnoser {
+    auth: MessageAuthenticator,
+    /// The most one lookup may take; a check does a handful.
+    timeout: Duration,
+}
+
+impl Diagnoser {
+    /// `servers` empty means the system's resolver configuration (`/etc/resolv.conf`).
+    pub fn new(servers: &[SocketAddr], timeout: Duration) -> Result<Diagnoser, DiagnoseError> {
+        let mut options = ResolverOpts::default();
+        options.timeout = timeout;
+        options.attempts = 1;
+        let at = |servers: &[SocketAddr]| {
+            ResolverConfig::from_parts(
+                None,
+                Vec::new(),
+                servers
+                    .iter()
+                    .map(|addr| {
+                        let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+                        for c in &mut ns.connections {
+                            c.port = addr.port();
+                        }
+                        ns
+                    })
+                    .collect(),
+            )
+        };
+        let config = if servers.is_empty() {
+            match mail_auth::hickory_resolver::system_conf::read_system_conf() {
+                Ok((config, system)) => {
+                    options.ndots = system.ndots;
+                    config
+                }
+                // As the C library does without /etc/resolv.conf: a resolver on this host.
+                Err(e) => {
+                    tracing::warn!(error = %e, "no system resolver configuration; diagnostics ask 127.0.0.1:53 (set [diagnose] resolver)");
+                    at(&[SocketAddr::from(([127, 0, 0, 1], 53))])
+                }
+            }
+        } else {
+            at(servers)
+        };
+        let auth =
+            MessageAuthenticator::new(config, options).map_err(|e| DiagnoseError(e.to_string()))?;
+        Ok(Diagnoser { auth, timeout })
+    }
+
+    /// Every DNS check for `ip`, and for `domain` when one is given, in a fixed order.
+    pub async fn check(&self, ip: IpAddr, domain: Option<&DomainName>) -> Vec<Check> {
+        let lookups = dns::Lookups {
+            auth: &self.auth,
+            timeout: self.timeout,
+        };
+        let (ptr, fcrdns) = lookups.reverse(ip).await;
+        let mut checks = vec![ptr, fcrdns];
+        if let Some(domain) = domain {
+            let (spf, dmarc, mx) = tokio::join!(
+                lookups.spf(ip, domain),
+                lookups.dmarc(domain),
+                lookups.mx(domain)
+            );
+            checks.extend([spf, dmarc, mx]);
+        }
+        checks
+    }
+}
+
+/// Whether a PTR name looks assigned to end users rather than to a mail server: it spells
+/// the address out, or it names an access technology. Receivers treat such names as a sign
+/// of a home connection or a botnet.
+pub fn looks_generic(name: &str, ip: IpAddr) -> bool {
+    let tokens: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    const ACCESS: [&str; 14] = [
+        "dsl",
+        "adsl",
+        "vdsl",
+        "dyn",
+        "dynamic",
+        "dhcp",
+        "pool",
+        "ppp",
+        "pppoe",
+        "cable",
+        "broadband",
+        "residential",
+        "customer",
+        "client",
+    ];
+    if tokens
+        .iter()
+        .any(|t| ACCESS.contains(&t.to_ascii_lowercase().as_str()))
+    {
+        return true;
+    }
+    match ip {
+        IpAddr::V4(v4) => {
+            let octets = v4.octets().map(|o| o.to_string());
+            // "203-0-113-9", "9.113.0.203" or "203000113009": the address in the name.
+            let all_in = octets.iter().all(|o| tokens.contains(&o.as_str()));
+            let packed = v4.octets().map(|o| format!("{o:03}")).concat();
+            all_in || tokens.iter().any(|t| t.contains(&packed))
+        }
+        IpAddr::V6(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_names_are_read_strictly_with_a_reason() {
+        let d: DomainName = " Example.COM. ".parse().unwrap();
+        assert_eq!(d.as_str(), "example.com");
+        assert_eq!(d.fqdn(), "example.com.");
+        assert!("_dmarc.example.com".parse::<DomainName>().is_ok());
+        for (bad, why) in [
+            ("", "empty"),
+            ("localhost", "two labels"),
+            ("exa mple.com", "label"),
+            ("-a.example.com", "label"),
+            ("a..example.com", "label"),
+            ("192.0.2.1", "IP address"),
+            ("bücher.example", "xn--"),
+        ] {
+            let err = bad.parse::<DomainName>().unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        assert!(
+            format!("{}.com", "a".repeat(64))
+                .parse::<DomainName>()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn generic_reverse_names_are_recognised() {
+        let ip: IpAddr = "203.0.113.9".parse().unwrap();
+        for name in [
+            "203-0-113-9.dsl.example.net",
+            "9.113.0.203.example.net",
+            "host203000113009.example.net",
+            "pool-77.dynamic.example.net",
+            "cpe.cable.example.net",
+        ] {
+            assert!(looks_generic(name, ip), "{name}");
+        }
+        for name in [
+            "mail.example.com",
+            "mx1.out.example.net",
+            "smtp-203.example.com",
+        ] {
+            assert!(!looks_generic(name, ip), "{name}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_resolver_fails_only_the_dns_checks_with_dns_error() {
+        // A port nothing listens on: every lookup fails fast or times out.
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = sock.local_addr().unwrap();
+        drop(sock);
+        let d = Diagnoser::new(&[addr], Duration::from_millis(300)).unwrap();
+        let domain: DomainName = "example.com".parse().unwrap();
+        let checks = d.check("192.0.2.1".parse().unwrap(), Some(&domain)).await;
+        let names: Vec<&str> = checks.iter().map(|c| c.check).collect();
+        assert_eq!(names, ["ptr", "fcrdns", "spf", "dmarc", "mx"]);
+        for c in &checks {
+            assert_eq!((c.status, c.outcome), (Status::Fail, "dns-error"), "{c:?}");
+            assert!(c.fact("error").is_some_and(|e| !e.is_empty()), "{c:?}");
+        }
+    }
+}
