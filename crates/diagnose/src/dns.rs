@@ -28,9 +28,10 @@ pub(crate) struct Lookups<'a> {
 
 impl Lookups<'_> {
     async fn bounded<T>(&self, lookup: impl Future<Output = Result<T, NetError>>) -> Answer<T> {
-        // The resolver has its own timeout per query; this one also covers retries over TCP.
-        match tokio::time::timeout(self.timeout * 3, lookup).await {
-            Err(_) => Answer::Failed(format!("no answer within {:?}", self.timeout * 3)),
+        // The resolver has its own timeout per query; this one also covers a retry over TCP.
+        let limit = self.timeout * 2;
+        match tokio::time::timeout(limit, lookup).await {
+            Err(_) => Answer::Failed(format!("no answer within {} ms", limit.as_millis())),
             Ok(Ok(found)) => Answer::Records(found),
             Ok(Err(e)) if e.is_no_records_found() => Answer::Nothing,
             Ok(Err(e)) => Answer::Failed(e.to_string()),
@@ -120,7 +121,7 @@ impl Lookups<'_> {
         let sender = format!("postmaster@{domain}");
         let params =
             SpfParameters::verify_mail_from(ip, domain.as_str(), "senderdesk.invalid", &sender);
-        let evaluated = tokio::time::timeout(self.timeout * 10, self.auth.verify_spf(params)).await;
+        let evaluated = tokio::time::timeout(self.timeout * 3, self.auth.verify_spf(params)).await;
         let records: Vec<String> = match self.txt(&domain.fqdn()).await {
             Answer::Records(txts) => txts
                 .into_iter()

@@ -194,25 +194,46 @@ impl Diagnoser {
         Ok(Diagnoser { auth, timeout })
     }
 
-    /// Every DNS check for `ip`, and for `domain` when one is given, in a fixed order.
+    /// Every DNS check for `ip`, and for `domain` when one is given, in a fixed order. The
+    /// checks run at once and each has a deadline of four query timeouts (12 s by default),
+    /// so a page asking for them answers well within the HTTP request timeout.
     pub async fn check(&self, ip: IpAddr, domain: Option<&DomainName>) -> Vec<Check> {
         let lookups = dns::Lookups {
             auth: &self.auth,
             timeout: self.timeout,
         };
-        let (ptr, fcrdns) = lookups.reverse(ip).await;
-        let mut checks = vec![ptr, fcrdns];
-        if let Some(domain) = domain {
-            let (spf, dmarc, mx) = tokio::join!(
-                lookups.spf(ip, domain),
-                lookups.dmarc(domain),
-                lookups.mx(domain)
-            );
-            checks.extend([spf, dmarc, mx]);
-        }
-        checks
+        let deadline = self.timeout * 4;
+        let late = |check| {
+            Check::dns_error(
+                check,
+                format!("no answer within {} ms", deadline.as_millis()),
+            )
+        };
+        let within = |future, check| async move {
+            tokio::time::timeout(deadline, future)
+                .await
+                .unwrap_or_else(|_| late(check))
+        };
+        let reverse = async {
+            tokio::time::timeout(deadline, lookups.reverse(ip))
+                .await
+                .unwrap_or_else(|_| (late("ptr"), late("fcrdns")))
+        };
+        let Some(domain) = domain else {
+            let (ptr, fcrdns) = reverse.await;
+            return vec![ptr, fcrdns];
+        };
+        let ((ptr, fcrdns), spf, dmarc, mx) = tokio::join!(
+            reverse,
+            within(Box::pin(lookups.spf(ip, domain)) as Pending<'_>, "spf"),
+            within(Box::pin(lookups.dmarc(domain)) as Pending<'_>, "dmarc"),
+            within(Box::pin(lookups.mx(domain)) as Pending<'_>, "mx"),
+        );
+        vec![ptr, fcrdns, spf, dmarc, mx]
     }
 }
+
+type Pending<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Check> + Send + 'a>>;
 
 /// Whether a PTR name looks assigned to end users rather than to a mail server: it spells
 /// the address out, or it names an access technology. Receivers treat such names as a sign

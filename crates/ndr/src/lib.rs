@@ -463,6 +463,92 @@ mod tests {
         assert_eq!(scan("550 5.7.606 x").replies, vec![550]);
     }
 
+    /// Real bounces of several providers: the code found, whose move it is, where it leads.
+    #[test]
+    fn real_bounces_of_several_providers_get_the_right_advice() {
+        let c = Catalog::builtin();
+        let cases: &[(&str, &str, Option<Owner>, &str)] = &[
+            (
+                "550 5.7.606 Access denied, banned sending IP [185.234.72.45]. To request removal from this list please visit https://sender.office.com/ and follow the directions.",
+                "5.7.606",
+                Some(Owner::SenderAdmin),
+                "/delist?ip=185.234.72.45",
+            ),
+            (
+                "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkID=526655 AS(7171)",
+                "5.7.708",
+                Some(Owner::SenderAdmin),
+                "/support",
+            ),
+            (
+                "451 4.7.650 The mail server [203.0.113.9] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://aka.ms/postmaster (S775)",
+                "4.7.650",
+                Some(Owner::SenderAdmin),
+                "/help/new-ip",
+            ),
+            (
+                "550-5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.",
+                "5.7.26",
+                Some(Owner::SenderAdmin),
+                "/help/dmarc",
+            ),
+            (
+                "<bob@example.net>: host mx.example.net[198.51.100.20] said: 554 5.7.1 <bob@example.net>: Relay access denied (in reply to RCPT TO command)",
+                "5.7.1",
+                Some(Owner::SenderAdmin),
+                "/help/troubleshooting",
+            ),
+            (
+                "Remote Server returned '550 5.1.8 Access denied, bad outbound sender.'",
+                "5.1.8",
+                Some(Owner::Sender),
+                "/support",
+            ),
+            (
+                "550 5.7.509 Access denied, sending domain [example.com] does not pass DMARC verification and has a DMARC policy of reject.",
+                "5.7.509",
+                Some(Owner::SenderAdmin),
+                "/diagnose",
+            ),
+            (
+                "Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
+                "5.1.1",
+                Some(Owner::Sender),
+                "/help/list-hygiene",
+            ),
+            (
+                "550 5.7.511 Access denied, banned sender[192.0.2.55]. To request removal from this list, forward this message to delist@microsoft.com.",
+                "5.7.511",
+                Some(Owner::SenderAdmin),
+                "/support",
+            ),
+            (
+                "452 4.2.2 The email account that you tried to reach is over quota.",
+                "4.2.2",
+                None,
+                "",
+            ),
+        ];
+        for (text, want, owner, link) in cases {
+            let found = scan(text);
+            assert_eq!(
+                found.codes.first().map(|c| c.to_string()).as_deref(),
+                Some(*want),
+                "{text}"
+            );
+            let e = c.explain(found.codes[0]);
+            assert_eq!(e.owner, *owner, "{text}");
+            if !link.is_empty() {
+                let paths: Vec<String> = e
+                    .links
+                    .iter()
+                    .filter_map(|l| link_path(l, found.ips.first().copied()))
+                    .collect();
+                assert!(paths.iter().any(|p| p == link), "{text}: {paths:?}");
+            }
+        }
+    }
+
     #[test]
     fn the_most_specific_entry_explains_and_unknown_codes_get_their_class() {
         let c = Catalog::builtin();
