@@ -75,12 +75,16 @@ child_of() {
     echo "$c"
 }
 
-# Waits until something accepts on the port. For senderdesk, "serving" in its log means it is
-# up: if the policy port still refuses 5 s later, the listener is not there.
-wait_ready() { # port pid log -> 0 ready, 1 not listening, 2 died
-    local port=$1 pid=$2 log=$3 serving_since=""
+# Waits until the server answers from its list. Python listens once its sets are built.
+# senderdesk opens its policy port before the list is loaded (it answers a fallback until
+# then), so for it "serving" in its log must be there too; if the port still refuses 5 s
+# after "serving", the listener is not there.
+wait_ready() { # port pid log [needs-serving] -> 0 ready, 1 not listening, 2 died
+    local port=$1 pid=$2 log=$3 needs_serving=${4:-} serving_since=""
     for _ in $(seq 3000); do
-        accepts "$port" && return 0
+        if accepts "$port" && { [ -z "$needs_serving" ] || [ -n "$serving_since" ]; }; then
+            return 0
+        fi
         kill -0 "$pid" 2>/dev/null || return 2
         if [ -z "$serving_since" ] && grep -q serving "$log" 2>/dev/null; then
             serving_since=$(date +%s)
@@ -181,7 +185,7 @@ run_senderdesk() {
     tpid=$!
     PIDS+=("$tpid")
     pid=$(child_of "$tpid")
-    wait_ready "$port" "$pid" "$WORK/senderdesk.log" || rc=$?
+    wait_ready "$port" "$pid" "$WORK/senderdesk.log" needs-serving || rc=$?
     case $rc in
     0) ;;
     1)

@@ -9,4 +9,4 @@ pub mod server;
 
 pub use codec::{Decoder, PolicyRequest, ProtocolError};
 pub use decide::{PolicyView, Replies, Rule, decide};
-pub use server::{PolicyMetrics, PolicyOptions, PolicyServer, PolicyShared};
+pub use server::{PolicyMetrics, PolicyOptions, PolicyServer, PolicyShared, WithoutList};

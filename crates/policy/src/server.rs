@@ -5,7 +5,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Relaxed};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
@@ -37,7 +37,28 @@ pub struct PolicyMetrics {
     pub banned_sender: AtomicU64,
     pub restricted: AtomicU64,
     pub dunno: AtomicU64,
+    /// Answered before the list was loaded, with the configured fallback.
+    pub without_list: AtomicU64,
     pub protocol_errors: AtomicU64,
+}
+
+/// What to answer before the first snapshot of the list is loaded (the store was down when
+/// `serve` started): let mail through, or ask Postfix to defer what it would accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithoutList {
+    FailOpen,
+    Defer,
+}
+
+impl WithoutList {
+    pub fn action(self) -> &'static str {
+        match self {
+            WithoutList::FailOpen => "DUNNO",
+            WithoutList::Defer => {
+                "DEFER_IF_PERMIT 4.3.0 The sender check is not available yet, please try again later"
+            }
+        }
+    }
 }
 
 /// What every connection shares.
@@ -46,6 +67,10 @@ pub struct PolicyShared {
     pub view: Arc<ArcSwap<PolicyView>>,
     pub replies: Replies,
     pub metrics: Arc<PolicyMetrics>,
+    /// False until the index and the view hold the list; until then every request gets
+    /// `without_list`'s action.
+    pub ready: AtomicBool,
+    pub without_list: WithoutList,
 }
 
 pub struct PolicyServer {
@@ -170,14 +195,20 @@ where
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
+        let ready = shared.ready.load(Acquire);
         loop {
             let request = match decoder.next_request() {
                 Ok(Some(r)) => r,
                 Ok(None) => break,
                 Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
             };
+            if !ready {
+                shared.metrics.without_list.fetch_add(1, Relaxed);
+                encode_reply(shared.without_list.action(), &mut out);
+                continue;
+            }
             let rule = decide(
-                &request,
+                request,
                 &listings,
                 &view,
                 &shared.replies,
@@ -220,6 +251,8 @@ mod tests {
             view: Arc::new(ArcSwap::from_pointee(PolicyView::default())),
             replies: Replies::new(&ReasonCatalog::defaults(), "http://portal", "contact us."),
             metrics: Arc::new(PolicyMetrics::default()),
+            ready: AtomicBool::new(true),
+            without_list: WithoutList::Defer,
         }
     }
 
@@ -291,5 +324,32 @@ mod tests {
         let mut got = String::new();
         client.read_to_string(&mut got).await.unwrap();
         assert_eq!(got, "action=DUNNO\n\n".repeat(50));
+    }
+
+    #[tokio::test]
+    async fn before_the_list_is_loaded_every_request_gets_the_fallback() {
+        for (fallback, want) in [
+            (WithoutList::FailOpen, "action=DUNNO\n\n".to_string()),
+            (
+                WithoutList::Defer,
+                "action=DEFER_IF_PERMIT 4.3.0 The sender check is not available yet, please try again later\n\n".to_string(),
+            ),
+        ] {
+            let mut shared = shared();
+            shared.without_list = fallback;
+            shared.ready = AtomicBool::new(false);
+            let (mut client, server) = duplex(1 << 16);
+            // A listed client too: without the list loaded, nothing is known to be listed.
+            let reqs = "request=smtpd_access_policy\nclient_address=192.0.2.9\n\n".repeat(3);
+            client.write_all(reqs.as_bytes()).await.unwrap();
+            client.shutdown().await.unwrap();
+            serve_connection(server, &shared, Duration::from_secs(5))
+                .await
+                .unwrap();
+            let mut got = String::new();
+            client.read_to_string(&mut got).await.unwrap();
+            assert_eq!(got, want.repeat(3));
+            assert_eq!(shared.metrics.without_list.load(Relaxed), 3);
+        }
     }
 }

@@ -164,6 +164,9 @@ pub struct PolicyConfig {
     pub max_connections: usize,
     /// Close a policy connection idle this long, in seconds (Postfix's max_idle is 300).
     pub idle_timeout: u64,
+    /// Before the list is loaded (the database was down at start): DUNNO when true, else
+    /// DEFER_IF_PERMIT.
+    pub fail_open: bool,
 }
 
 impl Default for PolicyConfig {
@@ -174,6 +177,7 @@ impl Default for PolicyConfig {
             unix_socket: None,
             max_connections: 1000,
             idle_timeout: 300,
+            fail_open: true,
         }
     }
 }

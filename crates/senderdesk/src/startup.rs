@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -10,7 +11,7 @@ use arc_swap::ArcSwap;
 use domain::PolicyKind;
 use domain::ReasonCatalog;
 use lookup::{Change, Entry, IndexBuilder, LookupIndex};
-use store::{IndexRow, Store, StoreError};
+use store::{DatabaseLocation, IndexRow, Store, StoreError};
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -49,9 +50,27 @@ impl Application {
         listen.policy = args.policy.unwrap_or(listen.policy);
         listen.smtp = args.smtp.unwrap_or(listen.smtp);
         let catalog = Arc::new(ctx.config.catalog()?);
-        let store = ctx.open_store().await?;
-        info!(database = %store.location(), config = ?ctx.config_file, "store open");
+        // HTTP and the policy service listen before the store is opened: the portal's address
+        // goes into DNS TXT answers and policy replies (with `--http 127.0.0.1:0` only the
+        // bound socket knows it), and Postfix gets an answer even while PostgreSQL is down.
+        let http = TcpListener::bind(listen.http)
+            .await
+            .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
+        let portal = ctx.config.portal_base_url(http.local_addr()?);
+        let index = Arc::new(LookupIndex::new(IndexBuilder::new().build(), 0));
+        let policy_view = Arc::new(ArcSwap::from_pointee(policy::PolicyView::default()));
+        let (policy, policy_shared) = start_policy(
+            ctx,
+            &portal,
+            listen.policy,
+            &catalog,
+            index.clone(),
+            policy_view.clone(),
+        )
+        .await?;
 
+        let store = open_store_patiently(ctx, policy_shared.without_list).await?;
+        info!(database = %store.location(), config = ?ctx.config_file, "store open");
         let started = Instant::now();
         let (snapshot, seq) = load_index(&store, &catalog).await?;
         info!(
@@ -61,14 +80,10 @@ impl Application {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "lookup index loaded"
         );
-        let index = Arc::new(LookupIndex::new(snapshot, seq));
+        index.replace(snapshot, seq);
+        policy_view.store(Arc::new(load_policy_view(&store).await?));
+        policy_shared.ready.store(true, Ordering::Release);
 
-        // HTTP first: the portal's address goes into DNS TXT answers and policy replies, and
-        // with `--http 127.0.0.1:0` only the bound socket knows it.
-        let http = TcpListener::bind(listen.http)
-            .await
-            .with_context(|| format!("cannot listen for HTTP on {}", listen.http))?;
-        let portal = ctx.config.portal_base_url(http.local_addr()?);
         let mailer = crate::portal::mailer(ctx)?;
         let web_portal = Arc::new(crate::portal::build(
             ctx,
@@ -76,16 +91,6 @@ impl Application {
             &catalog,
             mailer.clone(),
         )?);
-        let policy_view = Arc::new(ArcSwap::from_pointee(load_policy_view(&store).await?));
-        let policy = start_policy(
-            ctx,
-            &portal,
-            listen.policy,
-            &catalog,
-            index.clone(),
-            policy_view.clone(),
-        )
-        .await?;
         let desk = crate::abuse::desk(&ctx.config, store.clone())?.with_notify(Arc::new(
             crate::abuse::TenantNotice::new(mailer, &portal, &ctx.config),
         ));
@@ -228,13 +233,19 @@ async fn start_policy(
     catalog: &ReasonCatalog,
     index: Arc<LookupIndex>,
     view: Arc<ArcSwap<policy::PolicyView>>,
-) -> anyhow::Result<policy::PolicyServer> {
+) -> anyhow::Result<(policy::PolicyServer, Arc<policy::PolicyShared>)> {
     let cfg = &ctx.config.policy;
     let shared = Arc::new(policy::PolicyShared {
         index,
         view,
         replies: policy::Replies::new(catalog, portal, &cfg.sender_ban_instructions),
         metrics: Arc::new(policy::PolicyMetrics::default()),
+        ready: AtomicBool::new(false),
+        without_list: if cfg.fail_open {
+            policy::WithoutList::FailOpen
+        } else {
+            policy::WithoutList::Defer
+        },
     });
     let opts = policy::PolicyOptions {
         listen: addr,
@@ -242,9 +253,46 @@ async fn start_policy(
         idle_timeout: Duration::from_secs(cfg.idle_timeout.max(1)),
         max_connections: cfg.max_connections,
     };
-    policy::PolicyServer::start(opts, shared)
+    let server = policy::PolicyServer::start(opts, shared.clone())
         .await
-        .with_context(|| format!("cannot listen for policy requests on {addr}"))
+        .with_context(|| format!("cannot listen for policy requests on {addr}"))?;
+    Ok((server, shared))
+}
+
+/// Opens the store; a PostgreSQL that does not answer yet is retried (1 s, doubling to 30 s)
+/// until it does or `serve` is stopped, while the policy service answers without the list.
+/// SQLite is a local file: a failure there is a mistake to report, not to wait out.
+async fn open_store_patiently(
+    ctx: &Context,
+    without_list: policy::WithoutList,
+) -> anyhow::Result<Store> {
+    let mut delay = Duration::from_secs(1);
+    // One signal future for the whole wait, so a SIGTERM during a connection attempt counts.
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        let attempt = tokio::select! {
+            attempt = ctx.open_store() => attempt,
+            _ = &mut stop => anyhow::bail!("stopped before the database could be reached"),
+        };
+        match attempt {
+            Ok(store) => return Ok(store),
+            Err(e) if matches!(ctx.location, DatabaseLocation::Postgres(_)) => {
+                warn!(
+                    error = %format!("{e:#}"),
+                    retry_in_s = delay.as_secs(),
+                    policy_answer = without_list.action(),
+                    "the database is unreachable; retrying, and the policy service answers without the list meanwhile"
+                );
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = &mut stop => anyhow::bail!("stopped before the database could be reached"),
+                }
+                delay = (delay * 2).min(Duration::from_secs(30));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The allowlist, banned senders and restricted senders, as the policy service reads them.

@@ -283,3 +283,92 @@ fn the_policy_service_also_answers_on_a_unix_socket() {
     assert!(server.stop().success());
     assert!(!socket.exists(), "the socket file is removed on shutdown");
 }
+
+/// PostgreSQL down when `serve` starts: the policy service answers at once, with the
+/// configured fallback, keeps one connection answering while `serve` retries, and gives the
+/// list's verdicts once the database is there.
+#[test]
+fn with_the_database_down_at_start_the_policy_answers_its_fallback_until_the_list_is_loaded() {
+    let admin = match std::env::var("SENDERDESK_TEST_POSTGRES") {
+        Ok(a) if !a.is_empty() => a,
+        _ => {
+            present(false, "PostgreSQL (SENDERDESK_TEST_POSTGRES)");
+            return;
+        }
+    };
+    // A database that does not exist yet: every connection attempt fails until it does.
+    let name = format!("sd_late_{}", std::process::id());
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let db = vec!["--database".to_string(), url.clone()];
+    for (fail_open, fallback) in [
+        (
+            "false",
+            "action=DEFER_IF_PERMIT 4.3.0 The sender check is not available yet, please try again later",
+        ),
+        ("true", "action=DUNNO"),
+    ] {
+        let server = Server::start_until(
+            dir.path(),
+            &db,
+            &[("SENDERDESK_POLICY__FAIL_OPEN", fail_open)],
+            &["policy="],
+        );
+        let mut postfix = PolicyClient::connect(&server.policy);
+        assert_eq!(postfix.ask("192.0.2.7", "a@b.example", ""), fallback);
+        std::thread::sleep(Duration::from_millis(1500));
+        assert_eq!(
+            postfix.ask("192.0.2.7", "a@b.example", ""),
+            fallback,
+            "still, while retrying"
+        );
+        server.stop();
+    }
+
+    // The database appears, with a listing in it; the same serve picks it up on its retry.
+    let server = Server::start_until(
+        dir.path(),
+        &db,
+        &[("SENDERDESK_POLICY__FAIL_OPEN", "false")],
+        &["policy="],
+    );
+    let mut postfix = PolicyClient::connect(&server.policy);
+    assert!(
+        postfix
+            .ask("192.0.2.7", "a@b.example", "")
+            .starts_with("action=DEFER_IF_PERMIT")
+    );
+    let created = std::process::Command::new("psql")
+        .args([
+            admin.as_str(),
+            "-q",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
+        .status()
+        .expect("psql runs");
+    assert!(created.success());
+    ok(&run(
+        dir.path(),
+        &db,
+        &["list", "add", "192.0.2.7", "--reason", "complaints"],
+    ));
+    // The retry delay doubles from 1 s; by then it is at most a few seconds.
+    let started = Instant::now();
+    loop {
+        let answer = postfix.ask("192.0.2.7", "a@b.example", "");
+        if answer.starts_with("action=550 5.7.607") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "still {answer}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        postfix.ask("198.51.100.1", "a@b.example", ""),
+        "action=DUNNO"
+    );
+    server.stop();
+}
