@@ -207,14 +207,7 @@ where
                 encode_reply(shared.without_list.action(), &mut out);
                 continue;
             }
-            let rule = decide(
-                request,
-                &listings,
-                &view,
-                &shared.replies,
-                now,
-                &mut action,
-            );
+            let rule = decide(request, &listings, &view, &shared.replies, now, &mut action);
             let m = &shared.metrics;
             m.requests.fetch_add(1, Relaxed);
             match rule {
