@@ -304,18 +304,23 @@ mod tests {
         assert!(rest.is_empty());
     }
 
-    #[tokio::test]
-    async fn pipelined_requests_get_all_their_replies_in_one_write() {
-        let shared = shared();
+    /// Sends `requests` at once, closes, and returns all that came back.
+    async fn exchange(shared: &PolicyShared, requests: &str) -> String {
         let (mut client, server) = duplex(1 << 16);
-        let reqs = "request=smtpd_access_policy\nclient_address=198.51.100.1\n\n".repeat(50);
-        client.write_all(reqs.as_bytes()).await.unwrap();
+        client.write_all(requests.as_bytes()).await.unwrap();
         client.shutdown().await.unwrap();
-        serve_connection(server, &shared, Duration::from_secs(5))
+        serve_connection(server, shared, Duration::from_secs(5))
             .await
             .unwrap();
         let mut got = String::new();
         client.read_to_string(&mut got).await.unwrap();
+        got
+    }
+
+    #[tokio::test]
+    async fn pipelined_requests_get_all_their_replies_in_one_write() {
+        let reqs = "request=smtpd_access_policy\nclient_address=198.51.100.1\n\n".repeat(50);
+        let got = exchange(&shared(), &reqs).await;
         assert_eq!(got, "action=DUNNO\n\n".repeat(50));
     }
 
@@ -331,17 +336,9 @@ mod tests {
             let mut shared = shared();
             shared.without_list = fallback;
             shared.ready = AtomicBool::new(false);
-            let (mut client, server) = duplex(1 << 16);
             // A listed client too: without the list loaded, nothing is known to be listed.
             let reqs = "request=smtpd_access_policy\nclient_address=192.0.2.9\n\n".repeat(3);
-            client.write_all(reqs.as_bytes()).await.unwrap();
-            client.shutdown().await.unwrap();
-            serve_connection(server, &shared, Duration::from_secs(5))
-                .await
-                .unwrap();
-            let mut got = String::new();
-            client.read_to_string(&mut got).await.unwrap();
-            assert_eq!(got, want.repeat(3));
+            assert_eq!(exchange(&shared, &reqs).await, want.repeat(3));
             assert_eq!(shared.metrics.without_list.load(Relaxed), 3);
         }
     }

@@ -64,8 +64,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match &cli.command {
         Command::Serve(args) => {
-            let app = startup::Application::build(&ctx, args).await?;
-            app.run(startup::shutdown_signal()).await
+            let stop = startup::Stop::install();
+            let app = startup::Application::build(&ctx, args, &stop).await?;
+            app.run(stop.requested()).await
         }
         Command::Init => {
             let store = ctx.open_store().await?;

@@ -43,7 +43,11 @@ pub struct Application {
 
 impl Application {
     /// Opens everything and binds the listeners; a port of 0 picks a free one (tests).
-    pub async fn build(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Application> {
+    pub async fn build(
+        ctx: &Context,
+        args: &ServeArgs,
+        stop: &Stop,
+    ) -> anyhow::Result<Application> {
         let mut listen = ctx.config.listen.clone();
         listen.http = args.http.unwrap_or(listen.http);
         listen.dns = args.dns.unwrap_or(listen.dns);
@@ -69,7 +73,7 @@ impl Application {
         )
         .await?;
 
-        let store = open_store_patiently(ctx, policy_shared.without_list).await?;
+        let store = open_store_patiently(ctx, policy_shared.without_list, stop).await?;
         info!(database = %store.location(), config = ?ctx.config_file, "store open");
         let started = Instant::now();
         let (snapshot, seq) = load_index(&store, &catalog).await?;
@@ -265,10 +269,10 @@ async fn start_policy(
 async fn open_store_patiently(
     ctx: &Context,
     without_list: policy::WithoutList,
+    stop: &Stop,
 ) -> anyhow::Result<Store> {
     let mut delay = Duration::from_secs(1);
-    // One signal future for the whole wait, so a SIGTERM during a connection attempt counts.
-    let stop = shutdown_signal();
+    let stop = stop.clone().requested();
     tokio::pin!(stop);
     loop {
         let attempt = tokio::select! {
@@ -440,7 +444,30 @@ async fn refresh(
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM, caught from the start of `serve` on, for every part that waits: the
+/// wait for the database, then the services. (A signal future made later would miss a
+/// SIGTERM sent in between: once a handler is installed the default action no longer ends
+/// the process.)
+#[derive(Clone)]
+pub struct Stop(watch::Receiver<bool>);
+
+impl Stop {
+    pub fn install() -> Stop {
+        let (tx, rx) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = tx.send(true);
+        });
+        Stop(rx)
+    }
+
+    /// Resolves once a stop was asked for.
+    pub async fn requested(mut self) {
+        let _ = self.0.wait_for(|stopped| *stopped).await;
+    }
+}
+
+async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

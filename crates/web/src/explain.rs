@@ -39,6 +39,9 @@ struct NdrInput {
     text: Option<String>,
     #[serde(default)]
     code: Option<String>,
+    /// The form's language: what the visitor saw when sending it.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 impl NdrInput {
@@ -214,6 +217,7 @@ async fn ndr_posted(
     locale: Locale,
     Form(input): Form<NdrInput>,
 ) -> Response {
+    let locale = locale.preferring(input.lang.as_deref().and_then(crate::i18n::Lang::from_tag));
     render(state, locale, input).await
 }
 

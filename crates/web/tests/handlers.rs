@@ -718,6 +718,10 @@ async fn a_pasted_bounce_is_explained_and_leads_to_the_prefilled_delist_form_whe
         "{body}"
     );
 
+    // A posted form keeps the language it was shown in, cookie or not.
+    let (_, body) = h.post("/ndr", "text=550+5.1.8&lang=pt-BR").await;
+    assert!(body.contains("<html lang=\"pt-BR\">"), "{body}");
+
     // In Italian, the catalog speaks Italian too.
     let (_, _, en) = h.get("/ndr?code=5.1.8").await;
     let (_, _, it) = h.get("/ndr?code=5.1.8&lang=it").await;

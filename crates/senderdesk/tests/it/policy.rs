@@ -338,16 +338,7 @@ fn with_the_database_down_at_start_the_policy_answers_its_fallback_until_the_lis
             .ask("192.0.2.7", "a@b.example", "")
             .starts_with("action=DEFER_IF_PERMIT")
     );
-    let created = std::process::Command::new("psql")
-        .args([
-            admin.as_str(),
-            "-q",
-            "-c",
-            &format!("CREATE DATABASE {name}"),
-        ])
-        .status()
-        .expect("psql runs");
-    assert!(created.success());
+    create_database(&admin, &name);
     ok(&run(
         dir.path(),
         &db,

@@ -41,16 +41,7 @@ pub fn database_args() -> Vec<Vec<String>> {
     match std::env::var("SENDERDESK_TEST_POSTGRES") {
         Ok(admin) if !admin.is_empty() => {
             let name = format!("sd_cli_{}_{}", std::process::id(), unique());
-            let status = Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-q",
-                    "-c",
-                    &format!("CREATE DATABASE {name}"),
-                ])
-                .status()
-                .expect("psql runs");
-            assert!(status.success(), "psql could not create {name}");
+            create_database(&admin, &name);
             let base = admin.rsplit_once('/').unwrap().0;
             all.push(vec!["--database".to_string(), format!("{base}/{name}")]);
         }
@@ -60,6 +51,15 @@ pub fn database_args() -> Vec<Vec<String>> {
         _ => {}
     }
     all
+}
+
+/// `CREATE DATABASE name` through psql, as the cluster's admin.
+pub fn create_database(admin: &str, name: &str) {
+    let status = Command::new("psql")
+        .args([admin, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql runs");
+    assert!(status.success(), "psql could not create {name}");
 }
 
 fn unique() -> u32 {
