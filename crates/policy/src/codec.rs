@@ -221,6 +221,69 @@ mod tests {
         assert_eq!(d.next_request().unwrap(), None);
     }
 
+    /// Everything the decoder yields for `input` pushed in `pieces`: requests or the error.
+    fn decode_all(input: &[u8], cuts: &[usize]) -> Vec<Result<PolicyRequest, ProtocolError>> {
+        let mut d = Decoder::default();
+        let mut out = Vec::new();
+        let mut from = 0;
+        for &cut in cuts.iter().chain([&input.len()]) {
+            let cut = cut.clamp(from, input.len());
+            d.push(&input[from..cut]);
+            from = cut;
+            loop {
+                match d.next_request() {
+                    Ok(Some(r)) => out.push(Ok(r.clone())),
+                    Ok(None) => break,
+                    Err(e) => {
+                        out.push(Err(e));
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn random_bytes_split_anywhere_decode_as_if_sent_whole_and_never_panic() {
+        // A small xorshift generator: the same cases on every run.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pieces: [&[u8]; 9] = [
+            b"request=smtpd_access_policy\n",
+            b"client_address=192.0.2.7\n",
+            b"sender=a@b.example\n",
+            b"sasl_username=\xff\n",
+            b"x=y=z\r\n",
+            b"\n",
+            b"no equals\n",
+            b"request=other\n",
+            b"=\n",
+        ];
+        for _ in 0..3000 {
+            let mut input = Vec::new();
+            for _ in 0..next() % 12 {
+                input.extend_from_slice(pieces[(next() % 9) as usize]);
+            }
+            let whole = decode_all(&input, &[]);
+            let mut cuts: Vec<usize> = (0..next() % 6)
+                .map(|_| (next() as usize) % (input.len() + 1))
+                .collect();
+            cuts.sort_unstable();
+            assert_eq!(
+                decode_all(&input, &cuts),
+                whole,
+                "{:?} cut at {cuts:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+
     #[test]
     fn a_request_never_keeps_attributes_of_the_one_before() {
         let mut d = Decoder::default();
