@@ -315,7 +315,7 @@ async fn a_pasted_bounce_leads_to_the_prefilled_delist_form_in_two_clicks_in_eac
             .unwrap();
         shot(&browser, &format!("{lang}-ndr-1-pasted")).await;
         browser
-            .find(Locator::Css("form[action='/ndr'] button"))
+            .find(Locator::Css("form[action^='/ndr'] button"))
             .await
             .unwrap()
             .click()
