@@ -1,162 +1,17 @@
 //! Handler tests: the router driven with `oneshot`, on a temp SQLite store, with mail going
 //! to a temp outbox.
 
-use std::net::SocketAddr;
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use domain::{IpRange, ListingSource, NewListing, ReasonCatalog, ReasonSlug};
-use lookup::{Entry, IndexBuilder, LookupIndex};
-use store::{DatabaseLocation, Store};
+use domain::{ListingSource, NewListing, ReasonSlug};
 use time::OffsetDateTime;
-use tower::ServiceExt;
-use web::{AppState, Lang, Portal, PortalSettings};
+use web::Lang;
 
-struct Harness {
-    state: AppState,
-    _dir: tempfile::TempDir,
-    outbox: std::path::PathBuf,
-}
-
-async fn harness(listed: &[(&str, &str)], pow_difficulty: u8) -> Harness {
-    harness_with(listed, pow_difficulty, None).await
-}
-
-async fn harness_with(
-    listed: &[(&str, &str)],
-    pow_difficulty: u8,
-    template_dir: Option<std::path::PathBuf>,
-) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&DatabaseLocation::Sqlite(dir.path().join("t.db")))
-        .await
-        .unwrap();
-    let catalog = ReasonCatalog::defaults();
-    let mut builder = IndexBuilder::new();
-    for (range, reason) in listed {
-        let range: IpRange = range.parse().unwrap();
-        let reason_def = catalog.get(reason).unwrap();
-        let new = NewListing {
-            range,
-            reason: ReasonSlug::parse(reason).unwrap(),
-            public_text: None,
-            note: None,
-            source: ListingSource::Operator,
-            expires_at: None,
-            self_delist: reason_def.self_delist,
-        };
-        let out = store
-            .add_listing(&new, "test", OffsetDateTime::now_utc())
-            .await
-            .unwrap();
-        builder.push(
-            range,
-            Entry::new(out.listing.id, catalog.index_of(reason).unwrap(), None),
-        );
-    }
-    let outbox = dir.path().join("outbox");
-    let mailer = mailer::Mailer::new(&mailer::MailerSettings {
-        relay: None,
-        from: "Sender services <postmaster@example.net>".into(),
-        outbox: outbox.clone(),
-    })
-    .unwrap();
-    let settings = PortalSettings {
-        base_url: "http://portal.test".into(),
-        secret_key: b"0123456789abcdef0123456789abcdef".to_vec(),
-        link_ttl: time::Duration::minutes(30),
-        self_delist_max: 3,
-        self_delist_window: time::Duration::days(90),
-        limit_per_email: 5,
-        limit_per_client: 20,
-        limit_per_listed_ip: 10,
-        limit_window: time::Duration::hours(24),
-        pow_difficulty,
-        trusted_proxies: Vec::new(),
-        dns_ttl: 300,
-        dnsbl_zone: "bl.portal.test".into(),
-        template_dir,
-        content_dir: None,
-        api_tokens: vec![("webmail".into(), "0123456789abcdef-token".into())],
-        report_address: "junk@ourmail.example".into(),
-        report_max_bytes: 64 * 1024,
-    };
-    // A resolver port where nothing answers: DNS checks fail at once, as `dns-error`.
-    let dead = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let dead_addr = dead.local_addr().unwrap();
-    drop(dead);
-    let diagnoser =
-        diagnose::Diagnoser::new(&[dead_addr], std::time::Duration::from_millis(200)).unwrap();
-    let portal = Portal::new(settings, catalog, mailer, diagnoser).unwrap();
-    let state = AppState {
-        store,
-        index: Arc::new(LookupIndex::new(builder.build(), 0)),
-        portal: Arc::new(portal),
-        reports: Some(Arc::new(FakeDesk::default())),
-    };
-    Harness {
-        state,
-        _dir: dir,
-        outbox,
-    }
-}
-
-impl Harness {
-    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let app = web::router(self.state.clone())
-            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 200], 40000))));
-        let response = app.oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-        self.send(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post(&self, uri: &str, form: &str) -> (StatusCode, String) {
-        let request = Request::post(uri)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::from(form.to_string()))
-            .unwrap();
-        let (status, _, body) = self.send(request).await;
-        (status, body)
-    }
-
-    fn mails(&self) -> Vec<String> {
-        mails_in(&self.outbox)
-    }
-}
-
-fn mails_in(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
-
-/// The confirmation link in a mail's plain-text part, with quoted-printable soft line
-/// breaks undone.
-fn confirm_link(mail: &str) -> String {
-    mail.replace("=\r\n", "")
-        .split_whitespace()
-        .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
-        .expect("the link is in the plain-text part")
-        .to_string()
-}
+use common::*;
 
 /// Every message key of the English file, and of another language's file.
 fn keys(lang: &str) -> Vec<String> {
@@ -172,6 +27,36 @@ fn keys(lang: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every placeable the messages use; a translation must keep each one its English has.
+const PLACEABLES: [&str; 26] = [
+    "ip",
+    "minutes",
+    "max",
+    "days",
+    "email",
+    "reference",
+    "time",
+    "url",
+    "value",
+    "address",
+    "why",
+    "size",
+    "submission",
+    "reason",
+    "code",
+    "name",
+    "domain",
+    "policy",
+    "problem",
+    "hosts",
+    "error",
+    "title",
+    "count",
+    "passed",
+    "warned",
+    "failed",
+];
+
 #[test]
 fn every_message_key_exists_in_every_language_with_the_same_placeables() {
     let en = keys("en");
@@ -180,33 +65,11 @@ fn every_message_key_exists_in_every_language_with_the_same_placeables() {
         let theirs = keys(lang.tag());
         assert_eq!(theirs, en, "{} has other keys than en", lang.tag());
         for key in &en {
-            let args: Vec<(&str, String)> = [
-                "ip",
-                "minutes",
-                "max",
-                "days",
-                "email",
-                "reference",
-                "time",
-                "url",
-                "value",
-            ]
-            .iter()
-            .map(|n| (*n, format!("<{n}>")))
-            .collect();
+            let args: Vec<(&str, String)> =
+                PLACEABLES.iter().map(|n| (*n, format!("<{n}>"))).collect();
             let english = Lang::En.text(key, &args);
             let text = lang.text(key, &args);
-            for n in [
-                "ip",
-                "minutes",
-                "max",
-                "days",
-                "email",
-                "reference",
-                "time",
-                "url",
-                "value",
-            ] {
+            for n in PLACEABLES {
                 let p = format!("<{n}>");
                 assert_eq!(
                     english.contains(&p),
@@ -579,39 +442,6 @@ async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
     assert!(lookup.contains("cannot remove it yourself"));
 }
 
-/// Stands in for the abuse desk: accepts anything that starts with a header line.
-#[derive(Default)]
-struct FakeDesk {
-    seen: std::sync::Mutex<Vec<Vec<u8>>>,
-}
-
-impl web::ReportSink for FakeDesk {
-    fn submit(
-        &self,
-        raw: Vec<u8>,
-        channel: web::SubmitChannel,
-        reporter: Option<String>,
-    ) -> web::SubmitFuture<'_> {
-        Box::pin(async move {
-            if !raw.starts_with(b"Received:") && !raw.starts_with(b"From:") {
-                return Err(web::SubmitError::NotAMessage(
-                    "its first line is not a header field".into(),
-                ));
-            }
-            let mut seen = self.seen.lock().unwrap();
-            let _ = (channel, reporter);
-            seen.push(raw);
-            Ok(web::Submitted {
-                submission: seen.len() as i64,
-                reports: 1,
-                duplicates: 0,
-                not_ours: 0,
-                warnings: Vec::new(),
-            })
-        })
-    }
-}
-
 #[tokio::test]
 async fn the_report_api_wants_a_token_and_a_mail_message() {
     let h = harness(&[], 0).await;
@@ -682,181 +512,4 @@ async fn the_report_form_takes_a_pasted_message_in_the_visitors_language() {
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert!(body.contains("<html lang=\"pt-BR\">"));
-}
-
-#[tokio::test]
-async fn a_pasted_bounce_is_explained_and_leads_to_the_prefilled_delist_form_when_we_list_the_ip() {
-    let h = harness(&[("192.0.2.7", "complaints"), ("203.0.113.5", "hard")], 16).await;
-    let ours = "Remote Server returned '550 5.7.607 Access denied, banned sending IP [192.0.2.7]. To request removal from this list please visit http://portal.test/delist?ip=192.0.2.7'";
-    let (status, body) = h.post("/ndr", &format!("text={}", urlencode(ours))).await;
-    // Links from data are escaped as minijinja does ("/" as "&#x2f;"); browsers read both.
-    let body = body.replace("&#x2f;", "/");
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body.contains("<code>5.7.607</code>"), "{body}");
-    // The listing as the lookup shows it, with the button, and the catalog's links.
-    assert!(body.contains("192.0.2.7 is on our list."), "{body}");
-    assert!(body.contains("href=\"/delist?ip=192.0.2.7\""), "{body}");
-    assert!(body.contains("href=\"/lookup?ip=192.0.2.7\""), "{body}");
-    assert!(body.contains("href=\"/help/list-hygiene\""), "{body}");
-    assert!(body.contains("On our list, this code means"), "{body}");
-
-    // Another provider's bounce about an IP we do not list: no delist link, and told why.
-    let theirs = "550 5.7.606 Access denied, banned sending IP [185.234.72.45]. To request removal from this list please visit https://sender.office.com/";
-    let (status, _, body) = h.get(&format!("/ndr?text={}", urlencode(theirs))).await;
-    // Links from data are escaped as minijinja does ("/" as "&#x2f;"); browsers read both.
-    let body = body.replace("&#x2f;", "/");
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("185.234.72.45 is not on our list."), "{body}");
-    assert!(!body.contains("href=\"/delist?ip="), "{body}");
-
-    // A hard listing: explained, but no self-service button.
-    let (_, _, body) = h.get("/ndr?text=550+5.7.611+%5B203.0.113.5%5D").await;
-    // Links from data are escaped as minijinja does ("/" as "&#x2f;"); browsers read both.
-    let body = body.replace("&#x2f;", "/");
-    assert!(
-        body.contains("href=\"/support\"") && !body.contains("href=\"/delist?ip="),
-        "{body}"
-    );
-
-    // A posted form keeps the language it was shown in, cookie or not.
-    let (_, body) = h.post("/ndr", "text=550+5.1.8&lang=pt-BR").await;
-    assert!(body.contains("<html lang=\"pt-BR\">"), "{body}");
-
-    // In Italian, the catalog speaks Italian too.
-    let (_, _, en) = h.get("/ndr?code=5.1.8").await;
-    let (_, _, it) = h.get("/ndr?code=5.1.8&lang=it").await;
-    let title = |b: &str| {
-        b.split("<code>5.1.8</code>")
-            .nth(1)
-            .unwrap()
-            .split("</h2>")
-            .next()
-            .unwrap()
-            .to_string()
-    };
-    assert_ne!(title(&en), title(&it));
-
-    // Nothing to explain: said so, with the form kept.
-    let (status, _, body) = h.get("/ndr?text=hello+there").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("We found no status code") && body.contains("hello there"));
-}
-
-#[tokio::test]
-async fn the_ndr_api_answers_json_with_absolute_links() {
-    let h = harness(&[("192.0.2.7", "complaints")], 16).await;
-    let (status, _, body) = h
-        .get("/api/v1/ndr?text=550+5.7.607+banned+sending+IP+%5B192.0.2.7%5D+and+later+4.7.500")
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["codes"], serde_json::json!(["5.7.607", "4.7.500"]));
-    assert_eq!(json["ips"], serde_json::json!(["192.0.2.7"]));
-    let first = &json["explanations"][0];
-    assert_eq!(first["owner"], "sender-admin");
-    assert!(
-        first["listed_here_as"]
-            .as_str()
-            .unwrap()
-            .contains("reported"),
-        "{first}"
-    );
-    let hrefs: Vec<&str> = first["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["href"].as_str().unwrap())
-        .collect();
-    assert!(
-        hrefs.contains(&"http://portal.test/delist?ip=192.0.2.7"),
-        "{hrefs:?}"
-    );
-    let (status, _, body) = h.get("/api/v1/ndr?text=nothing").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("no enhanced status code"));
-}
-
-#[tokio::test]
-async fn help_lists_every_page_and_each_renders_in_every_language() {
-    let h = harness(&[], 16).await;
-    let slugs: Vec<String> = h
-        .state
-        .portal
-        .help
-        .pages(Lang::En)
-        .into_iter()
-        .map(|p| p.slug)
-        .collect();
-    assert!(slugs.len() >= 15);
-    for lang in Lang::ALL {
-        let (status, _, index) = h.get(&format!("/help?lang={}", lang.tag())).await;
-        assert_eq!(status, StatusCode::OK);
-        for slug in &slugs {
-            assert!(index.contains(&format!("href=\"/help/{slug}\"")), "{slug}");
-            let (status, _, page) = h.get(&format!("/help/{slug}?lang={}", lang.tag())).await;
-            assert_eq!(status, StatusCode::OK, "{slug} {lang:?}");
-            assert!(page.contains(&format!("<html lang=\"{}\">", lang.tag())));
-            let title = h.state.portal.help.page(lang, slug).unwrap().title;
-            assert!(
-                page.contains(&format!("<h1>{}</h1>", minijinja_escape(&title))),
-                "{slug} {lang:?}"
-            );
-            assert!(!page.contains("{{"), "{slug} {lang:?}: placeholder left");
-        }
-    }
-    // The figures come from the settings, not from the text.
-    let (_, _, faq) = h.get("/help/blocklist").await;
-    assert!(faq.contains("90 days"), "the window of the settings");
-    assert!(
-        faq.contains("7.2.0.192.bl.portal.test"),
-        "the zone of the settings"
-    );
-    let (status, _, _) = h.get("/help/../etc/passwd").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, _, support) = h.get("/support").await;
-    let support = support.replace("&#x2f;", "/");
-    assert!(
-        support.contains("href=\"/help/troubleshooting\"") && support.contains("href=\"/ndr\"")
-    );
-}
-
-#[tokio::test]
-async fn diagnostics_always_answer_for_our_list_even_when_dns_fails() {
-    let h = harness(&[("192.0.2.7", "complaints")], 16).await;
-    let (status, _, body) = h
-        .get("/api/v1/diagnose?ip=192.0.2.7&domain=example.com")
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let checks = json["checks"].as_array().unwrap();
-    assert_eq!(checks[0]["outcome"], "listed-yes");
-    assert!(checks[0]["advice"].as_str().unwrap().contains("5.7.607"));
-    assert_eq!(checks.len(), 6);
-    assert!(
-        checks[1..].iter().all(|c| c["outcome"] == "dns-error"),
-        "{json:#}"
-    );
-    let (status, _, body) = h
-        .get("/api/v1/diagnose?ip=192.0.2.1&domain=exa%20mple")
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.contains("not a domain name"), "{body}");
-    let (status, _, page) = h.get("/diagnose?ip=192.0.2.7").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(
-        page.contains("class=\"check fail\"") && page.contains("Enter the domain you send from")
-    );
-}
-
-fn minijinja_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
-        .replace('/', "&#x2f;")
-}
-
-fn urlencode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::dns::have;
@@ -92,6 +93,30 @@ async fn shot(browser: &Client, name: &str) {
     std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
 }
 
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    let field = browser.find(Locator::Css(css)).await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn wait_for(browser: &Client, css: &str, seconds: u64, what: &str) -> Element {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(seconds))
+        .for_element(Locator::Css(css))
+        .await
+        .expect(what)
+}
+
 fn dns_a(server: &str, ip: &str) -> String {
     let (host, port) = server.rsplit_once(':').unwrap();
     let name: Vec<&str> = ip.split('.').rev().collect();
@@ -129,64 +154,37 @@ async fn delist_in(
     );
     shot(browser, &format!("{lang}-1-overview")).await;
 
-    browser
-        .find(Locator::Css("#home-ip"))
-        .await
-        .unwrap()
-        .send_keys(ip)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form.inline button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let delist = browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(".result.listed a.button"))
-        .await
-        .expect("the lookup shows the listing and a removal button");
+    type_into(browser, "#home-ip", ip).await;
+    click(browser, "form.inline button").await;
+    let delist = wait_for(
+        browser,
+        ".result.listed a.button",
+        20,
+        "the lookup shows the listing and a removal button",
+    )
+    .await;
     shot(browser, &format!("{lang}-2-lookup")).await;
     delist.click().await.unwrap();
 
-    browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#delist-form"))
-        .await
-        .unwrap();
+    wait_for(browser, "#delist-form", 20, "#delist-form appears").await;
     let ip_field = browser.find(Locator::Css("#ip")).await.unwrap();
     assert_eq!(
         ip_field.prop("value").await.unwrap().as_deref(),
         Some(ip),
         "prefilled from ?ip="
     );
-    browser
-        .find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("postmaster@sender.example")
-        .await
-        .unwrap();
+    type_into(browser, "#email", "postmaster@sender.example").await;
     shot(browser, &format!("{lang}-3-form")).await;
     let clicked = std::time::Instant::now();
-    browser
-        .find(Locator::Css("#delist-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(browser, "#delist-form button[type=submit]").await;
     // The page's script solves the proof of work (difficulty 16 by default), then submits.
-    browser
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("a[href^='/delist/status/']"))
-        .await
-        .expect("the form is sent and the next page says what happens next");
+    wait_for(
+        browser,
+        "a[href^='/delist/status/']",
+        30,
+        "the form is sent and the next page says what happens next",
+    )
+    .await;
     // Reported, not asserted (machines are noisy): the proof of work plus the round trip.
     eprintln!(
         "{lang}: form sent and answered {:?} after the click",
@@ -207,12 +205,7 @@ async fn delist_in(
     shot(browser, &format!("{lang}-5-confirm")).await;
     assert_ne!(dns_a(&server.dns, ip), "", "listed before the click");
     button.click().await.unwrap();
-    browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("p.success"))
-        .await
-        .unwrap();
+    wait_for(browser, "p.success", 20, "p.success appears").await;
     shot(browser, &format!("{lang}-6-done")).await;
     let gone = within(2, || Some(dns_a(&server.dns, ip)).filter(|a| a.is_empty()));
     assert!(
@@ -306,27 +299,16 @@ async fn a_pasted_bounce_leads_to_the_prefilled_delist_form_in_two_clicks_in_eac
             .goto(&format!("{base}/ndr?lang={lang}"))
             .await
             .unwrap();
-        browser
-            .find(Locator::Css("#text"))
-            .await
-            .unwrap()
-            .send_keys(bounce)
-            .await
-            .unwrap();
+        type_into(&browser, "#text", bounce).await;
         shot(&browser, &format!("{lang}-ndr-1-pasted")).await;
-        browser
-            .find(Locator::Css("form[action^='/ndr'] button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        let delist = browser
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(".explained .result.listed a.button"))
-            .await
-            .expect("the explanation shows our listing with a removal button");
+        click(&browser, "form[action^='/ndr'] button").await;
+        let delist = wait_for(
+            &browser,
+            ".explained .result.listed a.button",
+            20,
+            "the explanation shows our listing with a removal button",
+        )
+        .await;
         let html = browser.source().await.unwrap();
         assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
         assert!(
@@ -338,12 +320,7 @@ async fn a_pasted_bounce_leads_to_the_prefilled_delist_form_in_two_clicks_in_eac
         shot(&browser, &format!("{lang}-ndr-2-explained")).await;
         browser.set_window_size(1200, 900).await.unwrap();
         delist.click().await.unwrap();
-        browser
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("#delist-form"))
-            .await
-            .unwrap();
+        wait_for(&browser, "#delist-form", 20, "#delist-form appears").await;
         let ip = browser.find(Locator::Css("#ip")).await.unwrap();
         assert_eq!(
             ip.prop("value").await.unwrap().as_deref(),

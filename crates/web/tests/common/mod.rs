@@ -1,0 +1,209 @@
+//! What the handler tests share: a router on a temp SQLite store with some listings, mail
+//! into a temp outbox, a fake abuse desk, and small helpers.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use domain::{IpRange, ListingSource, NewListing, ReasonCatalog, ReasonSlug};
+use lookup::{Entry, IndexBuilder, LookupIndex};
+use store::{DatabaseLocation, Store};
+use time::OffsetDateTime;
+use tower::ServiceExt;
+use web::{AppState, Portal, PortalSettings};
+
+pub struct Harness {
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+    outbox: std::path::PathBuf,
+}
+
+pub async fn harness(listed: &[(&str, &str)], pow_difficulty: u8) -> Harness {
+    harness_with(listed, pow_difficulty, None).await
+}
+
+pub async fn harness_with(
+    listed: &[(&str, &str)],
+    pow_difficulty: u8,
+    template_dir: Option<std::path::PathBuf>,
+) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&DatabaseLocation::Sqlite(dir.path().join("t.db")))
+        .await
+        .unwrap();
+    let catalog = ReasonCatalog::defaults();
+    let mut builder = IndexBuilder::new();
+    for (range, reason) in listed {
+        let range: IpRange = range.parse().unwrap();
+        let reason_def = catalog.get(reason).unwrap();
+        let new = NewListing {
+            range,
+            reason: ReasonSlug::parse(reason).unwrap(),
+            public_text: None,
+            note: None,
+            source: ListingSource::Operator,
+            expires_at: None,
+            self_delist: reason_def.self_delist,
+        };
+        let out = store
+            .add_listing(&new, "test", OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        builder.push(
+            range,
+            Entry::new(out.listing.id, catalog.index_of(reason).unwrap(), None),
+        );
+    }
+    let outbox = dir.path().join("outbox");
+    let mailer = mailer::Mailer::new(&mailer::MailerSettings {
+        relay: None,
+        from: "Sender services <postmaster@example.net>".into(),
+        outbox: outbox.clone(),
+    })
+    .unwrap();
+    let settings = PortalSettings {
+        base_url: "http://portal.test".into(),
+        secret_key: b"0123456789abcdef0123456789abcdef".to_vec(),
+        link_ttl: time::Duration::minutes(30),
+        self_delist_max: 3,
+        self_delist_window: time::Duration::days(90),
+        limit_per_email: 5,
+        limit_per_client: 20,
+        limit_per_listed_ip: 10,
+        limit_window: time::Duration::hours(24),
+        pow_difficulty,
+        trusted_proxies: Vec::new(),
+        dns_ttl: 300,
+        dnsbl_zone: "bl.portal.test".into(),
+        template_dir,
+        content_dir: None,
+        api_tokens: vec![("webmail".into(), "0123456789abcdef-token".into())],
+        report_address: "junk@ourmail.example".into(),
+        report_max_bytes: 64 * 1024,
+    };
+    // A resolver port where nothing answers: DNS checks fail at once, as `dns-error`.
+    let dead = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let dead_addr = dead.local_addr().unwrap();
+    drop(dead);
+    let diagnoser =
+        diagnose::Diagnoser::new(&[dead_addr], std::time::Duration::from_millis(200)).unwrap();
+    let portal = Portal::new(settings, catalog, mailer, diagnoser).unwrap();
+    let state = AppState {
+        store,
+        index: Arc::new(LookupIndex::new(builder.build(), 0)),
+        portal: Arc::new(portal),
+        reports: Some(Arc::new(FakeDesk::default())),
+    };
+    Harness {
+        state,
+        _dir: dir,
+        outbox,
+    }
+}
+
+impl Harness {
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let app = web::router(self.state.clone())
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 200], 40000))));
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&self, uri: &str, form: &str) -> (StatusCode, String) {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(form.to_string()))
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
+
+    pub fn mails(&self) -> Vec<String> {
+        mails_in(&self.outbox)
+    }
+}
+
+pub fn mails_in(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// The confirmation link in a mail's plain-text part, with quoted-printable soft line
+/// breaks undone.
+pub fn confirm_link(mail: &str) -> String {
+    mail.replace("=\r\n", "")
+        .split_whitespace()
+        .find(|w| w.starts_with("http://portal.test/delist/confirm/"))
+        .expect("the link is in the plain-text part")
+        .to_string()
+}
+
+/// Stands in for the abuse desk: accepts anything that starts with a header line.
+#[derive(Default)]
+pub struct FakeDesk {
+    seen: std::sync::Mutex<Vec<Vec<u8>>>,
+}
+
+impl web::ReportSink for FakeDesk {
+    fn submit(
+        &self,
+        raw: Vec<u8>,
+        channel: web::SubmitChannel,
+        reporter: Option<String>,
+    ) -> web::SubmitFuture<'_> {
+        Box::pin(async move {
+            if !raw.starts_with(b"Received:") && !raw.starts_with(b"From:") {
+                return Err(web::SubmitError::NotAMessage(
+                    "its first line is not a header field".into(),
+                ));
+            }
+            let mut seen = self.seen.lock().unwrap();
+            let _ = (channel, reporter);
+            seen.push(raw);
+            Ok(web::Submitted {
+                submission: seen.len() as i64,
+                reports: 1,
+                duplicates: 0,
+                not_ours: 0,
+                warnings: Vec::new(),
+            })
+        })
+    }
+}
+
+pub fn minijinja_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
