@@ -90,21 +90,17 @@ struct Asked {
     domain: Option<DomainName>,
 }
 
+impl DiagnoseQuery {
+    /// The IP and domain as typed, cut to a sane length: what the form shows again.
+    fn inputs(&self) -> (String, String) {
+        let cut =
+            |v: &Option<String>, max| v.as_deref().unwrap_or_default().chars().take(max).collect();
+        (cut(&self.ip, 100), cut(&self.domain, 300))
+    }
+}
+
 fn read(query: &DiagnoseQuery, lang: Lang) -> Result<Option<Asked>, Vec<String>> {
-    let ip_text: String = query
-        .ip
-        .clone()
-        .unwrap_or_default()
-        .chars()
-        .take(100)
-        .collect();
-    let domain_text: String = query
-        .domain
-        .clone()
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect();
+    let (ip_text, domain_text) = query.inputs();
     if ip_text.trim().is_empty() && domain_text.trim().is_empty() {
         return Ok(None);
     }
@@ -159,10 +155,8 @@ async fn diagnose_page(
     locale: Locale,
     Query(query): Query<DiagnoseQuery>,
 ) -> Response {
-    let form = context! {
-        ip_input => query.ip.clone().unwrap_or_default().chars().take(100).collect::<String>(),
-        domain_input => query.domain.clone().unwrap_or_default().chars().take(300).collect::<String>(),
-    };
+    let (ip_input, domain_input) = query.inputs();
+    let form = context! { ip_input, domain_input };
     let none = Value::from(());
     let no_errors: Vec<String> = Vec::new();
     let (status, ctx) = match read(&query, locale.lang) {

@@ -119,8 +119,8 @@ async fn explain(
                     let ip_text = ip.map(|i| i.to_string()).unwrap_or_default();
                     let label = match l.strip_prefix("help:") {
                         Some(slug) => {
-                            let title = portal.help.page(locale.lang, slug)?.title;
-                            locale.text("ndr-link-help", &[("title", title)])
+                            let title = portal.help.title(locale.lang, slug)?;
+                            locale.text("ndr-link-help", &[("title", title.to_string())])
                         }
                         None if ip.is_some() => {
                             locale.text(&format!("ndr-link-{l}-ip"), &[("ip", ip_text)])

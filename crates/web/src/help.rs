@@ -89,7 +89,7 @@ impl Library {
     pub fn load(overrides: Option<&Path>, figures: &Figures) -> Result<Library, ContentError> {
         let mut library = Library {
             pages: HashMap::new(),
-            order: Vec::new(),
+            order: SHIPPED.iter().map(|(slug, _)| slug.to_string()).collect(),
         };
         for (slug, texts) in SHIPPED {
             for (lang, text) in Lang::ALL.into_iter().zip(texts) {
@@ -146,35 +146,42 @@ impl Library {
         source_name: &str,
     ) -> Result<(), ContentError> {
         let page = parse(slug, text, figures).map_err(|p| error(source_name, p))?;
-        if !self.order.iter().any(|s| s == slug) && SHIPPED.iter().any(|(s, _)| *s == slug) {
-            self.order.push(slug.to_string());
-        }
         self.pages.insert((lang, slug.to_string()), page);
         Ok(())
     }
 
     /// The page in `lang`, else in English, else in any language that has it.
     pub fn page(&self, lang: Lang, slug: &str) -> Option<HelpPage> {
+        self.find(lang, slug).map(|(page, translated)| HelpPage {
+            translated,
+            ..page.clone()
+        })
+    }
+
+    /// A page's title in the best language available, without copying the page.
+    pub fn title(&self, lang: Lang, slug: &str) -> Option<&str> {
+        self.find(lang, slug).map(|(page, _)| page.title.as_str())
+    }
+
+    /// Every page, in listing order, in the best language available.
+    pub fn pages(&self, lang: Lang) -> Vec<&HelpPage> {
+        self.order
+            .iter()
+            .filter_map(|slug| self.find(lang, slug).map(|(page, _)| page))
+            .collect()
+    }
+
+    /// The page in `lang` (true), else in English, else in any language (false).
+    fn find(&self, lang: Lang, slug: &str) -> Option<(&HelpPage, bool)> {
         let key = |l: Lang| (l, slug.to_string());
-        if let Some(p) = self.pages.get(&key(lang)) {
-            return Some(p.clone());
+        if let Some(page) = self.pages.get(&key(lang)) {
+            return Some((page, true));
         }
         [Lang::En]
             .into_iter()
             .chain(Lang::ALL)
             .find_map(|l| self.pages.get(&key(l)))
-            .map(|p| HelpPage {
-                translated: false,
-                ..p.clone()
-            })
-    }
-
-    /// Every page, in listing order, in the best language available.
-    pub fn pages(&self, lang: Lang) -> Vec<HelpPage> {
-        self.order
-            .iter()
-            .filter_map(|slug| self.page(lang, slug))
-            .collect()
+            .map(|page| (page, false))
     }
 }
 

@@ -109,7 +109,7 @@ async fn help_lists_every_page_and_each_renders_in_every_language() {
         .help
         .pages(Lang::En)
         .into_iter()
-        .map(|p| p.slug)
+        .map(|p| p.slug.clone())
         .collect();
     assert!(slugs.len() >= 15);
     for lang in Lang::ALL {
