@@ -12,9 +12,17 @@
 # CPU seconds below the run's length, or CPU on core 0 that is not the server's, mean
 # something else shared the cores during the run (this VM is shared: rerun then).
 #
+# The floor (`senderdesk-bench policy-floor`, one per I/O model in FLOOR_MODELS) answers DUNNO
+# to every request without reading it: the kernel's and the I/O loop's cost of a request, which
+# every server pays. Python's CPU per decision over the lowest floor is the best ratio any
+# server could show; senderdesk's CPU above the floor is its own work.
+#
 # Usage: bench/policy.sh
 # Env:   RUNS (default 3), SECONDS_PER_RUN (default 15), CONNS (default "1 8"),
-#        PIPELINE (default 1), TARGETS (default "python senderdesk"), CARGO_TARGET_DIR
+#        PIPELINE (default 1), TARGETS (default "python senderdesk floor"),
+#        FLOOR_MODELS (default "tokio tokio-current threads"), TRANSPORT (tcp, the default, or
+#        unix: every server listens on a unix socket, as with `check_policy_service unix:…`),
+#        CARGO_TARGET_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +30,10 @@ RUNS=${RUNS:-3}
 SECS=${SECONDS_PER_RUN:-15}
 CONNS=${CONNS:-"1 8"}
 PIPELINE=${PIPELINE:-1}
-TARGETS=${TARGETS:-"python senderdesk"}
+TARGETS=${TARGETS:-"python senderdesk floor"}
+FLOOR_MODELS=${FLOOR_MODELS:-"tokio tokio-current threads"}
+TRANSPORT=${TRANSPORT:-tcp}
+case $TRANSPORT in tcp | unix) ;; *) echo "TRANSPORT is tcp or unix" >&2; exit 2 ;; esac
 WORK=$PWD/bench/work/policy
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 SD=$TARGET_DIR/release/senderdesk
@@ -64,7 +75,19 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Busy ticks of one core (everything but idle and iowait), to see what else ran there.
 core_ticks() { awk -v c="cpu$1" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
-accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A server's endpoint is a TCP port on 127.0.0.1, or with TRANSPORT=unix a socket path.
+endpoint() { # name
+    if [ "$TRANSPORT" = unix ]; then echo "$WORK/$1.sock"; else free_port; fi
+}
+accepts() { # endpoint
+    case $1 in
+    */*) python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$1" 2>/dev/null ;;
+    *) (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null ;;
+    esac
+}
+# The load generator's and the floor's arguments for an endpoint.
+load_to() { case $1 in */*) echo --unix "$1" ;; *) echo --addr "127.0.0.1:$1" ;; esac; }
+listen_on() { case $1 in */*) echo --unix "$1" ;; *) echo --port "$1" ;; esac; }
 # The server under `timeout`: its only child, once forked.
 child_of() {
     local c=""
@@ -114,8 +137,9 @@ measure() { # name pid port
             w0=$(now)
             k0=$(core_ticks 0)
             c0=$(cpu_ticks "$pid")
-            out=$(taskset -c 1 "$BENCH" policy-load --addr "127.0.0.1:$port" --conns "$conns" \
-                --seconds "$SECS" --pipeline "$PIPELINE" 2>"$WORK/load.err") || rc=$?
+            # shellcheck disable=SC2046 # load_to's words are separate arguments
+            out=$(taskset -c 1 "$BENCH" policy-load $(load_to "$port") --conns "$conns" \
+                --seconds "$SECS" --pipeline "$PIPELINE" ${FRAMING_ONLY:-} 2>"$WORK/load.err") || rc=$?
             c1=$(cpu_ticks "$pid")
             k1=$(core_ticks 0)
             w1=$(now)
@@ -152,7 +176,7 @@ stop() { # timeout-pid
 
 run_python() {
     local port t0 tpid pid rc=0
-    port=$(free_port)
+    port=$(endpoint python)
     t0=$(now)
     taskset -c 0 timeout -k 5 "$SERVER_MAX_S" python3 bench/policy_daemon.py "$port" \
         "$WORK/v4.zone" "$WORK/v6.zone" --parent $$ >"$WORK/python.log" 2>&1 &
@@ -177,11 +201,16 @@ run_senderdesk() {
     "$SD" --data "$WORK/sd" list import "$WORK/v4.zone" --format rbldnsd >/dev/null
     "$SD" --data "$WORK/sd" list import "$WORK/v6.zone" --format rbldnsd >/dev/null
     echo "senderdesk: imported the listings in $(echo "$(now) - $t0" | bc) s" >&2
-    port=$(free_port)
+    port=$(endpoint senderdesk)
+    local tcp=$port
+    if [ "$TRANSPORT" = unix ]; then
+        export SENDERDESK_POLICY__UNIX_SOCKET=$port
+        tcp=$(free_port)
+    fi
     t0=$(now)
     SENDERDESK_DNSBL__UDP_THREADS=1 taskset -c 0 timeout -k 5 "$SERVER_MAX_S" \
         "$SD" --data "$WORK/sd" serve --http 127.0.0.1:0 --smtp 127.0.0.1:0 --dns 127.0.0.1:0 \
-        --policy "127.0.0.1:$port" >"$WORK/senderdesk.log" 2>&1 &
+        --policy "127.0.0.1:$tcp" >"$WORK/senderdesk.log" 2>&1 &
     tpid=$!
     PIDS+=("$tpid")
     pid=$(child_of "$tpid")
@@ -190,7 +219,7 @@ run_senderdesk() {
     0) ;;
     1)
         note "senderdesk not_listening=1"
-        echo "senderdesk serve is up but nothing answers on the policy port 127.0.0.1:$port" \
+        echo "senderdesk serve is up but nothing answers on the policy endpoint $port" \
             "(is the --policy listener in this build?); Python figures only" >&2
         stop "$tpid"
         return
@@ -205,6 +234,30 @@ run_senderdesk() {
     note "senderdesk start_to_ready_s=$(echo "$(now) - $t0" | bc)"
     measure senderdesk "$pid" "$port" || note "senderdesk precheck_failed=1"
     stop "$tpid"
+}
+
+# The floor: a server that answers DUNNO to every request without reading it, in each I/O
+# model. The load generator checks framing only (--framing-only) for it.
+run_floor() {
+    local model port tpid pid rc
+    for model in $FLOOR_MODELS; do
+        port=$(endpoint "floor-$model")
+        # shellcheck disable=SC2046 # listen_on's words are separate arguments
+        taskset -c 0 timeout -k 5 "$SERVER_MAX_S" "$BENCH" policy-floor $(listen_on "$port") \
+            --model "$model" >"$WORK/floor-$model.log" 2>&1 &
+        tpid=$!
+        PIDS+=("$tpid")
+        pid=$(child_of "$tpid")
+        rc=0
+        wait_ready "$port" "$pid" "$WORK/floor-$model.log" || rc=$?
+        if [ "$rc" != 0 ]; then
+            echo "policy-floor --model $model did not come up:" >&2
+            cat "$WORK/floor-$model.log" >&2
+            exit 1
+        fi
+        FRAMING_ONLY=--framing-only measure "floor-$model" "$pid" "$port" || true
+        stop "$tpid"
+    done
 }
 
 for target in $TARGETS; do
@@ -231,7 +284,8 @@ def fmt(x, digits):
     return "–" if x is None else f"{x:,.{digits}f}"
 
 have_sd = med("senderdesk", "requests", sys.argv[2].split()[0]) is not None
-print(f"\n{'':34}{'Python':>12}{'senderdesk':>12}  senderdesk better by")
+floors = sorted({name for name, _, _ in vals if name.startswith("floor-")})
+print(f"\n{'':34}{'Python':>12}{'senderdesk':>12}  senderdesk better by" + "".join(f"{f:>15}" for f in floors))
 rows = [("decisions/s", "requests_per_s", 0, False), ("server CPU µs per decision", "cpu_us_per_decision", 2, True),
         ("p50 latency µs", "p50_us", 1, True), ("p99 latency µs", "p99_us", 1, True),
         ("other CPU on the server's core %", "core0_others_pct", 1, None),
@@ -240,13 +294,25 @@ for conns in sys.argv[2].split():
     print(f"{conns} connection(s)")
     for label, key, digits, lower_better in rows:
         p, s = med("python", key, conns), med("senderdesk", key, conns)
+        fl = [med(f, key, conns) for f in floors]
         if key == "errors":  # summed, not a median
-            p = sum(vals.get(("python", conns, key), [])) if p is not None else None
-            s = sum(vals.get(("senderdesk", conns, key), [])) if s is not None else None
+            p, s, *fl = [sum(vals.get((n, conns, key), [])) if v is not None else None
+                         for n, v in zip(["python", "senderdesk", *floors], [p, s, *fl])]
         ratio = ""
         if p and s and lower_better is not None:
             ratio = f"{(p / s if lower_better else s / p):8.1f}×"
-        print(f"  {label:32}{fmt(p, digits):>12}{fmt(s, digits):>12}{ratio}")
+        print(f"  {label:32}{fmt(p, digits):>12}{fmt(s, digits):>12}{ratio:>9}{'':12}"
+              + "".join(f"{fmt(v, digits):>15}" for v in fl))
+    # The floor bounds what any server can show against Python as smtpd talks: the kernel's
+    # share of a request is the same for every server.
+    p, s = med("python", "cpu_us_per_decision", conns), med("senderdesk", "cpu_us_per_decision", conns)
+    fl = [v for v in (med(f, "cpu_us_per_decision", conns) for f in floors) if v]
+    if fl:
+        best = min(fl)
+        if p:
+            print(f"  {'best ratio any server could show':32}{'':24}{p / best:8.1f}×  (Python ÷ lowest floor)")
+        if s:
+            print(f"  {'senderdesk above the floor':32}{'':12}{s - best:12.2f} µs ({(s - best) / s * 100:.0f}% of its CPU)")
 for label, key, scale in [("resident memory loaded (MiB)", "rss_loaded_kb", 1 / 1024),
                           ("resident memory after (MiB)", "rss_after_kb", 1 / 1024),
                           ("start to first answer (s)", "start_to_ready_s", 1), ("idle CPU %", "idle_cpu_pct", 1)]:

@@ -5,7 +5,10 @@ The baseline for bench/policy.sh: asyncio, one coroutine per connection, the lis
 Python sets. It answers every request with a 550 for a listed client_address and DUNNO
 otherwise, exactly the decision `senderdesk serve --policy` makes.
 
-Usage: policy_daemon.py PORT V4_ZONE [V6_ZONE] [--parent PID]
+Usage: policy_daemon.py PORT|SOCKET_PATH V4_ZONE [V6_ZONE] [--parent PID]
+
+A first argument with a "/" in it is a unix socket path to listen on (as Postfix's
+`check_policy_service unix:…` talks); otherwise a TCP port on 127.0.0.1.
 
 The zone files are rbldnsd format (as `senderdesk-bench gen-rbldnsd` writes them): one
 address or CIDR per line, lines starting with `$`, `:` or `#` are not listings. With
@@ -107,17 +110,23 @@ async def watch_parent(pid):
             os._exit(0)
 
 
-async def main(port, zones, parent):
+async def main(where, zones, parent):
     blocklist = Blocklist()
     started = time.monotonic()
     total = sum(blocklist.load(z) for z in zones)
     print(
         f"loaded {total} listings in {time.monotonic() - started:.1f}s", file=sys.stderr, flush=True
     )
-    server = await asyncio.start_server(
-        lambda r, w: handle(blocklist, r, w), "127.0.0.1", port
-    )
-    print(f"listening on 127.0.0.1:{port}", file=sys.stderr, flush=True)
+    if "/" in where:
+        if os.path.exists(where):
+            os.unlink(where)
+        server = await asyncio.start_unix_server(lambda r, w: handle(blocklist, r, w), where)
+        print(f"listening on unix:{where}", file=sys.stderr, flush=True)
+    else:
+        server = await asyncio.start_server(
+            lambda r, w: handle(blocklist, r, w), "127.0.0.1", int(where)
+        )
+        print(f"listening on 127.0.0.1:{where}", file=sys.stderr, flush=True)
     if parent:
         asyncio.ensure_future(watch_parent(parent))
     async with server:
@@ -134,6 +143,6 @@ if __name__ == "__main__":
     if len(args) < 2:
         sys.exit(__doc__)
     try:
-        asyncio.run(main(int(args[0]), args[1:], parent))
+        asyncio.run(main(args[0], args[1:], parent))
     except KeyboardInterrupt:
         pass

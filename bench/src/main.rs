@@ -4,7 +4,8 @@
 //! ```text
 //! senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]
 //! senderdesk-bench gen-rbldnsd DIR [--seed N]
-//! senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K]
+//! senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--framing-only]
+//! senderdesk-bench policy-floor --port PORT [--model tokio|threads]
 //! senderdesk-bench gen-reports DIR [COUNT]
 //! senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]
 //! ```
@@ -13,6 +14,7 @@
 
 mod dataset;
 mod intake_load;
+mod policy_floor;
 mod policy_load;
 
 use std::fs::File;
@@ -31,7 +33,7 @@ use dataset::{Dataset, Rng};
 const NOW: i64 = 1_750_000_000;
 const QUERIES: usize = 1_000_000;
 
-const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N]\n       senderdesk-bench gen-reports DIR [COUNT]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]";
+const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N] [--framing-only]\n       senderdesk-bench policy-floor --port PORT [--model tokio|threads]\n       senderdesk-bench gen-reports DIR [COUNT]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]";
 
 struct Options {
     seed: u64,
@@ -46,6 +48,9 @@ fn main() -> ExitCode {
         Some((c, rest)) => (c.as_str(), rest),
         None => return fail(USAGE),
     };
+    if command == "policy-floor" {
+        return policy_floor::main(rest);
+    }
     if command == "policy-load" {
         return policy_load::main(rest);
     }
