@@ -253,20 +253,29 @@ fn a_real_postfix_refuses_listed_clients_and_restricted_senders_with_senderdesks
 
 #[test]
 fn the_policy_service_also_answers_on_a_unix_socket() {
+    use crate::postfix::Postfix;
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::net::UnixStream;
     let dir = tempfile::tempdir().unwrap();
+    // Postfix's smtpd, running as `postfix`, must get through to the socket.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let data = dir.path().join("data");
     ok(&senderdesk(&data, &["init"]));
-    ok(&senderdesk(
-        &data,
-        &["list", "add", "192.0.2.0/24", "--reason", "policy"],
-    ));
+    for listed in ["192.0.2.0/24", "127.0.0.2"] {
+        ok(&senderdesk(
+            &data,
+            &["list", "add", listed, "--reason", "policy"],
+        ));
+    }
     let socket = dir.path().join("policy.sock");
     let server = Server::start_with(
         &data,
         &[],
         &[("SENDERDESK_POLICY__UNIX_SOCKET", socket.to_str().unwrap())],
     );
+    // smtpd runs as the unprivileged `postfix` user: the socket must be writable by others.
+    let mode = std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666, "socket mode {mode:o}");
     let mut stream = UnixStream::connect(&socket).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -280,6 +289,24 @@ fn the_policy_service_also_answers_on_a_unix_socket() {
         reply.starts_with("action=550 5.7.610 Access denied"),
         "{reply}"
     );
+
+    // A real Postfix asks over the socket: `check_policy_service unix:/path`.
+    let policy = format!("check_policy_service unix:{}", socket.display());
+    if let Some(postfix) =
+        Postfix::start_with(&server.policy, &[("smtpd_sender_restrictions", &policy)])
+    {
+        let (accepted, transcript) =
+            postfix.swaks(&["--local-interface", "127.0.0.2", "--from", "a@example.org"]);
+        assert!(!accepted, "{transcript}");
+        assert!(
+            transcript.lines().any(|l| l.starts_with("<** 550 5.7.610 ")
+                && l.contains("Access denied, banned sending IP [127.0.0.2].")),
+            "{transcript}"
+        );
+        let (accepted, transcript) =
+            postfix.swaks(&["--local-interface", "127.0.0.3", "--from", "a@example.org"]);
+        assert!(accepted, "an unlisted client is accepted:\n{transcript}");
+    }
     assert!(server.stop().success());
     assert!(!socket.exists(), "the socket file is removed on shutdown");
 }
