@@ -87,14 +87,10 @@ impl PolicyServer {
     /// thread of its own, on tokio's single-threaded runtime. A Postfix request is a read and
     /// a write with little work between; on the shared multi-thread runtime the scheduling
     /// around them cost up to 1.9 µs a request more (the floor servers in bench/README.md),
-    /// about what deciding costs, and portal traffic could queue ahead of a verdict smtpd
-    /// is waiting for.
-    /// One core decides well over 100 000 requests a second, far past what smtpd asks.
+    /// about what deciding costs, and portal traffic could queue ahead of a verdict smtpd is
+    /// waiting for. One core decides well over 100 000 requests a second, far past what
+    /// smtpd asks.
     pub async fn start(opts: PolicyOptions, shared: Arc<PolicyShared>) -> io::Result<PolicyServer> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()?;
         let tcp = std::net::TcpListener::bind(opts.listen)?;
         tcp.set_nonblocking(true)?;
         let local_addr = tcp.local_addr()?;
@@ -113,13 +109,10 @@ impl PolicyServer {
             }
             None => None,
         };
-        let (tcp, unix) = {
-            let _policy_runtime = runtime.enter();
-            (
-                TcpListener::from_std(tcp)?,
-                unix.map(UnixListener::from_std).transpose()?,
-            )
-        };
+        // The runtime is made, and dropped, on the policy thread: a runtime dropped inside
+        // the caller's async context would panic, so every step that can fail after it exists
+        // happens there and is reported back through `started`.
+        let (started_tx, started) = oneshot::channel::<io::Result<()>>();
         let (stop, stop_requested) = oneshot::channel::<()>();
         let (stopped_tx, stopped) = oneshot::channel::<()>();
         let slots = Arc::new(Semaphore::new(opts.max_connections.max(1)));
@@ -127,11 +120,32 @@ impl PolicyServer {
         std::thread::Builder::new()
             .name("policy".into())
             .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_io()
+                    .enable_time()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = started_tx.send(Err(e));
+                        return;
+                    }
+                };
                 runtime.block_on(async move {
+                    let listeners = TcpListener::from_std(tcp)
+                        .and_then(|tcp| Ok((tcp, unix.map(UnixListener::from_std).transpose()?)));
+                    let (tcp, unix) = match listeners {
+                        Ok(listeners) => listeners,
+                        Err(e) => {
+                            let _ = started_tx.send(Err(e));
+                            return;
+                        }
+                    };
                     tokio::spawn(accept_tcp(tcp, shared.clone(), slots.clone(), idle));
                     if let Some(unix) = unix {
                         tokio::spawn(accept_unix(unix, shared, slots, idle));
                     }
+                    let _ = started_tx.send(Ok(()));
                     // A dropped sender (the server dropped without `stop`) also ends it.
                     let _ = stop_requested.await;
                 });
@@ -139,6 +153,9 @@ impl PolicyServer {
                 drop(runtime);
                 let _ = stopped_tx.send(());
             })?;
+        started
+            .await
+            .unwrap_or_else(|_| Err(io::Error::other("the policy thread ended while starting")))?;
         info!(policy = %local_addr, unix = ?opts.unix_socket, "policy service listening");
         Ok(PolicyServer {
             local_addr,
@@ -433,6 +450,62 @@ mod tests {
             quiet < Duration::from_secs(10),
             "still open after {quiet:?}"
         );
+    }
+
+    fn options(listen: SocketAddr, unix_socket: Option<PathBuf>) -> PolicyOptions {
+        PolicyOptions {
+            listen,
+            unix_socket,
+            idle_timeout: Duration::from_secs(5),
+            max_connections: 10,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_taken_port_or_socket_path_is_an_error_to_report_not_a_panic() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let opts = options(taken.local_addr().unwrap(), None);
+        let err = PolicyServer::start(opts, Arc::new(shared())).await.err();
+        assert_eq!(err.map(|e| e.kind()), Some(io::ErrorKind::AddrInUse));
+
+        let dir = tempfile::tempdir().unwrap();
+        let nowhere = dir.path().join("missing/policy.sock");
+        let opts = options("127.0.0.1:0".parse().unwrap(), Some(nowhere));
+        let err = PolicyServer::start(opts, Arc::new(shared())).await.err();
+        assert_eq!(err.map(|e| e.kind()), Some(io::ErrorKind::NotFound));
+    }
+
+    #[tokio::test]
+    async fn the_server_answers_on_its_own_thread_until_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("policy.sock");
+        let opts = options("127.0.0.1:0".parse().unwrap(), Some(socket.clone()));
+        let server = PolicyServer::start(opts, Arc::new(shared())).await.unwrap();
+        let mut tcp = tokio::net::TcpStream::connect(server.local_addr())
+            .await
+            .unwrap();
+        let mut unix = tokio::net::UnixStream::connect(&socket).await.unwrap();
+        let req = b"request=smtpd_access_policy\nclient_address=192.0.2.9\n\n";
+        for reply in [ask(&mut tcp, req).await, ask(&mut unix, req).await] {
+            assert!(reply.starts_with("action=550 5.7.606 "), "{reply}");
+        }
+        server.stop().await;
+        // Stopping closed the connections and removed the socket file.
+        let mut rest = Vec::new();
+        assert_eq!(tcp.read_to_end(&mut rest).await.ok(), Some(0));
+        assert!(!socket.exists());
+    }
+
+    async fn ask<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, req: &[u8]) -> String {
+        stream.write_all(req).await.unwrap();
+        let mut got = Vec::new();
+        while !got.ends_with(b"\n\n") {
+            let mut chunk = [0u8; 512];
+            let n = stream.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "closed before a whole reply: {got:?}");
+            got.extend_from_slice(&chunk[..n]);
+        }
+        String::from_utf8(got).unwrap()
     }
 
     #[tokio::test]
