@@ -285,7 +285,7 @@ def fmt(x, digits):
 
 have_sd = med("senderdesk", "requests", sys.argv[2].split()[0]) is not None
 floors = sorted({name for name, _, _ in vals if name.startswith("floor-")})
-print(f"\n{'':34}{'Python':>12}{'senderdesk':>12}  senderdesk better by" + "".join(f"{f:>15}" for f in floors))
+print(f"\n{'':34}{'Python':>12}{'senderdesk':>12}  senderdesk better by" + "".join(f"{f:>21}" for f in floors))
 rows = [("decisions/s", "requests_per_s", 0, False), ("server CPU µs per decision", "cpu_us_per_decision", 2, True),
         ("p50 latency µs", "p50_us", 1, True), ("p99 latency µs", "p99_us", 1, True),
         ("other CPU on the server's core %", "core0_others_pct", 1, None),
@@ -302,7 +302,7 @@ for conns in sys.argv[2].split():
         if p and s and lower_better is not None:
             ratio = f"{(p / s if lower_better else s / p):8.1f}×"
         print(f"  {label:32}{fmt(p, digits):>12}{fmt(s, digits):>12}{ratio:>9}{'':12}"
-              + "".join(f"{fmt(v, digits):>15}" for v in fl))
+              + "".join(f"{fmt(v, digits):>21}" for v in fl))
     # The floor bounds what any server can show against Python as smtpd talks: the kernel's
     # share of a request is the same for every server.
     p, s = med("python", "cpu_us_per_decision", conns), med("senderdesk", "cpu_us_per_decision", conns)
