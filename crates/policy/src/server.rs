@@ -77,7 +77,7 @@ pub struct PolicyShared {
 
 pub struct PolicyServer {
     local_addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
+    stop: oneshot::Sender<()>,
     stopped: oneshot::Receiver<()>,
     unix_socket: Option<PathBuf>,
 }
@@ -159,7 +159,7 @@ impl PolicyServer {
         info!(policy = %local_addr, unix = ?opts.unix_socket, "policy service listening");
         Ok(PolicyServer {
             local_addr,
-            stop: Some(stop),
+            stop,
             stopped,
             unix_socket: opts.unix_socket,
         })
@@ -169,12 +169,16 @@ impl PolicyServer {
         self.local_addr
     }
 
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = (&mut self.stopped).await;
-        if let Some(path) = self.unix_socket.take() {
+    pub async fn stop(self) {
+        let PolicyServer {
+            stop,
+            stopped,
+            unix_socket,
+            ..
+        } = self;
+        let _ = stop.send(());
+        let _ = stopped.await;
+        if let Some(path) = unix_socket {
             let _ = std::fs::remove_file(path);
         }
     }
@@ -322,33 +326,35 @@ fn unix_now() -> i64 {
 /// Decisions taken during one read, added to the shared metrics together.
 #[derive(Default)]
 struct Counts {
-    by_rule: [u64; 5],
+    allowlisted: u64,
+    listed: u64,
+    banned_sender: u64,
+    restricted: u64,
+    dunno: u64,
     without_list: u64,
 }
 
 impl Counts {
     fn add(&mut self, rule: Rule) {
-        self.by_rule[match rule {
-            Rule::Allowlisted => 0,
-            Rule::ListedClient => 1,
-            Rule::BannedSender => 2,
-            Rule::RestrictedSender => 3,
-            Rule::NoMatch => 4,
-        }] += 1;
+        *match rule {
+            Rule::Allowlisted => &mut self.allowlisted,
+            Rule::ListedClient => &mut self.listed,
+            Rule::BannedSender => &mut self.banned_sender,
+            Rule::RestrictedSender => &mut self.restricted,
+            Rule::NoMatch => &mut self.dunno,
+        } += 1;
     }
 
     fn publish(&self, m: &PolicyMetrics) {
-        let [allowlisted, listed, banned_sender, restricted, dunno] = self.by_rule;
+        let decided =
+            self.allowlisted + self.listed + self.banned_sender + self.restricted + self.dunno;
         for (counter, n) in [
-            (
-                &m.requests,
-                allowlisted + listed + banned_sender + restricted + dunno,
-            ),
-            (&m.allowlisted, allowlisted),
-            (&m.listed, listed),
-            (&m.banned_sender, banned_sender),
-            (&m.restricted, restricted),
-            (&m.dunno, dunno),
+            (&m.requests, decided),
+            (&m.allowlisted, self.allowlisted),
+            (&m.listed, self.listed),
+            (&m.banned_sender, self.banned_sender),
+            (&m.restricted, self.restricted),
+            (&m.dunno, self.dunno),
             (&m.without_list, self.without_list),
         ] {
             if n > 0 {
