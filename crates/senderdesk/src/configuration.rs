@@ -205,6 +205,12 @@ pub struct PortalConfig {
     pub pow_difficulty: u8,
     /// Reverse proxies whose X-Forwarded-For header is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// Seconds a client has to send a request's head (request line and headers).
+    pub header_read_timeout: u64,
+    /// Most HTTP connections open at once; more are closed as they arrive.
+    pub max_connections: usize,
+    /// Most verification mails the delist form sends per hour, from all clients together.
+    pub mails_per_hour: u32,
 }
 
 impl Default for PortalConfig {
@@ -221,6 +227,9 @@ impl Default for PortalConfig {
             limit_window: "24h".into(),
             pow_difficulty: 16,
             trusted_proxies: Vec::new(),
+            header_read_timeout: 30,
+            max_connections: 1024,
+            mails_per_hour: 1000,
         }
     }
 }
@@ -436,6 +445,22 @@ impl Config {
             bail!("[intake] tls_cert and tls_key go together: set both or neither");
         }
         if i.auth_marker.trim().is_empty() {
+        if p.header_read_timeout == 0 || p.header_read_timeout > 300 {
+            bail!(
+                "[portal] header_read_timeout = {} must be between 1 and 300 seconds",
+                p.header_read_timeout
+            );
+        }
+        if p.max_connections == 0 || p.max_connections > web::MAX_CONNECTIONS {
+            bail!(
+                "[portal] max_connections = {} must be between 1 and {}",
+                p.max_connections,
+                web::MAX_CONNECTIONS
+            );
+        }
+        if p.mails_per_hour == 0 {
+            bail!("[portal] mails_per_hour must be at least 1");
+        }
             bail!("[intake] auth_marker must not be empty");
         }
         let zone = self.dnsbl.zone.trim_end_matches('.');

@@ -26,6 +26,7 @@ const MAX_INCREMENTAL: i64 = 50_000;
 
 pub struct Application {
     http: TcpListener,
+    http_options: web::ServeOptions,
     policy: policy::PolicyServer,
     policy_view: Arc<ArcSwap<policy::PolicyView>>,
     dns: dnsbl::DnsServer,
@@ -116,6 +117,10 @@ impl Application {
         .await?;
         Ok(Application {
             http,
+            http_options: web::ServeOptions {
+                header_read_timeout: Duration::from_secs(ctx.config.portal.header_read_timeout),
+                max_connections: ctx.config.portal.max_connections,
+            },
             policy,
             policy_view,
             dns,
@@ -161,17 +166,15 @@ impl Application {
         });
         info!(http = %self.http_addr(), "serving");
         let mut http_stop = stop_rx;
-        let http =
-            axum::serve(self.http, web::into_service(app)).with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|stop| *stop).await;
-            });
-        let server = tokio::spawn(async move { http.await });
+        let server = tokio::spawn(web::serve(self.http, app, self.http_options, async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        }));
         shutdown.await;
         info!("shutting down");
         let _ = stop_tx.send(true);
         let _ = updater.await;
         let _ = retention.await;
-        server.await?.context("HTTP server failed")?;
+        server.await.context("HTTP server failed")?;
         self.dns.stop().await;
         self.policy.stop().await;
         self.smtp.stop().await;

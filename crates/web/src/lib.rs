@@ -17,6 +17,7 @@ pub mod i18n;
 mod outgoing;
 mod pages;
 mod reports;
+mod serve;
 mod view;
 
 use std::net::SocketAddr;
@@ -44,6 +45,7 @@ use tower_http::timeout::TimeoutLayer;
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
 pub use reports::{ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
+pub use serve::{MAX_CONNECTIONS, ServeOptions, serve};
 pub use view::Templates;
 
 /// Largest request body: the delist form is well under 1 KiB.

@@ -433,3 +433,54 @@ fn a_relay_that_is_down_is_retried_and_the_page_says_so() {
     assert!(outbox(data).is_empty());
     server.stop();
 }
+
+#[test]
+fn serve_closes_a_connection_whose_request_head_stalls_and_those_past_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    let server = Server::start_with(
+        &data,
+        &[],
+        &[
+            ("SENDERDESK_PORTAL__HEADER_READ_TIMEOUT", "1"),
+            ("SENDERDESK_PORTAL__MAX_CONNECTIONS", "3"),
+        ],
+    );
+    // Read until the server closes; a generous bound, so only "never" fails.
+    let closed = |s: &mut TcpStream| {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut got = Vec::new();
+        s.read_to_end(&mut got)
+            .map(|_| String::from_utf8_lossy(&got).into_owned())
+    };
+    let mut stalled = TcpStream::connect(&server.http).unwrap();
+    stalled.write_all(b"GET /delist?ip=192.0.2.").unwrap();
+    let sent = closed(&mut stalled).expect("closed after [portal] header_read_timeout");
+    assert!(
+        sent.is_empty() || sent.starts_with("HTTP/1.1 408"),
+        "{sent:?}"
+    );
+
+    // Three held connections fill the cap; the fourth is closed without an answer.
+    let held: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(&server.http).unwrap())
+        .collect();
+    let mut extra = TcpStream::connect(&server.http).unwrap();
+    let _ = extra.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(closed(&mut extra).unwrap_or_default(), "");
+    drop(held);
+    // The held ones time out or are dropped: the portal answers again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let healthy = || {
+        let mut s = TcpStream::connect(&server.http).ok()?;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let answer = closed(&mut s).ok()?;
+        Some(answer.starts_with("HTTP/1.1 200"))
+    };
+    while healthy() != Some(true) {
+        assert!(Instant::now() < deadline, "the portal never answered again");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
