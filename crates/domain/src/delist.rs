@@ -194,6 +194,15 @@ impl RequesterEmail {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The address as the stored limits count it: the local part lowercased and without a
+    /// `+tag`, since `Bob+1@x` and `bob+2@x` reach one mailbox at nearly every provider, and
+    /// a limit per spelling would be no limit. (The mail still goes to the address as typed.)
+    pub fn limit_key(&self) -> String {
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or(("", &self.0));
+        let base = local.split('+').next().unwrap_or(local);
+        format!("{}@{domain}", base.to_lowercase())
+    }
 }
 
 impl fmt::Display for RequesterEmail {
@@ -320,6 +329,11 @@ mod tests {
         ] {
             assert!(RequesterEmail::parse(bad).is_err(), "{bad:?}");
         }
+        let key = |t: &str| RequesterEmail::parse(t).unwrap().limit_key();
+        assert_eq!(key("Bob+news@Example.NET"), "bob@example.net");
+        assert_eq!(key("BOB@example.net"), key("bob+x+y@example.net"));
+        assert_eq!(key("+only@example.net"), "@example.net");
+        assert_ne!(key("bob@example.net"), key("bobby@example.net"));
         assert!(
             RequesterEmail::parse("用户@例子.中国").is_ok(),
             "internationalised addresses pass"

@@ -82,9 +82,11 @@ pub fn build(
         report_max_bytes: ctx.config.intake.max_bytes,
     };
     let diagnoser = ctx.config.diagnose.diagnoser()?;
-    web::Portal::new(settings, catalog.clone(), mailer, diagnoser)
+    let mut portal = web::Portal::new(settings, catalog.clone(), mailer, diagnoser)
         .map_err(|e| anyhow::anyhow!("{e:#}"))
-        .context("cannot load the portal's templates and help pages")
+        .context("cannot load the portal's templates and help pages")?;
+    portal.limit_mails_per_hour(cfg.mails_per_hour);
+    Ok(portal)
 }
 
 /// The one mailer of `serve`: through `[mail] relay`, or into DATA/outbox/.

@@ -78,26 +78,60 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Admission, StoreError> {
         let since = limits.since.unix_timestamp();
+        let email_key = new.email.limit_key();
+        let email_like = email_pattern(&new.email);
+        let client = client_key(new.client_ip);
         in_write_tx!(self, tx => {
-            let checks = [
-                ("email", new.email.as_str().to_string(), limits.per_email, RequestLimit::Email),
-                ("client_ip", new.client_ip.to_string(), limits.per_client, RequestLimit::Client),
-                ("ip", new.ip.to_string(), limits.per_listed_ip, RequestLimit::ListedIp),
-            ];
-            for (column, value, max, limit) in checks {
-                // The column names come from the fixed list above, never from input.
-                let sql = format!(
-                    "SELECT COUNT(*) FROM delist_requests WHERE {column} = $1 AND created_at > $2"
-                );
-                let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                    .bind(&value)
-                    .bind(since)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| self.map_err(e))?;
-                if count >= i64::from(max) {
-                    return Ok(Admission::Limited(limit));
-                }
+            // Every spelling of the address (case, +tag): the LIKE narrows the rows read, the
+            // key decides. No index serves it; the rows are few, as the hourly mail cap
+            // bounds how many requests a window can hold.
+            let emails: Vec<String> = sqlx::query_scalar(
+                "SELECT email FROM delist_requests WHERE created_at > $1 AND lower(email) LIKE $2 ESCAPE '\\'",
+            )
+            .bind(since)
+            .bind(&email_like)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let same_mailbox = emails
+                .iter()
+                .filter(|e| RequesterEmail::parse(e).is_ok_and(|e| e.limit_key() == email_key))
+                .count();
+            if same_mailbox >= limits.per_email as usize {
+                return Ok(Admission::Limited(RequestLimit::Email));
+            }
+            // A client is its address, or its /64 for IPv6: one subscriber holds a whole /64.
+            let clients: Vec<String> = match new.client_ip {
+                IpAddr::V4(_) => sqlx::query_scalar(
+                    "SELECT client_ip FROM delist_requests WHERE client_ip = $1 AND created_at > $2",
+                )
+                .bind(new.client_ip.to_string()),
+                IpAddr::V6(_) => sqlx::query_scalar(
+                    "SELECT client_ip FROM delist_requests WHERE client_ip LIKE $1 AND created_at > $2",
+                )
+                .bind(v6_pattern(new.client_ip)),
+            }
+            .bind(since)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let same_client = clients
+                .iter()
+                .filter(|c| c.parse::<IpAddr>().is_ok_and(|ip| client_key(ip) == client))
+                .count();
+            if same_client >= limits.per_client as usize {
+                return Ok(Admission::Limited(RequestLimit::Client));
+            }
+            let listed: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM delist_requests WHERE ip = $1 AND created_at > $2",
+            )
+            .bind(new.ip.to_string())
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            if listed >= i64::from(limits.per_listed_ip) {
+                return Ok(Admission::Limited(RequestLimit::ListedIp));
             }
             let row = sqlx::query(concat!(
                 "INSERT INTO delist_requests (reference, token_hash, ip, email, client_ip, lang, \
@@ -299,6 +333,46 @@ impl Store {
             .map_err(|e| self.map_err(e))?;
             Ok(Confirmation::Delisted(request(&row)?))
         })
+    }
+}
+
+/// What the stored limits count a client by: its address, or its /64 for IPv6.
+fn client_key(ip: IpAddr) -> IpAddr {
+    match domain::canonical_addr(ip) {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        v4 => v4,
+    }
+}
+
+/// A LIKE pattern (escaped with `\`) that every stored spelling of the mailbox matches, once
+/// lowercased: `base%@domain`. SQLite lowercases only ASCII, so a local part with other
+/// letters is narrowed by its domain alone.
+fn email_pattern(email: &RequesterEmail) -> String {
+    let escape = |t: &str| {
+        t.chars().fold(String::new(), |mut out, c| {
+            if matches!(c, '%' | '_' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
+            out
+        })
+    };
+    let key = email.limit_key();
+    let (base, domain) = key.rsplit_once('@').unwrap_or(("", &key));
+    if base.is_ascii() {
+        format!("{}%@{}", escape(base), escape(domain))
+    } else {
+        format!("%@{}", escape(domain))
+    }
+}
+
+/// A LIKE pattern every IPv6 address of `ip`'s /64 matches as text: its first group then
+/// anything (the groups after it may be compressed with `::`), or any IPv6 address when
+/// the first group is 0.
+fn v6_pattern(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) if v6.segments()[0] != 0 => format!("{:x}:%", v6.segments()[0]),
+        _ => "%:%".to_string(),
     }
 }
 

@@ -113,6 +113,79 @@ async fn requests_are_admitted_until_a_stored_limit_is_reached() {
 }
 
 #[tokio::test]
+async fn stored_limits_count_an_ipv6_client_by_its_64_and_an_address_by_its_mailbox() {
+    for b in backends().await {
+        let s = &b.store;
+        let t = now();
+        let admit = |r: NewDelistRequest| async move {
+            s.admit_delist_request(&r, &limits(t), t).await.unwrap()
+        };
+        // Three addresses in one /64, each text spelled differently: the fourth is refused.
+        for (n, client) in [
+            (1, "2001:db8:0:7::1"),
+            (2, "2001:db8:0:7:ffff::2"),
+            (3, "2001:db8::7:0:0:0:3"),
+        ] {
+            let r = request(
+                n,
+                &format!("192.0.2.{n}"),
+                &format!("u{n}@x.example"),
+                client,
+                t,
+            );
+            assert!(
+                matches!(admit(r).await, Admission::Created(_)),
+                "{}",
+                b.name
+            );
+        }
+        let r = request(4, "192.0.2.4", "u4@x.example", "2001:db8:0:7:1:2:3:4", t);
+        assert!(
+            matches!(admit(r).await, Admission::Limited(RequestLimit::Client)),
+            "{}",
+            b.name
+        );
+        let r = request(5, "192.0.2.5", "u5@x.example", "2001:db8:0:8::1", t);
+        assert!(
+            matches!(admit(r).await, Admission::Created(_)),
+            "another /64: {}",
+            b.name
+        );
+
+        // Case and +tags spell one mailbox: two requests, then refused.
+        let r = request(6, "192.0.2.6", "Bob+a@y.example", "198.51.100.6", t);
+        assert!(matches!(admit(r).await, Admission::Created(_)));
+        let r = request(7, "192.0.2.7", "bob@Y.example", "198.51.100.7", t);
+        assert!(matches!(admit(r).await, Admission::Created(_)));
+        let r = request(8, "192.0.2.8", "BOB+zz@y.example", "198.51.100.8", t);
+        assert!(
+            matches!(admit(r).await, Admission::Limited(RequestLimit::Email)),
+            "{}",
+            b.name
+        );
+        // Look-alikes, LIKE wildcards among them, are other mailboxes.
+        for (n, email) in [
+            (9, "bobby@y.example"),
+            (10, "b_b@y.example"),
+            (11, "bo%@y.example"),
+        ] {
+            let r = request(
+                n,
+                &format!("192.0.2.{n}"),
+                email,
+                &format!("198.51.100.{n}"),
+                t,
+            );
+            assert!(
+                matches!(admit(r).await, Admission::Created(_)),
+                "{email}: {}",
+                b.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_confirmation_link_delists_once_and_names_the_requester_in_history() {
     for b in backends().await {
         let s = &b.store;

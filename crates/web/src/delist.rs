@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use store::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 use time::OffsetDateTime;
 
-use crate::guard::{self, hex};
+use crate::guard::{self, Gate, hex};
 use crate::i18n::Lang;
 use crate::outgoing::{done_mail, spawn_delivery, verification_mail};
 use crate::pages::{ListingView, format_time, internal_error, look_up, notice, page, parse_ip};
@@ -119,21 +119,16 @@ async fn submit(
         tracing::info!(%client, "delist form honeypot filled; refused");
         return form_error(vec![locale.text("bad-proof", &[])]);
     }
-    let proven = if portal.pow.difficulty() == 0 {
-        true
-    } else if f.pow_nonce.is_empty() {
-        false
-    } else {
-        match portal.pow.verify(&f.pow_challenge, &f.pow_nonce, now) {
-            Ok(()) => true,
-            Err(why) => {
-                tracing::info!(%client, %why, "delist form proof of work refused");
-                return form_error(vec![locale.text("bad-proof", &[])]);
-            }
+    match portal
+        .flood
+        .admit_form(&portal.pow, client, &f.pow_challenge, &f.pow_nonce, now)
+    {
+        Gate::Admitted => {}
+        Gate::Flooded => return flooded(portal, &locale),
+        Gate::BadProof(why) => {
+            tracing::info!(%client, %why, "delist form proof of work refused");
+            return form_error(vec![locale.text("bad-proof", &[])]);
         }
-    };
-    if !portal.flood.admit(client, proven) {
-        return flooded(portal, &locale);
     }
 
     let mut errors = Vec::new();
@@ -154,6 +149,19 @@ async fn submit(
     };
     if let Some(refusal) = view.refusal {
         return refused(portal, &locale, ip, refusal);
+    }
+
+    // Checked last before the store, so requests refused above spend none of it.
+    if !portal.flood.admit_mail() {
+        tracing::warn!(%client, "[portal] mails_per_hour reached; delist request refused");
+        return notice(
+            portal,
+            &locale,
+            StatusCode::SERVICE_UNAVAILABLE,
+            locale.text("limit-title", &[]),
+            vec![locale.text("limit-mails", &[])],
+            None,
+        );
     }
 
     let mut secret = [0u8; 32];
@@ -429,10 +437,16 @@ async fn confirm(
 
 async fn status(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     locale: Locale,
     Path(reference): Path<String>,
 ) -> Response {
     let portal = &state.portal;
+    let client = guard::client_ip(peer, &headers, &portal.settings.trusted_proxies);
+    if !portal.flood.admit_status(client) {
+        return flooded(portal, &locale);
+    }
     let shown: String = reference.chars().take(40).collect();
     let unknown = |locale: &Locale| {
         notice(

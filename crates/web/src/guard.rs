@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use hmac::{Hmac, KeyInit, Mac};
 use ipnet::IpNet;
 use sha2::{Digest, Sha256};
@@ -51,17 +51,32 @@ fn flood_key(ip: IpAddr) -> IpAddr {
 }
 
 /// In-process limits per client: a looser one for requests that carry a valid proof of
-/// work and a tight one for those that do not (no JavaScript, or a script skipping it).
+/// work and a tight one for those that do not (no JavaScript, or a script skipping it); one
+/// for status pages; and one for all clients together on the verification mails we send.
 pub struct FloodGuard {
     proven: DefaultKeyedRateLimiter<IpAddr>,
     unproven: DefaultKeyedRateLimiter<IpAddr>,
     /// Sender diagnostics: each run costs a dozen DNS queries.
     diagnoses: DefaultKeyedRateLimiter<IpAddr>,
+    /// `/delist/status/{reference}`: references are 40 random bits, so guessing one takes
+    /// more requests than this lets anyone make.
+    status: DefaultKeyedRateLimiter<IpAddr>,
+    /// Verification mails, whoever asks: a botnet passes every per-client limit, not this.
+    mails: DefaultDirectRateLimiter,
     checks: AtomicU64,
 }
 
 impl Default for FloodGuard {
     fn default() -> Self {
+        FloodGuard::new(DEFAULT_MAILS_PER_HOUR)
+    }
+}
+
+/// `[portal] mails_per_hour` unless configured.
+pub const DEFAULT_MAILS_PER_HOUR: u32 = 1000;
+
+impl FloodGuard {
+    pub fn new(mails_per_hour: u32) -> Self {
         let n = |v| NonZeroU32::new(v).expect("non-zero");
         FloodGuard {
             // 10 at once, then one every 3 seconds.
@@ -82,12 +97,18 @@ impl Default for FloodGuard {
                     .expect("non-zero")
                     .allow_burst(n(20)),
             ),
+            // 20 at once, then one every 3 seconds.
+            status: RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(3))
+                    .expect("non-zero")
+                    .allow_burst(n(20)),
+            ),
+            // The whole hour's worth may go at once, then they come back evenly.
+            mails: RateLimiter::direct(Quota::per_hour(n(mails_per_hour.max(1)))),
             checks: AtomicU64::new(0),
         }
     }
-}
 
-impl FloodGuard {
     /// True when the client may go on.
     pub fn admit(&self, client: IpAddr, proven: bool) -> bool {
         // Forget idle clients now and then, so the maps stay small under a spoofed flood.
@@ -107,6 +128,60 @@ impl FloodGuard {
         }
         self.diagnoses.check_key(&flood_key(client)).is_ok()
     }
+
+    /// True when the client may see another request's status page.
+    pub fn admit_status(&self, client: IpAddr) -> bool {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
+            self.status.retain_recent();
+        }
+        self.status.check_key(&flood_key(client)).is_ok()
+    }
+
+    /// True when one more verification mail fits in the hourly cap for all clients.
+    pub fn admit_mail(&self) -> bool {
+        self.mails.check().is_ok()
+    }
+
+    /// Admits a delist form: the client's rate is checked before its proof of work is
+    /// verified, so no client fills the used-challenge set faster than its rate. When that
+    /// set is full of live challenges (a flood from many addresses), a valid proof is
+    /// treated as no proof: the client is held to the tight rate instead of refused.
+    pub fn admit_form(
+        &self,
+        pow: &ProofOfWork,
+        client: IpAddr,
+        challenge: &str,
+        nonce: &str,
+        now: OffsetDateTime,
+    ) -> Gate {
+        let admitted = |ok: bool| if ok { Gate::Admitted } else { Gate::Flooded };
+        if pow.difficulty() == 0 {
+            return admitted(self.admit(client, true));
+        }
+        if nonce.is_empty() {
+            return admitted(self.admit(client, false));
+        }
+        if !self.admit(client, true) {
+            return Gate::Flooded;
+        }
+        match pow.verify(challenge, nonce, now) {
+            Ok(()) => Gate::Admitted,
+            Err(BadProof::Overflow) => {
+                tracing::warn!(%client, "the used-challenge set is full; admitting under the no-proof rate");
+                admitted(self.admit(client, false))
+            }
+            Err(why) => Gate::BadProof(why),
+        }
+    }
+}
+
+/// What [`FloodGuard::admit_form`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Admitted,
+    /// Over the client's rate.
+    Flooded,
+    BadProof(BadProof),
 }
 
 /// Why a proof of work was not accepted.
@@ -120,6 +195,9 @@ pub enum BadProof {
     Reused,
     #[error("the nonce does not meet the difficulty")]
     TooEasy,
+    /// Not the client's fault: too many live challenges are remembered to take another.
+    #[error("the used-challenge set is full")]
+    Overflow,
 }
 
 /// How long a challenge on a served form stays valid.
@@ -133,15 +211,22 @@ pub struct ProofOfWork {
     key: Vec<u8>,
     difficulty: u8,
     used: Mutex<HashMap<String, i64>>,
+    capacity: usize,
 }
 
 impl ProofOfWork {
     /// `difficulty` is the number of leading zero bits required; 0 turns the check off.
     pub fn new(key: &[u8], difficulty: u8) -> ProofOfWork {
+        ProofOfWork::with_capacity(key, difficulty, MAX_USED)
+    }
+
+    /// Remembering at most `capacity` used challenges.
+    pub fn with_capacity(key: &[u8], difficulty: u8, capacity: usize) -> ProofOfWork {
         ProofOfWork {
             key: key.to_vec(),
             difficulty: difficulty.min(64),
             used: Mutex::new(HashMap::new()),
+            capacity,
         }
     }
 
@@ -191,17 +276,19 @@ impl ProofOfWork {
             return Err(BadProof::TooEasy);
         }
         let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
-        if used.len() >= MAX_USED {
+        if used.contains_key(challenge) {
+            return Err(BadProof::Reused);
+        }
+        if used.len() >= self.capacity {
             let t = now.unix_timestamp();
             used.retain(|_, exp| *exp > t);
         }
-        if used.len() >= MAX_USED {
-            // Still full of live challenges: a flood; refuse rather than grow.
-            return Err(BadProof::Reused);
+        if used.len() >= self.capacity {
+            // Still full of live challenges: a flood. Growing is no answer, and refusing
+            // would switch proofs off for everyone; the caller falls back to the tight rate.
+            return Err(BadProof::Overflow);
         }
-        if used.insert(challenge.to_string(), expires).is_some() {
-            return Err(BadProof::Reused);
-        }
+        used.insert(challenge.to_string(), expires);
         Ok(())
     }
 }
@@ -284,6 +371,68 @@ mod tests {
         for junk in ["", ".", "a.b.c", "1.2.zz", &"9".repeat(5000)] {
             assert!(pow.verify(junk, "1", now).is_err());
         }
+    }
+
+    #[test]
+    fn a_full_used_challenge_set_falls_back_to_the_no_proof_rate_instead_of_refusing() {
+        let now = OffsetDateTime::now_utc();
+        let pow = ProofOfWork::with_capacity(b"key", 4, 2);
+        let guard = FloodGuard::default();
+        let solved = || {
+            let c = pow.challenge(now);
+            let n = solve(&c, 4);
+            (c, n)
+        };
+        // Two clients fill the set with live challenges.
+        for last in [1u8, 2] {
+            let (c, n) = solved();
+            let client = IpAddr::from([192, 0, 2, last]);
+            assert_eq!(guard.admit_form(&pow, client, &c, &n, now), Gate::Admitted);
+        }
+        // A third client's valid proof is not refused: it is held to the no-proof rate
+        // (3 at once), and only past that is it turned away.
+        let client = IpAddr::from([192, 0, 2, 3]);
+        let gates: Vec<Gate> = (0..5)
+            .map(|_| {
+                let (c, n) = solved();
+                guard.admit_form(&pow, client, &c, &n, now)
+            })
+            .collect();
+        assert_eq!(gates[..3], [Gate::Admitted; 3]);
+        assert_eq!(gates[3..], [Gate::Flooded; 2]);
+        // Reuse is still told apart from a full set.
+        let (c, n) = solved();
+        let fresh = ProofOfWork::with_capacity(b"key", 4, 2);
+        assert_eq!(fresh.verify(&c, &n, now), Ok(()));
+        assert_eq!(fresh.verify(&c, &n, now), Err(BadProof::Reused));
+    }
+
+    #[test]
+    fn the_rate_is_checked_before_a_proof_is_verified_or_remembered() {
+        let now = OffsetDateTime::now_utc();
+        let pow = ProofOfWork::with_capacity(b"key", 4, 100);
+        let guard = FloodGuard::default();
+        let client = IpAddr::from([192, 0, 2, 9]);
+        for _ in 0..10 {
+            let c = pow.challenge(now);
+            assert_eq!(
+                guard.admit_form(&pow, client, &c, &solve(&c, 4), now),
+                Gate::Admitted
+            );
+        }
+        // Over its rate, a client's proof is neither checked nor kept: the same challenge
+        // still works for a client within its rate.
+        let c = pow.challenge(now);
+        let n = solve(&c, 4);
+        assert_eq!(guard.admit_form(&pow, client, &c, &n, now), Gate::Flooded);
+        let other = IpAddr::from([192, 0, 2, 10]);
+        assert_eq!(guard.admit_form(&pow, other, &c, &n, now), Gate::Admitted);
+    }
+
+    #[test]
+    fn verification_mails_are_capped_per_hour_for_all_clients_together() {
+        let guard = FloodGuard::new(3);
+        assert_eq!((0..10).filter(|_| guard.admit_mail()).count(), 3);
     }
 
     #[test]

@@ -148,6 +148,12 @@ impl Portal {
         })
     }
 
+    /// Caps the verification mails the delist form sends per hour, from all clients
+    /// together (`[portal] mails_per_hour`; 1000 unless set).
+    pub fn limit_mails_per_hour(&mut self, per_hour: u32) {
+        self.flood = guard::FloodGuard::new(per_hour);
+    }
+
     fn secure(&self) -> bool {
         self.settings.base_url.starts_with("https://")
     }

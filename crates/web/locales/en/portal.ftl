@@ -87,6 +87,7 @@ limit-email = There have been too many delist requests for this email address re
 limit-client = There have been too many delist requests from your network recently. Please try again tomorrow.
 limit-listed-ip = There have been too many delist requests for { $ip } recently. Use the link already sent, or try again tomorrow.
 limit-flood = Too many requests in a short time. Wait a minute and try again.
+limit-mails = This form is sending an unusual number of confirmation mails right now, so it is paused for a while: the pause keeps anyone from flooding mailboxes through it. Your address has not been used. Please try again in an hour.
 bad-email = "{ $value }" is not an email address we can send to. Enter a plain address such as postmaster@example.net.
 bad-proof = The browser check failed or is out of date. Reload the page and send the form again.
 form-problem = Please correct the following:

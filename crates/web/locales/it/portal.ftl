@@ -87,6 +87,7 @@ limit-email = Di recente sono state inviate troppe richieste di rimozione per qu
 limit-client = Di recente sono state inviate troppe richieste di rimozione dalla tua rete. Riprova domani.
 limit-listed-ip = Di recente sono state inviate troppe richieste di rimozione per { $ip }. Usa il link già inviato o riprova domani.
 limit-flood = Troppe richieste in poco tempo. Attendi un minuto e riprova.
+limit-mails = In questo momento il modulo sta inviando un numero insolito di email di conferma, quindi è sospeso per un po': la pausa impedisce a chiunque di usarlo per inondare le caselle di posta. Il tuo indirizzo non è stato usato. Riprova tra un'ora.
 bad-email = «{ $value }» non è un indirizzo email a cui possiamo inviare messaggi. Inserisci un indirizzo semplice, ad esempio postmaster@example.net.
 bad-proof = La verifica del browser non è riuscita o è scaduta. Ricarica la pagina e invia di nuovo il modulo.
 form-problem = Correggi quanto segue:

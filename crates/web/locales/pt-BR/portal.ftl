@@ -87,6 +87,7 @@ limit-email = Houve solicitações de remoção demais para este endereço de em
 limit-client = Houve solicitações de remoção demais a partir da sua rede recentemente. Tente novamente amanhã.
 limit-listed-ip = Houve solicitações de remoção demais para { $ip } recentemente. Use o link já enviado ou tente novamente amanhã.
 limit-flood = Solicitações demais em pouco tempo. Aguarde um minuto e tente novamente.
+limit-mails = Este formulário está enviando um número incomum de e-mails de confirmação agora, por isso foi pausado por um tempo: a pausa impede que alguém o use para inundar caixas de correio. Seu endereço não foi usado. Tente novamente em uma hora.
 bad-email = "{ $value }" não é um endereço de email para o qual possamos enviar mensagens. Insira um endereço simples, como postmaster@example.net.
 bad-proof = A verificação do navegador falhou ou está desatualizada. Recarregue a página e envie o formulário novamente.
 form-problem = Corrija o seguinte:
