@@ -12,7 +12,11 @@ use mail_auth::{MessageAuthenticator, SpfResult};
 use crate::{Check, DomainName, Status, looks_generic};
 
 /// At most this many PTR names are followed forward, as receivers limit it too.
-const MAX_PTR_NAMES: usize = 5;
+pub(crate) const MAX_PTR_NAMES: usize = 5;
+/// DMARCbis's tree walk: the domain itself, then its parents from at most seven labels
+/// down to two, so a name of 127 labels costs seven queries, not 126.
+pub(crate) const MAX_DMARC_QUERIES: usize = 7;
+const DMARC_WALK_LABELS: usize = 7;
 
 /// What a lookup came to: records, none (NXDOMAIN or no data: an answer), or no answer.
 enum Answer<T> {
@@ -165,9 +169,12 @@ impl Lookups<'_> {
     }
 
     /// The DMARC record of the domain, or of its parent domains up to two labels, as an
-    /// organizational domain's policy also covers its subdomains (RFC 7489 §6.6.3).
+    /// organizational domain's policy also covers its subdomains (RFC 7489 §6.6.3). The walk
+    /// is DMARCbis's: after the domain itself it jumps to the last seven labels, so it asks
+    /// at most [`MAX_DMARC_QUERIES`] names however deep the domain.
     pub async fn dmarc(&self, domain: &DomainName) -> Check {
         let mut at = domain.as_str();
+        let mut first = true;
         loop {
             let records = match self.txt(&format!("_dmarc.{at}.")).await {
                 Answer::Failed(e) => return Check::dns_error("dmarc", e),
@@ -187,8 +194,18 @@ impl Lookups<'_> {
                         .with("problem", "more than one DMARC record");
                 }
             }
-            match at.split_once('.') {
-                Some((_, parent)) if parent.contains('.') => at = parent,
+            let labels = at.split('.').count();
+            let next = if first && labels > DMARC_WALK_LABELS + 1 {
+                // Straight to the last seven labels.
+                at.match_indices('.')
+                    .nth(labels - DMARC_WALK_LABELS - 1)
+                    .map(|(i, _)| &at[i + 1..])
+            } else {
+                at.split_once('.').map(|(_, parent)| parent)
+            };
+            first = false;
+            match next {
+                Some(parent) if parent.contains('.') => at = parent,
                 _ => {
                     return Check::new("dmarc", Status::Fail, "dmarc-missing")
                         .with("domain", domain.as_str());

@@ -9,15 +9,20 @@
 //! `dns-error`, never the whole run: "listed here" comes from our own store, not from here.
 
 mod dns;
+mod target;
+
+pub use target::{Refused, is_global};
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use mail_auth::MessageAuthenticator;
 use mail_auth::hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use serde::Serialize;
+use tokio::sync::Semaphore;
 
 /// A domain name as a sender types it: ASCII (IDNs in their `xn--` form), at least two
 /// labels, a trailing dot allowed, kept in lower case without it.
@@ -150,7 +155,41 @@ pub struct Diagnoser {
     auth: MessageAuthenticator,
     /// The most one lookup may take; a check does a handful.
     timeout: Duration,
+    limits: Limits,
+    running: Arc<Semaphore>,
 }
+
+/// What the public may ask of a [`Diagnoser`] (`[diagnose]` in the configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Diagnose private, loopback, documentation and other non-global addresses and
+    /// special-use names too: for a lab, never for a portal on the Internet.
+    pub allow_private: bool,
+    /// Diagnoses running at once, from all clients together.
+    pub max_running: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            allow_private: false,
+            max_running: 16,
+        }
+    }
+}
+
+/// Why a diagnosis asked for by the public was not run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotRun {
+    Refused(Refused),
+    /// `max_running` diagnoses are running already.
+    Busy,
+}
+
+/// Most DNS lookups of our own in one diagnosis: one PTR, a forward lookup for each of at
+/// most five PTR names, SPF's TXT, the DMARC walk (at most seven) and MX. SPF's evaluation
+/// by mail-auth adds its own, bounded by RFC 7208's limits (ten lookups, two void ones).
+pub const MAX_QUERIES: usize = 1 + dns::MAX_PTR_NAMES + 1 + dns::MAX_DMARC_QUERIES + 1;
 
 impl Diagnoser {
     /// `servers` empty means the system's resolver configuration (`/etc/resolv.conf`).
@@ -191,7 +230,49 @@ impl Diagnoser {
         };
         let auth =
             MessageAuthenticator::new(config, options).map_err(|e| DiagnoseError(e.to_string()))?;
-        Ok(Diagnoser { auth, timeout })
+        Ok(Diagnoser {
+            auth,
+            timeout,
+            limits: Limits::default(),
+            running: Arc::new(Semaphore::new(Limits::default().max_running)),
+        })
+    }
+
+    /// Sets what the public may ask; see [`Limits`].
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = Limits {
+            max_running: limits.max_running.max(1),
+            ..limits
+        };
+        self.running = Arc::new(Semaphore::new(self.limits.max_running));
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// A diagnosis for the public: the target must be global and public (unless
+    /// `allow_private`), and a slot free among `max_running`. The operator's command line
+    /// calls [`Diagnoser::check`] directly.
+    pub async fn diagnose(
+        &self,
+        ip: IpAddr,
+        domain: Option<&DomainName>,
+    ) -> Result<Vec<Check>, NotRun> {
+        if !self.limits.allow_private {
+            target::check(ip, domain).map_err(NotRun::Refused)?;
+        }
+        let _slot = self
+            .running
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| NotRun::Busy)?;
+        Ok(self.check(ip, domain).await)
+    }
+
+    /// Diagnoses running now.
+    pub fn running(&self) -> usize {
+        self.limits.max_running - self.running.available_permits()
     }
 
     /// Every DNS check for `ip`, and for `domain` when one is given, in a fixed order. The
@@ -325,6 +406,97 @@ mod tests {
         ] {
             assert!(!looks_generic(name, ip), "{name}");
         }
+    }
+
+    /// A DNS server on 127.0.0.1 that answers every question NXDOMAIN and keeps each name
+    /// it was asked, until the test ends.
+    fn nxdomain_server() -> (SocketAddr, Arc<std::sync::Mutex<Vec<String>>>) {
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = sock.local_addr().unwrap();
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1500];
+            while let Ok((n, from)) = sock.recv_from(&mut buf) {
+                let q = &buf[..n];
+                // The question: labels from byte 12 to the root, then type and class.
+                let mut at = 12;
+                let mut labels = Vec::new();
+                while at < n && q[at] != 0 {
+                    let len = q[at] as usize;
+                    labels.push(
+                        String::from_utf8_lossy(&q[at + 1..(at + 1 + len).min(n)]).into_owned(),
+                    );
+                    at += 1 + len;
+                }
+                let end = (at + 5).min(n);
+                log.lock().unwrap().push(labels.join("."));
+                let mut answer = q[..end].to_vec();
+                answer[2] |= 0x80; // a response
+                answer[3] = 0x83; // recursion available, NXDOMAIN
+                answer[6..12].fill(0); // no answers, authority or additional records
+                let _ = sock.send_to(&answer, from);
+            }
+        });
+        (addr, asked)
+    }
+
+    #[tokio::test]
+    async fn a_diagnosis_asks_a_bounded_number_of_queries_however_deep_the_name() {
+        let (addr, asked) = nxdomain_server();
+        let d = Diagnoser::new(&[addr], Duration::from_millis(2000)).unwrap();
+        let deep: String = (0..60).map(|i| format!("l{i}.")).collect::<String>() + "example.com";
+        let domain: DomainName = deep.parse().unwrap();
+        let checks = d.check("192.0.2.1".parse().unwrap(), Some(&domain)).await;
+        assert_eq!(checks.len(), 5);
+        let asked = asked.lock().unwrap().clone();
+        let dmarc: Vec<&String> = asked.iter().filter(|n| n.starts_with("_dmarc.")).collect();
+        assert_eq!(dmarc.len(), dns::MAX_DMARC_QUERIES, "{dmarc:#?}");
+        assert_eq!(dmarc[1].as_str(), "_dmarc.l55.l56.l57.l58.l59.example.com");
+        assert_eq!(dmarc.last().unwrap().as_str(), "_dmarc.example.com");
+        // Ours, plus what SPF's evaluation asks (its TXT record, here none).
+        assert!(asked.len() <= MAX_QUERIES + 2, "{asked:#?}");
+    }
+
+    #[tokio::test]
+    async fn the_public_may_not_diagnose_private_targets_or_more_than_the_cap_at_once() {
+        // A resolver that never answers, so a diagnosis stays running until its deadline.
+        let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut d =
+            Diagnoser::new(&[silent.local_addr().unwrap()], Duration::from_millis(500)).unwrap();
+        let private: IpAddr = "10.0.0.5".parse().unwrap();
+        assert_eq!(
+            d.diagnose(private, None).await,
+            Err(NotRun::Refused(Refused::NotGlobal(private)))
+        );
+        let lab: DomainName = "mail.diag.test".parse().unwrap();
+        let public: IpAddr = "8.8.8.8".parse().unwrap();
+        assert!(matches!(
+            d.diagnose(public, Some(&lab)).await,
+            Err(NotRun::Refused(Refused::NotPublic(_)))
+        ));
+        d.set_limits(Limits {
+            allow_private: true,
+            max_running: 1,
+        });
+        let d = Arc::new(d);
+        let first = tokio::spawn({
+            let d = d.clone();
+            async move { d.diagnose("192.0.2.1".parse().unwrap(), None).await }
+        });
+        while d.running() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(d.diagnose(private, None).await, Err(NotRun::Busy));
+        assert!(
+            first.await.unwrap().is_ok(),
+            "the lab switch lets private targets in"
+        );
+        assert!(
+            d.diagnose(private, None).await.is_ok(),
+            "the slot is free again"
+        );
+        drop(silent);
     }
 
     #[tokio::test]

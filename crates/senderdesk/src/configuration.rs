@@ -300,6 +300,11 @@ pub struct DiagnoseConfig {
     pub resolver: Vec<String>,
     /// How long one DNS query may take, in milliseconds.
     pub timeout_ms: u64,
+    /// Let the portal diagnose private, documentation and other non-global addresses and
+    /// special-use names (`.test`, `.local` …): for a lab only.
+    pub allow_private: bool,
+    /// Diagnoses the portal runs at once, from all clients together.
+    pub max_running: usize,
 }
 
 impl Default for DiagnoseConfig {
@@ -307,6 +312,8 @@ impl Default for DiagnoseConfig {
         DiagnoseConfig {
             resolver: Vec::new(),
             timeout_ms: 3000,
+            allow_private: false,
+            max_running: 16,
         }
     }
 }
@@ -336,10 +343,21 @@ impl DiagnoseConfig {
                 self.timeout_ms
             );
         }
-        Ok(diagnose::Diagnoser::new(
+        if self.max_running == 0 || self.max_running > 10_000 {
+            bail!(
+                "[diagnose] max_running = {} must be between 1 and 10000",
+                self.max_running
+            );
+        }
+        let mut diagnoser = diagnose::Diagnoser::new(
             &self.servers()?,
             std::time::Duration::from_millis(self.timeout_ms),
-        )?)
+        )?;
+        diagnoser.set_limits(diagnose::Limits {
+            allow_private: self.allow_private,
+            max_running: self.max_running,
+        });
+        Ok(diagnoser)
     }
 }
 

@@ -4,10 +4,11 @@
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
+use axum::http::header::{self, HeaderValue};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use diagnose::{Check, DomainName, Status};
+use diagnose::{Check, DomainName, NotRun, Status};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
@@ -125,21 +126,68 @@ fn read(query: &DiagnoseQuery, lang: Lang) -> Result<Option<Asked>, Vec<String>>
     }
 }
 
-async fn run(
-    state: &AppState,
-    locale: &Locale,
-    asked: &Asked,
-) -> Result<Vec<CheckView>, store::StoreError> {
-    let listing = look_up(state, asked.ip, locale, OffsetDateTime::now_utc()).await?;
-    let mut checks = vec![listed_here(&listing)];
-    checks.extend(
-        state
-            .portal
-            .diagnoser
-            .check(asked.ip, asked.domain.as_ref())
-            .await,
-    );
+/// Why a diagnosis gave no checks.
+enum Failed {
+    NotRun(NotRun),
+    Store(store::StoreError),
+}
+
+async fn run(state: &AppState, locale: &Locale, asked: &Asked) -> Result<Vec<CheckView>, Failed> {
+    // The target is judged before anything is read, so a refusal costs nothing.
+    let dns = state
+        .portal
+        .diagnoser
+        .diagnose(asked.ip, asked.domain.as_ref());
+    let listing = look_up(state, asked.ip, locale, OffsetDateTime::now_utc());
+    let (dns, listing) = tokio::join!(dns, listing);
+    let dns = dns.map_err(Failed::NotRun)?;
+    let mut checks = vec![listed_here(&listing.map_err(Failed::Store)?)];
+    checks.extend(dns);
     Ok(checks.iter().map(|c| view(locale.lang, c)).collect())
+}
+
+/// The refusal in the reader's language: what was refused and why.
+fn not_run_text(lang: Lang, why: &NotRun) -> String {
+    match why {
+        NotRun::Refused(r) => lang.text(
+            &format!("diag-refused-{}", r.key()),
+            &[("value", r.target())],
+        ),
+        NotRun::Busy => lang.text("diag-busy", &[]),
+    }
+}
+
+fn not_run_status(why: &NotRun) -> StatusCode {
+    match why {
+        NotRun::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        NotRun::Busy => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// An RFC 9457 problem: its type names the refusal, its detail says it in words.
+fn problem(state: &AppState, why: &NotRun) -> Response {
+    let status = not_run_status(why);
+    let (slug, title) = match why {
+        NotRun::Refused(r) => (r.key(), "This target is not diagnosed"),
+        NotRun::Busy => ("busy", "Too many diagnoses are running"),
+    };
+    let body = serde_json::json!({
+        "type": format!("{}/diagnose#problem-{slug}", state.portal.settings.base_url),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": not_run_text(Lang::En, why),
+    });
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if matches!(why, NotRun::Busy) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    response
 }
 
 /// Each run sends a dozen DNS queries, so one client gets a burst and then a slow pace.
@@ -188,7 +236,13 @@ async fn diagnose_page(
                     },
                 )
             }
-            Err(e) => return crate::pages::internal_error(&state.portal, &locale, &e),
+            Err(Failed::NotRun(why)) => (
+                not_run_status(&why),
+                context! { errors => vec![not_run_text(locale.lang, &why)], checks => none, ..form },
+            ),
+            Err(Failed::Store(e)) => {
+                return crate::pages::internal_error(&state.portal, &locale, &e);
+            }
         },
     };
     page(
@@ -237,6 +291,7 @@ async fn diagnose_api(
             checks,
         })
         .into_response(),
-        Err(e) => api_unavailable(&e),
+        Err(Failed::NotRun(why)) => problem(&state, &why),
+        Err(Failed::Store(e)) => api_unavailable(&e),
     }
 }

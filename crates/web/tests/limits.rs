@@ -55,3 +55,50 @@ async fn status_pages_are_rate_limited_per_client() {
         "{codes:?}"
     );
 }
+
+#[tokio::test]
+async fn diagnostics_refuse_private_targets_with_a_page_and_an_rfc9457_problem() {
+    let h = harness(&[], 0).await;
+    let (status, headers, body) = h.get("/api/v1/diagnose?ip=10.1.2.3&domain=gmail.com").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["status"], 422);
+    assert_eq!(
+        problem["type"],
+        "http://portal.test/diagnose#problem-ip-not-global"
+    );
+    assert!(problem["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("10.1.2.3 is not a global")
+    );
+
+    let (status, headers, body) = h
+        .get("/api/v1/diagnose?ip=8.8.8.8&domain=printer.local")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert!(
+        body.contains("name-not-public") && body.contains("printer.local"),
+        "{body}"
+    );
+
+    // The page explains it in the reader's language, with the form kept.
+    let (status, _, page) = h
+        .get("/diagnose?ip=192.168.1.5&domain=gmail.com&lang=it")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("non è un indirizzo Internet globale"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"192.168.1.5\""), "{page}");
+
+    // A public target is diagnosed as before, from a link.
+    let (status, _, page) = h.get("/diagnose?ip=8.8.8.8&domain=gmail.com").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("class=\"check"), "{page}");
+}

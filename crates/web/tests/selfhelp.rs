@@ -146,7 +146,13 @@ async fn help_lists_every_page_and_each_renders_in_every_language() {
 
 #[tokio::test]
 async fn diagnostics_always_answer_for_our_list_even_when_dns_fails() {
-    let h = harness(&[("192.0.2.7", "complaints")], 16).await;
+    let mut h = harness(&[("192.0.2.7", "complaints")], 16).await;
+    // The lab switch: documentation addresses are diagnosed.
+    let portal = std::sync::Arc::get_mut(&mut h.state.portal).unwrap();
+    portal.diagnoser.set_limits(diagnose::Limits {
+        allow_private: true,
+        ..diagnose::Limits::default()
+    });
     let (status, _, body) = h
         .get("/api/v1/diagnose?ip=192.0.2.7&domain=example.com")
         .await;
