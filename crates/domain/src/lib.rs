@@ -10,6 +10,7 @@ mod ip_range;
 mod listing;
 mod policy;
 mod reason;
+mod report;
 
 pub use delist::{
     BadEmail, BadReference, DelistReference, DelistRefusal, DelistRequest, DelistState, MailState,
@@ -22,3 +23,4 @@ pub use listing::{
 };
 pub use policy::{PolicyEntry, PolicyKeyError, PolicyKind, SenderName, SenderPattern, policy_key};
 pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug};
+pub use report::{ReportDecision, ReportTrust};

@@ -1,22 +1,26 @@
 //! The abuse desk's pipeline, shared by every channel: parse, attribute each reported
 //! message to a tenant and sender of ours, store the evidence and the reports durably, and
 //! act: past the threshold within the window, restrict the sender (the policy service then
-//! answers 5.1.8) and open a case.
+//! answers 5.1.8) and open a case. Only complaints that count move a sender toward the
+//! threshold: from a trusted source ([`crate::trust`]), or confirmed by a person at the desk.
 
-use std::net::IpAddr;
-
-use domain::{PolicyKind, SenderName, policy_key};
+use domain::{PolicyKind, ReportDecision, policy_key};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use store::{NewPolicyEntry, NewReport, NewSubmission, Recorded, Store, StoreError, Tenant};
+use store::{
+    Decided, NewPolicyEntry, NewReport, NewSubmission, Recorded, Store, StoreError, Tenant,
+};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::attribute::{Attribution, attribute, source_ip, tenant_domain};
+use crate::dkim::Verifier;
 use crate::extract::OurSide;
 use crate::model::{Feedback, ReportedMessage};
 use crate::parse::{Limits, ParseError, parse_report};
+use crate::trust::{FeedbackLoop, Origin, standing};
 
 /// Who acts, in the policy history, when the desk restricts a sender.
 pub const DESK_ACTOR: &str = "abuse-desk";
@@ -28,6 +32,17 @@ pub struct DeskSettings {
     /// Distinct complaints about one sender within `window` that restrict it.
     pub restrict_after: u32,
     pub window: Duration,
+    /// Feedback loops whose DKIM-signed reports are trusted.
+    pub feedback_loops: Vec<FeedbackLoop>,
+    /// Checks DKIM signatures (feedback loops', tenants'); without one nothing is verified,
+    /// so no report by mail is trusted.
+    pub verifier: Option<Arc<Verifier>>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
 }
 
 /// How a report reached us.
@@ -60,6 +75,15 @@ pub enum IngestError {
     Unstored(String),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// Unknown report, already decided, a repeat: nothing changed.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
 impl IngestError {
     /// True when trying again later may work (the store was unavailable), false when the
     /// input itself is the problem.
@@ -83,22 +107,15 @@ pub struct ReportReceipt {
 pub struct Receipt {
     pub submission_id: i64,
     pub format: String,
+    /// Whose word the report is (`token`, `fbl`, `operator`, `anonymous`) and why.
+    pub trust: String,
+    pub trust_evidence: String,
     pub reports: Vec<ReportReceipt>,
     pub warnings: Vec<String>,
     /// Senders restricted because of this submission.
     pub restricted: Vec<String>,
     /// Cases opened because of this submission.
     pub cases: Vec<i64>,
-}
-
-/// Who and what a reported message is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attribution {
-    pub ours: bool,
-    pub tenant: Option<String>,
-    #[serde(skip)]
-    pub tenant_id: Option<i64>,
-    pub sender: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -234,20 +251,24 @@ impl Desk {
         &self.inner.settings
     }
 
-    /// Takes one report. `reporter` is who the channel says sent it (the SMTP envelope
-    /// sender, the API token's name); without one, the report's From. Returns only after
-    /// the report is durably stored.
+    /// Takes one report. `origin` says how it came and who the channel says sent it (the
+    /// SMTP envelope sender, the API token); without a reporter, the report's From. Returns
+    /// only after the report is durably stored.
     pub async fn ingest(
         &self,
         raw: &[u8],
-        channel: Channel,
-        reporter: Option<&str>,
+        origin: &Origin,
         now: OffsetDateTime,
     ) -> Result<Receipt, IngestError> {
-        let parsed = parse_report(raw, &self.inner.settings.ours, &self.inner.settings.limits)?;
+        let settings = &self.inner.settings;
+        let parsed = parse_report(raw, &settings.ours, &settings.limits)?;
         let tenants = self.tenants().await?;
-        let reporter = reporter
-            .map(str::to_string)
+        let verifier = settings.verifier.as_deref();
+        let standing = standing(raw, origin, &settings.feedback_loops, verifier).await;
+        let reporter = standing
+            .reporter
+            .clone()
+            .or_else(|| origin.reporter.clone())
             .or_else(|| parsed.reporter.clone())
             .unwrap_or_else(|| "unknown".into())
             .to_lowercase();
@@ -257,18 +278,25 @@ impl Desk {
             .as_ref()
             .map_or("abuse", |f| f.feedback_type.as_str())
             .to_string();
-        let attributions: Vec<Attribution> = parsed
-            .messages
-            .iter()
-            .map(|m| {
-                attribute(
-                    m,
-                    parsed.feedback.as_ref(),
-                    &tenants,
-                    &self.inner.settings.ours,
-                )
-            })
-            .collect();
+        let mut attributions: Vec<Attribution> = Vec::with_capacity(parsed.messages.len());
+        for m in &parsed.messages {
+            // Only signatures of our tenants' domains are checked: proof the mail was ours.
+            let dkim = match (&m.signed, verifier) {
+                (Some(signed), Some(v)) => {
+                    v.check(signed, |d| tenants.iter().any(|t| tenant_domain(t, d)))
+                        .await
+                }
+                _ => Vec::new(),
+            };
+            attributions.push(attribute(
+                m,
+                parsed.feedback.as_ref(),
+                &tenants,
+                &settings.ours,
+                dkim,
+                standing.trust.counts(),
+            ));
+        }
         let reports: Vec<NewReport> = parsed
             .messages
             .iter()
@@ -291,8 +319,10 @@ impl Desk {
             })
             .collect();
         let submission = NewSubmission {
-            channel: channel.as_str(),
+            channel: origin.channel.as_str(),
             reporter,
+            trust: standing.trust,
+            trust_evidence: standing.evidence.clone(),
             format: format.clone(),
             raw_compressed: compress(raw),
             raw_size: raw.len(),
@@ -317,6 +347,8 @@ impl Desk {
         let mut receipt = Receipt {
             submission_id: recorded.submission_id,
             format,
+            trust: standing.trust.as_str().to_string(),
+            trust_evidence: standing.evidence,
             reports: recorded
                 .reports
                 .iter()
@@ -333,77 +365,113 @@ impl Desk {
             restricted: Vec::new(),
             cases: Vec::new(),
         };
-        self.act(&attributions, &tenants, &recorded, &mut receipt, now)
-            .await?;
-        Ok(receipt)
-    }
-
-    /// Restricts each sender this submission complained about whose count (taken in the
-    /// commit) reached the threshold, and opens a case for it.
-    async fn act(
-        &self,
-        attributions: &[Attribution],
-        tenants: &[Tenant],
-        recorded: &Recorded,
-        receipt: &mut Receipt,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let settings = &self.inner.settings;
         for (sender, count) in &recorded.complaints {
-            if *count < settings.restrict_after {
-                continue;
-            }
-            let Ok(key) = policy_key(PolicyKind::Restriction, sender) else {
-                continue;
-            };
             let tenant_id = attributions
                 .iter()
                 .find(|a| a.sender.as_deref() == Some(sender))
                 .and_then(|a| a.tenant_id);
-            let note = format!(
-                "{count} complaints within {} (threshold {})",
-                describe(settings.window),
-                settings.restrict_after
-            );
-            let (_, added) = self
-                .inner
-                .store
-                .add_policy_entry(
-                    &NewPolicyEntry {
-                        kind: PolicyKind::Restriction,
-                        key: &key,
-                        reason: None,
-                        note: Some(&note),
-                        source: "reports",
-                    },
-                    DESK_ACTOR,
-                    now,
-                )
-                .await?;
-            let (case, opened) = self
-                .inner
-                .store
-                .open_case(&key, tenant_id, *count, now)
-                .await?;
-            if added {
-                tracing::warn!(sender = %key, count, case, "sender restricted after complaints");
-                receipt.restricted.push(key.clone());
-                if let Some(notify) = &self.inner.notify {
-                    let tenant = tenant_id.and_then(|id| tenants.iter().find(|t| t.id == id));
-                    notify.restricted(Restriction {
-                        sender: key.clone(),
-                        tenant: tenant.map(|t| t.name.clone()),
-                        contact: tenant.and_then(|t| t.contact.clone()),
-                        complaints: *count,
-                        case,
-                    });
-                }
-            }
-            if opened {
-                receipt.cases.push(case);
-            }
+            let (restricted, case) = self.act(sender, tenant_id, *count, &tenants, now).await?;
+            receipt.restricted.extend(restricted);
+            receipt.cases.extend(case);
         }
-        Ok(())
+        Ok(receipt)
+    }
+
+    /// Records a person's decision on report `id`: confirmed, it counts (and may restrict its
+    /// sender at once); dismissed, it never counts. Refuses, changing nothing, an unknown
+    /// report, one already decided, or a repeat of another.
+    pub async fn decide(
+        &self,
+        id: i64,
+        decision: ReportDecision,
+        actor: &str,
+        note: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<(Decided, Vec<String>), DecideError> {
+        let window_start = now - self.inner.settings.window;
+        let decided = self
+            .inner
+            .store
+            .decide_report(id, decision, actor, note, window_start, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Missing { .. } => {
+                    DecideError::Refused(format!("there is no report #{id}; nothing changed"))
+                }
+                StoreError::Conflict { what } => DecideError::Refused(what),
+                other => DecideError::Store(other),
+            })?;
+        let mut restricted = Vec::new();
+        if let (Some(sender), Some(count)) = (&decided.sender, decided.complaints) {
+            let tenants = self.tenants().await.map_err(DecideError::Store)?;
+            let (r, _) = self
+                .act(sender, decided.tenant_id, count, &tenants, now)
+                .await
+                .map_err(DecideError::Store)?;
+            restricted.extend(r);
+        }
+        Ok((decided, restricted))
+    }
+
+    /// Restricts `sender` when its count (taken in the commit that added the complaint)
+    /// reached the threshold, and opens a case for it. Returns the restriction, if new, and
+    /// the case, if opened.
+    async fn act(
+        &self,
+        sender: &str,
+        tenant_id: Option<i64>,
+        count: u32,
+        tenants: &[Tenant],
+        now: OffsetDateTime,
+    ) -> Result<(Option<String>, Option<i64>), StoreError> {
+        let settings = &self.inner.settings;
+        if count < settings.restrict_after {
+            return Ok((None, None));
+        }
+        let Ok(key) = policy_key(PolicyKind::Restriction, sender) else {
+            return Ok((None, None));
+        };
+        let note = format!(
+            "{count} complaints within {} (threshold {})",
+            describe(settings.window),
+            settings.restrict_after
+        );
+        let (_, added) = self
+            .inner
+            .store
+            .add_policy_entry(
+                &NewPolicyEntry {
+                    kind: PolicyKind::Restriction,
+                    key: &key,
+                    reason: None,
+                    note: Some(&note),
+                    source: "reports",
+                },
+                DESK_ACTOR,
+                now,
+            )
+            .await?;
+        let (case, opened) = self
+            .inner
+            .store
+            .open_case(&key, tenant_id, count, now)
+            .await?;
+        let mut restricted = None;
+        if added {
+            tracing::warn!(sender = %key, count, case, "sender restricted after complaints");
+            if let Some(notify) = &self.inner.notify {
+                let tenant = tenant_id.and_then(|id| tenants.iter().find(|t| t.id == id));
+                notify.restricted(Restriction {
+                    sender: key.clone(),
+                    tenant: tenant.map(|t| t.name.clone()),
+                    contact: tenant.and_then(|t| t.contact.clone()),
+                    complaints: count,
+                    case,
+                });
+            }
+            restricted = Some(key);
+        }
+        Ok((restricted, opened.then_some(case)))
     }
 }
 
@@ -422,70 +490,6 @@ fn dedup_key(m: &ReportedMessage) -> String {
         m.date.as_deref().unwrap_or(""),
         m.subject.as_deref().unwrap_or("")
     )
-}
-
-fn source_ip(m: &ReportedMessage, feedback: Option<&Feedback>) -> Option<IpAddr> {
-    feedback.and_then(|f| f.source_ip).or(m.source_ip)
-}
-
-/// Ties a reported message to a tenant (by the outbound address it left from, then by
-/// domain: authenticated sender, envelope sender, DKIM signer, From) and to a sender (the
-/// authenticated user, else the envelope sender, else From).
-pub fn attribute(
-    m: &ReportedMessage,
-    feedback: Option<&Feedback>,
-    tenants: &[Tenant],
-    ours: &OurSide,
-) -> Attribution {
-    let mut ips: Vec<IpAddr> = Vec::new();
-    ips.extend(source_ip(m, feedback));
-    ips.extend(m.received.iter().filter_map(|h| h.from_ip));
-    let by_ip = ips.iter().find_map(|ip| {
-        let ip = domain::canonical_addr(*ip);
-        tenants
-            .iter()
-            .find(|t| t.ips.iter().any(|r| r.contains(ip)))
-    });
-    let envelope = feedback
-        .and_then(|f| f.original_mail_from.clone())
-        .or_else(|| m.return_path.clone())
-        .map(|s| s.trim_matches(['<', '>']).to_string())
-        .filter(|s| s.contains('@'));
-    let domain_of = |addr: &str| addr.rsplit_once('@').map(|(_, d)| d.to_lowercase());
-    let mut domains: Vec<String> = Vec::new();
-    domains.extend(m.authenticated_sender.as_deref().and_then(domain_of));
-    domains.extend(envelope.as_deref().and_then(domain_of));
-    domains.extend(m.dkim_domains.iter().cloned());
-    domains.extend(m.from.as_deref().and_then(domain_of));
-    let by_domain = || {
-        domains.iter().find_map(|d| {
-            tenants.iter().find(|t| {
-                t.domains
-                    .iter()
-                    .any(|td| d == td || d.ends_with(&format!(".{td}")))
-            })
-        })
-    };
-    let tenant = by_ip.or_else(by_domain);
-    let relayed_by_us = ips.iter().any(|ip| {
-        ours.relays
-            .iter()
-            .any(|n| n.contains(&domain::canonical_addr(*ip)))
-    });
-    let ours_flag = tenant.is_some() || relayed_by_us || m.authenticated_sender.is_some();
-    let sender = m
-        .authenticated_sender
-        .clone()
-        .or(envelope)
-        .or_else(|| m.from.clone())
-        .map(|s| s.to_lowercase())
-        .filter(|s| SenderName::parse(s).is_ok());
-    Attribution {
-        ours: ours_flag,
-        tenant: tenant.map(|t| t.name.clone()),
-        tenant_id: tenant.map(|t| t.id),
-        sender,
-    }
 }
 
 /// Evidence is kept LZ4-compressed (block format, length first): a report compresses to

@@ -71,10 +71,14 @@ pub fn message(m: &Message<'_>, ours: &OurSide) -> ReportedMessage {
     out.source_ip = out.received.first().and_then(|h| h.from_ip);
     let (originating, ours_until) = originating(&out.received, ours);
     out.originating_ip = originating;
+    out.believed_hops = ours_until;
     out.authenticated_sender = out.received[..ours_until]
         .iter()
         .find_map(|h| h.authenticated_sender.clone());
     out.dkim_domains = dkim_domains(headers, &raw);
+    if !out.dkim_domains.is_empty() {
+        out.signed = Some(raw.bytes.to_vec());
+    }
     let body = raw.slice(
         m.root_part().offset_body,
         m.root_part().offset_end.max(m.root_part().offset_body),
@@ -152,10 +156,11 @@ fn hop(h: &Header<'_>, raw: &Raw<'_>, ours: &OurSide) -> Hop {
 /// Walks down from the newest hop: once a hop's source is one of our relays the message is
 /// inside our platform; the first source after that which is not ours submitted it. Returns
 /// that address and how many hops (from the top) were written by our side, so only those
-/// are believed about authentication. With no relays configured, the topmost hop alone.
+/// are believed about authentication. With no relays configured no hop is believed: anyone
+/// can write a Received line that claims an authenticated sender of ours.
 fn originating(hops: &[Hop], ours: &OurSide) -> (Option<IpAddr>, usize) {
     if ours.relays.is_empty() {
-        return (None, hops.len().min(1));
+        return (None, 0);
     }
     let mut inside = false;
     for (i, hop) in hops.iter().enumerate() {

@@ -86,6 +86,14 @@ pub struct ReportedMessage {
     pub body_sha256: Option<String>,
     /// Only headers were available (no body).
     pub headers_only: bool,
+    /// How many hops from the top of `received` were written by the reporter's side and
+    /// our own relays: only those are believed. Zero when no relays are configured.
+    #[serde(skip)]
+    pub believed_hops: usize,
+    /// The message as it was, kept only when it carries a DKIM signature, so the desk can
+    /// check whether the signature still verifies.
+    #[serde(skip)]
+    pub signed: Option<Vec<u8>>,
 }
 
 /// A parsed report: its format, the ARF fields if any, every reported message, and what

@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::desk::{Channel, Desk, IngestError};
 use crate::parse::ParseError;
+use crate::trust::Origin;
 
 /// The local parts that take reports, at every configured domain.
 pub const REPORT_MAILBOXES: [&str; 3] = ["junk", "abuse", "fbl"];
@@ -384,7 +385,13 @@ where
 async fn deliver(desk: &Desk, body: &[u8], envelope: &Envelope, peer: SocketAddr) -> Vec<u8> {
     let reporter = envelope.from.as_deref().filter(|f| !f.is_empty());
     match desk
-        .ingest(body, Channel::Smtp, reporter, OffsetDateTime::now_utc())
+        .ingest(
+            body,
+            &Origin::new(Channel::Smtp)
+                .reporter(reporter)
+                .client(domain::canonical_addr(peer.ip())),
+            OffsetDateTime::now_utc(),
+        )
         .await
     {
         Ok(receipt) => {

@@ -4,11 +4,27 @@ use domain::parse_duration;
 use store::Store;
 use time::Duration;
 
-use crate::configuration::Config;
+use anyhow::Context as _;
+
+use crate::configuration::{Config, resolver_servers};
+
+/// How long one DNS query of a DKIM check may take.
+const DKIM_QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
     let cfg = &config.intake;
     let window = parse_duration(&cfg.window)?;
+    let servers = resolver_servers("intake", &cfg.resolver)?;
+    // Without a resolver nothing can be verified, so no mailed report is trusted; that is
+    // safe, and said in every such report's evidence.
+    let verifier = match intake::Verifier::new(&servers, DKIM_QUERY_TIMEOUT) {
+        Ok(v) => Some(std::sync::Arc::new(v)),
+        Err(e) if servers.is_empty() => {
+            tracing::warn!(error = %e, "no DNS resolver for DKIM checks: set [intake] resolver; no mailed report can be trusted");
+            None
+        }
+        Err(e) => return Err(e).context("[intake] resolver"),
+    };
     let settings = intake::DeskSettings {
         ours: intake::OurSide {
             relays: cfg.relays.clone(),
@@ -20,6 +36,16 @@ pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
         },
         restrict_after: cfg.restrict_after,
         window: Duration::seconds(window.whole_seconds()),
+        feedback_loops: cfg
+            .feedback_loops
+            .iter()
+            .map(|l| intake::FeedbackLoop {
+                name: l.name.clone(),
+                dkim_domains: l.dkim_domains.iter().map(|d| d.to_lowercase()).collect(),
+                ips: l.ips.clone(),
+            })
+            .collect(),
+        verifier,
     };
     Ok(intake::Desk::new(store, settings))
 }
@@ -93,7 +119,40 @@ impl TenantNotice {
 
 impl intake::Notify for TenantNotice {
     fn restricted(&self, r: intake::Restriction) {
-        let Some(to) = r.contact.clone() else { return };
+        let Some(mail) = self.compose(&r) else { return };
+        let mailer = self.mailer.clone();
+        tokio::spawn(async move {
+            let mut pause = std::time::Duration::from_secs(30);
+            for _ in 0..6 {
+                match mailer.send(&mail).await {
+                    Ok(_) => {
+                        tracing::info!(to = %mail.to, tag = %mail.tag, "tenant notified of a restriction");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, tag = %mail.tag, "tenant notice not sent; will retry")
+                    }
+                }
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            tracing::error!(tag = %mail.tag, "tenant notice given up");
+        });
+    }
+}
+
+impl TenantNotice {
+    /// Sends the notice of `r` once, now: for a CLI command, which cannot wait to retry.
+    pub async fn send_now(&self, r: &intake::Restriction) -> anyhow::Result<Option<String>> {
+        let Some(mail) = self.compose(r) else {
+            return Ok(None);
+        };
+        self.mailer.send(&mail).await?;
+        Ok(Some(mail.to))
+    }
+
+    fn compose(&self, r: &intake::Restriction) -> Option<mailer::OutgoingMail> {
+        let to = r.contact.clone()?;
         let tenant = r.tenant.clone().unwrap_or_else(|| "your account".into());
         let text = format!(
             "Hello,\n\n\
@@ -129,7 +188,7 @@ impl intake::Notify for TenantNotice {
                 .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
                 .collect::<String>()
         );
-        let mail = mailer::OutgoingMail {
+        Some(mailer::OutgoingMail {
             to,
             subject: format!(
                 "Sending restricted for {} after {} complaints (case #{})",
@@ -138,25 +197,17 @@ impl intake::Notify for TenantNotice {
             text,
             html,
             tag: format!("case-{}", r.case),
-        };
-        let mailer = self.mailer.clone();
-        tokio::spawn(async move {
-            let mut pause = std::time::Duration::from_secs(30);
-            for _ in 0..6 {
-                match mailer.send(&mail).await {
-                    Ok(_) => {
-                        tracing::info!(to = %mail.to, tag = %mail.tag, "tenant notified of a restriction");
-                        return;
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, tag = %mail.tag, "tenant notice not sent; will retry")
-                    }
-                }
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            tracing::error!(tag = %mail.tag, "tenant notice given up");
-        });
+        })
+    }
+}
+
+/// Keeps the restrictions a CLI command made, to be notified before it exits.
+#[derive(Default)]
+pub struct Collected(pub std::sync::Mutex<Vec<intake::Restriction>>);
+
+impl intake::Notify for Collected {
+    fn restricted(&self, r: intake::Restriction) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(r);
     }
 }
 
@@ -171,22 +222,22 @@ impl web::ReportSink for HttpReports {
         reporter: Option<String>,
     ) -> web::SubmitFuture<'_> {
         Box::pin(async move {
-            let channel = match channel {
-                web::SubmitChannel::Api => intake::Channel::Api,
-                web::SubmitChannel::Web => intake::Channel::Web,
-            };
+            // A token vouches for its holder; the public form is anyone's word.
+            let origin = match channel {
+                web::SubmitChannel::Api { token } => {
+                    intake::Origin::new(intake::Channel::Api).vouched(intake::Vouch::Token(token))
+                }
+                web::SubmitChannel::Web => intake::Origin::new(intake::Channel::Web),
+            }
+            .reporter(reporter.as_deref());
             match self
                 .0
-                .ingest(
-                    &raw,
-                    channel,
-                    reporter.as_deref(),
-                    time::OffsetDateTime::now_utc(),
-                )
+                .ingest(&raw, &origin, time::OffsetDateTime::now_utc())
                 .await
             {
                 Ok(r) => Ok(web::Submitted {
                     submission: r.submission_id,
+                    trust: r.trust,
                     reports: r.reports.len(),
                     duplicates: r
                         .reports

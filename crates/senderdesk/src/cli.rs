@@ -125,6 +125,25 @@ pub enum ReportCommand {
     },
     /// Open abuse cases.
     Cases,
+    /// Confirm an anonymous report: it then counts toward restricting its sender.
+    #[command(
+        after_help = "Example:\n  senderdesk report confirm 42 --note \"checked the headers: sent by our relay\""
+    )]
+    Confirm(DecideArgs),
+    /// Dismiss a report: it never counts toward restricting its sender.
+    #[command(
+        after_help = "Example:\n  senderdesk report dismiss 42 --note \"forged Received lines\""
+    )]
+    Dismiss(DecideArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// The report's number (the first column of `report list`).
+    pub id: i64,
+    /// Why, for the record.
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +153,15 @@ pub struct IngestArgs {
     /// Who sent it (the envelope sender); default: the report's From.
     #[arg(long)]
     pub reporter: Option<String>,
+    /// The report is the operator's own word (you checked it, or it comes from a source you
+    /// trust): it counts toward restricting its sender. Without it a report counts only when
+    /// signed by a registered feedback loop, or once confirmed.
+    #[arg(long)]
+    pub trusted: bool,
+    /// The address the report came from (Postfix pipe: `${client_address}`), checked against
+    /// a feedback loop's `ips`.
+    #[arg(long)]
+    pub client: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Subcommand)]

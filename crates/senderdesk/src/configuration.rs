@@ -255,6 +255,22 @@ pub struct IntakeConfig {
     /// PEM certificate chain and key: the SMTP intake then offers STARTTLS.
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// DNS servers for DKIM checks, as "IP" or "IP:PORT"; empty uses the system's.
+    pub resolver: Vec<String>,
+    /// Feedback loops whose DKIM-signed reports count toward restriction.
+    pub feedback_loops: Vec<FeedbackLoopConfig>,
+}
+
+/// One `[[intake.feedback_loops]]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackLoopConfig {
+    pub name: String,
+    /// Domains whose DKIM signature on a report proves it is this loop's.
+    pub dkim_domains: Vec<String>,
+    /// Where the loop sends from; empty: any address.
+    #[serde(default)]
+    pub ips: Vec<IpNet>,
 }
 
 impl Default for IntakeConfig {
@@ -270,6 +286,8 @@ impl Default for IntakeConfig {
             api_tokens: BTreeMap::new(),
             tls_cert: None,
             tls_key: None,
+            resolver: Vec::new(),
+            feedback_loops: Vec::new(),
         }
     }
 }
@@ -290,6 +308,25 @@ impl Default for MailConfig {
             from: "Sender services <postmaster@localhost>".into(),
         }
     }
+}
+
+/// `[SECTION] resolver`'s addresses, port 53 unless given.
+pub fn resolver_servers(
+    section: &str,
+    list: &[String],
+) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+    list.iter()
+        .map(|s| {
+            let t = s.trim();
+            t.parse::<std::net::SocketAddr>()
+                .or_else(|_| t.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "[{section}] resolver: {t:?} is not an IP address or IP:PORT, such as \"127.0.0.1:53\""
+                    )
+                })
+        })
+        .collect()
 }
 
 /// Sender diagnostics (`/diagnose`, `senderdesk diagnose`).
@@ -321,19 +358,7 @@ impl Default for DiagnoseConfig {
 impl DiagnoseConfig {
     /// The resolver addresses, port 53 unless given.
     pub fn servers(&self) -> anyhow::Result<Vec<std::net::SocketAddr>> {
-        self.resolver
-            .iter()
-            .map(|s| {
-                let t = s.trim();
-                t.parse::<std::net::SocketAddr>()
-                    .or_else(|_| t.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
-                    .map_err(|_| {
-                        anyhow::anyhow!(
-                            "[diagnose] resolver: {t:?} is not an IP address or IP:PORT, such as \"127.0.0.1:53\""
-                        )
-                    })
-            })
-            .collect()
+        resolver_servers("diagnose", &self.resolver)
     }
 
     pub fn diagnoser(&self) -> anyhow::Result<diagnose::Diagnoser> {
@@ -438,6 +463,22 @@ impl Config {
                 p.pow_difficulty
             );
         }
+        if p.header_read_timeout == 0 || p.header_read_timeout > 300 {
+            bail!(
+                "[portal] header_read_timeout = {} must be between 1 and 300 seconds",
+                p.header_read_timeout
+            );
+        }
+        if p.max_connections == 0 || p.max_connections > web::MAX_CONNECTIONS {
+            bail!(
+                "[portal] max_connections = {} must be between 1 and {}",
+                p.max_connections,
+                web::MAX_CONNECTIONS
+            );
+        }
+        if p.mails_per_hour == 0 {
+            bail!("[portal] mails_per_hour must be at least 1");
+        }
         if let Some(key) = &p.secret_key
             && key.expose().len() < 32
         {
@@ -462,23 +503,36 @@ impl Config {
         if i.tls_cert.is_some() != i.tls_key.is_some() {
             bail!("[intake] tls_cert and tls_key go together: set both or neither");
         }
+        resolver_servers("intake", &i.resolver)?;
+        let mut names = std::collections::BTreeSet::new();
+        for l in &i.feedback_loops {
+            if l.name.trim().is_empty() || !names.insert(l.name.as_str()) {
+                bail!(
+                    "[[intake.feedback_loops]] name {:?} is empty or given twice",
+                    l.name
+                );
+            }
+            if l.dkim_domains.is_empty() {
+                bail!(
+                    "[[intake.feedback_loops]] {:?} needs dkim_domains: its reports are trusted only when signed by one",
+                    l.name
+                );
+            }
+            for d in &l.dkim_domains {
+                let ok = d.contains('.')
+                    && !d.starts_with('.')
+                    && !d.ends_with('.')
+                    && d.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+                if !ok {
+                    bail!(
+                        "[[intake.feedback_loops]] {:?}: {d:?} is not a domain name",
+                        l.name
+                    );
+                }
+            }
+        }
         if i.auth_marker.trim().is_empty() {
-        if p.header_read_timeout == 0 || p.header_read_timeout > 300 {
-            bail!(
-                "[portal] header_read_timeout = {} must be between 1 and 300 seconds",
-                p.header_read_timeout
-            );
-        }
-        if p.max_connections == 0 || p.max_connections > web::MAX_CONNECTIONS {
-            bail!(
-                "[portal] max_connections = {} must be between 1 and {}",
-                p.max_connections,
-                web::MAX_CONNECTIONS
-            );
-        }
-        if p.mails_per_hour == 0 {
-            bail!("[portal] mails_per_hour must be at least 1");
-        }
             bail!("[intake] auth_marker must not be empty");
         }
         let zone = self.dnsbl.zone.trim_end_matches('.');
@@ -581,6 +635,40 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/senderdesk.example.toml");
         let config = Config::load(Some(&path), []).unwrap();
         assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn feedback_loops_parse_from_tables_and_one_without_dkim_domains_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[intake]\nresolver = [\"127.0.0.1:5300\"]\n\
+             [[intake.feedback_loops]]\nname = \"yahoo\"\ndkim_domains = [\"fbl.yahoo.example\"]\n\
+             ips = [\"192.0.2.0/24\"]\n",
+        )
+        .unwrap();
+        let config = Config::load(Some(&path), []).unwrap();
+        assert_eq!(config.intake.feedback_loops[0].name, "yahoo");
+        assert_eq!(config.intake.feedback_loops[0].ips.len(), 1);
+        for (bad, why) in [
+            (
+                "[[intake.feedback_loops]]\nname = \"x\"\ndkim_domains = []\n",
+                "needs dkim_domains",
+            ),
+            (
+                "[[intake.feedback_loops]]\nname = \"x\"\ndkim_domains = [\"not a domain\"]\n",
+                "is not a domain name",
+            ),
+            (
+                "[intake]\nresolver = [\"localhost\"]\n",
+                "[intake] resolver",
+            ),
+        ] {
+            std::fs::write(&path, bad).unwrap();
+            let err = format!("{:#}", Config::load(Some(&path), []).unwrap_err());
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

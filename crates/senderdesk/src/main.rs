@@ -11,6 +11,7 @@ mod startup;
 mod telemetry;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 
@@ -150,6 +151,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ReportCommand::List { limit } => commands::report::list(&store, *limit).await,
                 ReportCommand::Show { id, raw } => commands::report::show(&store, *id, *raw).await,
                 ReportCommand::Cases => commands::report::cases(&store).await,
+                ReportCommand::Confirm(a) | ReportCommand::Dismiss(a) => {
+                    let decision = match cmd {
+                        ReportCommand::Confirm(_) => domain::ReportDecision::Confirmed,
+                        _ => domain::ReportDecision::Dismissed,
+                    };
+                    let collected = Arc::new(abuse::Collected::default());
+                    let desk =
+                        abuse::desk(&ctx.config, store.clone())?.with_notify(collected.clone());
+                    let notice = abuse::TenantNotice::new(
+                        portal::mailer(&ctx)?,
+                        &ctx.config.portal_base_url(ctx.config.listen.http),
+                        &ctx.config,
+                    );
+                    commands::report::decide(&desk, a, decision, &notice, &collected).await
+                }
             };
             store.close().await;
             result

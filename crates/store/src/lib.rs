@@ -7,6 +7,7 @@
 //! lookup index, later the DNS serial and other nodes) pick up changes incrementally by asking
 //! for rows with `changed_seq` above the last one they saw.
 
+mod decisions;
 mod delist;
 mod error;
 mod listings;
@@ -24,12 +25,15 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use decisions::Decided;
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
 pub use listings::{AddOutcome, ImportOutcome, IndexRow};
 pub use location::DatabaseLocation;
 pub use policy::{NewPolicyEntry, PolicyEvent};
-pub use reports::{AbuseCase, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant};
+pub use reports::{
+    AbuseCase, Decision, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant,
+};
 
 /// How long a writer waits for another process (say the CLI while `serve` runs) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -109,6 +113,10 @@ impl Store {
                         detail: format!("the folder {} does not exist", dir.display()),
                     });
                 }
+                location::create_private_file(path).map_err(|e| StoreError::Open {
+                    location: location.to_string(),
+                    detail: e.to_string(),
+                })?;
                 let options = SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)

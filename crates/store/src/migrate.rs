@@ -31,6 +31,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "reports",
         include_str!("../migrations/sqlite/0004_reports.sql"),
     ),
+    (
+        5,
+        "report_trust",
+        include_str!("../migrations/sqlite/0005_report_trust.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -52,6 +57,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "reports",
         include_str!("../migrations/postgres/0004_reports.sql"),
+    ),
+    (
+        5,
+        "report_trust",
+        include_str!("../migrations/postgres/0005_report_trust.sql"),
     ),
 ];
 

@@ -2,7 +2,7 @@
 //! with their compressed evidence, one row per reported message (duplicates recorded, not
 //! counted), complaint counts per sender, and cases.
 
-use domain::IpRange;
+use domain::{IpRange, ReportDecision, ReportTrust};
 use time::OffsetDateTime;
 
 use crate::rows::{self, AnyRow};
@@ -23,6 +23,10 @@ pub struct NewSubmission {
     /// `smtp`, `pipe`, `api` or `web`.
     pub channel: &'static str,
     pub reporter: String,
+    /// Whose word it is; only trusted submissions count toward a restriction unconfirmed.
+    pub trust: ReportTrust,
+    /// What the trust rests on, for a person reading the report.
+    pub trust_evidence: String,
     /// The report's format word (`arf`, `attachment`, …).
     pub format: String,
     /// The raw report, LZ4-compressed.
@@ -75,6 +79,31 @@ pub struct ReportRow {
     pub source_ip: Option<String>,
     pub subject: Option<String>,
     pub details: String,
+    /// The submission's trust, as received.
+    pub trust: ReportTrust,
+    pub trust_evidence: String,
+    /// Whether it counts toward the threshold now (trusted, or confirmed, and not dismissed).
+    pub counts: bool,
+    pub decision: Option<Decision>,
+}
+
+/// The desk's decision on a report: who made it, when and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub decision: ReportDecision,
+    pub actor: String,
+    pub at: OffsetDateTime,
+    pub note: Option<String>,
+}
+
+impl ReportRow {
+    /// The trust the report carries now: a confirmed report is the desk's word.
+    pub fn effective_trust(&self) -> ReportTrust {
+        match &self.decision {
+            Some(d) if d.decision == ReportDecision::Confirmed => ReportTrust::Operator,
+            _ => self.trust,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +130,13 @@ pub struct AbuseCase {
 }
 
 const REPORT_COLUMNS: &str = "r.id, r.submission_id, r.received_at, r.reporter, r.feedback_type, \
-    r.duplicate_of, r.ours, t.name AS tenant, r.sender, r.source_ip, r.subject, r.details";
+    r.duplicate_of, r.ours, t.name AS tenant, r.sender, r.source_ip, r.subject, r.details, \
+    s.trust, s.trust_evidence, r.counts, d.decision, d.actor AS decided_by, d.at AS decided_at, \
+    d.note AS decision_note";
+
+/// The tables behind [`REPORT_COLUMNS`].
+pub(crate) const REPORT_FROM: &str = "reports r JOIN report_submissions s ON s.id = r.submission_id \
+    LEFT JOIN tenants t ON t.id = r.tenant_id LEFT JOIN report_decisions d ON d.report_id = r.id";
 
 macro_rules! report_row {
     ($row:expr) => {{
@@ -119,9 +154,42 @@ macro_rules! report_row {
             source_ip: row.col("source_ip")?,
             subject: row.col("subject")?,
             details: row.col("details")?,
+            trust: rows::word(row.col("trust")?)?,
+            trust_evidence: row.col("trust_evidence")?,
+            counts: row.col("counts")?,
+            decision: match row.col::<Option<String>>("decision")? {
+                None => None,
+                Some(word) => Some(Decision {
+                    decision: rows::word(word)?,
+                    actor: row.col("decided_by")?,
+                    at: rows::time(row.col("decided_at")?)?,
+                    note: row.col("decision_note")?,
+                }),
+            },
         }
     }};
 }
+
+/// Distinct complaints about `$sender` that count, received after `$window_start` and after
+/// the sender's last release (complaints from before it were dealt with), read inside `$tx`.
+macro_rules! counted_complaints {
+    ($store:expr, $tx:expr, $sender:expr, $window_start:expr) => {{
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM reports WHERE sender = $1 AND duplicate_of IS NULL AND ours = $2 \
+             AND counts = $2 AND feedback_type <> 'not-spam' AND received_at > $3 AND received_at > COALESCE(( \
+               SELECT MAX(e.at) FROM policy_events e JOIN policy_entries p ON p.id = e.entry_id \
+               WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'), 0)",
+        )
+        .bind($sender)
+        .bind(true)
+        .bind($window_start.unix_timestamp())
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?;
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }};
+}
+pub(crate) use counted_complaints;
 
 impl Store {
     /// Adds a tenant with the outbound ranges and domains that identify its mail. A name or
@@ -228,8 +296,8 @@ impl Store {
             let mut all = Vec::with_capacity(submissions.len());
             for submission in submissions {
                 let submission_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO report_submissions (received_at, channel, reporter, format, raw, raw_size, warnings) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    "INSERT INTO report_submissions (received_at, channel, reporter, format, raw, raw_size, warnings, \
+                     trust, trust_evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(at)
                 .bind(submission.channel)
@@ -238,6 +306,8 @@ impl Store {
                 .bind(&submission.raw_compressed)
                 .bind(i64::try_from(submission.raw_size).unwrap_or(i64::MAX))
                 .bind(&submission.warnings)
+                .bind(submission.trust.as_str())
+                .bind(&submission.trust_evidence)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| self.map_err(e))?;
@@ -247,11 +317,11 @@ impl Store {
                     // found by the INSERT itself: one statement per report.
                     let row = sqlx::query(
                         "INSERT INTO reports (submission_id, received_at, reporter, feedback_type, dedup_key, \
-                         duplicate_of, ours, tenant_id, sender, source_ip, subject, details) \
+                         duplicate_of, ours, tenant_id, sender, source_ip, subject, details, counts) \
                          VALUES ($1, $2, $3, $4, $5, \
                            (SELECT id FROM reports WHERE reporter = $3 AND dedup_key = $5 AND duplicate_of IS NULL \
                             ORDER BY id LIMIT 1), \
-                           $6, $7, $8, $9, $10, $11) RETURNING id, duplicate_of",
+                           $6, $7, $8, $9, $10, $11, $12) RETURNING id, duplicate_of",
                     )
                     .bind(submission_id)
                     .bind(at)
@@ -264,6 +334,7 @@ impl Store {
                     .bind(report.source_ip.as_deref())
                     .bind(report.subject.as_deref())
                     .bind(&report.details)
+                    .bind(submission.trust.counts())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| self.map_err(e))?;
@@ -275,26 +346,17 @@ impl Store {
             }
             for (submission, recorded) in submissions.iter().zip(all.iter_mut()) {
                 for (report, (_, duplicate_of)) in submission.reports.iter().zip(&recorded.reports) {
-                    let (true, None, Some(sender)) = (report.ours, duplicate_of, report.sender.as_deref()) else {
+                    // Only reports that count can move a sender toward restriction.
+                    let (true, true, None, Some(sender)) =
+                        (submission.trust.counts(), report.ours, duplicate_of, report.sender.as_deref())
+                    else {
                         continue;
                     };
                     if report.feedback_type == "not-spam" || recorded.complaints.iter().any(|(s, _)| s == sender) {
                         continue;
                     }
-                    // Complaints from before the sender's last release were dealt with.
-                    let count: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM reports WHERE sender = $1 AND duplicate_of IS NULL AND ours = $2 \
-                         AND feedback_type <> 'not-spam' AND received_at > $3 AND received_at > COALESCE(( \
-                           SELECT MAX(e.at) FROM policy_events e JOIN policy_entries p ON p.id = e.entry_id \
-                           WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'), 0)",
-                    )
-                    .bind(sender)
-                    .bind(true)
-                    .bind(window_start.unix_timestamp())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| self.map_err(e))?;
-                    recorded.complaints.push((sender.to_string(), u32::try_from(count).unwrap_or(u32::MAX)));
+                    let count = counted_complaints!(self, tx, sender, window_start);
+                    recorded.complaints.push((sender.to_string(), count));
                 }
             }
             Ok(all)
@@ -311,7 +373,7 @@ impl Store {
         let n: i64 = with_reader!(self, pool => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM reports WHERE sender = $1 AND received_at > $2 \
-                 AND duplicate_of IS NULL AND ours = $3 AND feedback_type <> 'not-spam'",
+                 AND duplicate_of IS NULL AND ours = $3 AND counts = $3 AND feedback_type <> 'not-spam'",
             )
             .bind(sender)
             .bind(since.unix_timestamp())
@@ -385,8 +447,7 @@ impl Store {
     pub async fn recent_reports(&self, limit: i64) -> Result<Vec<ReportRow>, StoreError> {
         with_reader!(self, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {REPORT_COLUMNS} FROM reports r LEFT JOIN tenants t ON t.id = r.tenant_id \
-                 ORDER BY r.id DESC LIMIT $1"
+                "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} ORDER BY r.id DESC LIMIT $1"
             )))
             .bind(limit)
             .fetch_all(pool)
@@ -404,7 +465,7 @@ impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<(ReportRow, Submission)>, StoreError> {
         with_reader!(self, pool => {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {REPORT_COLUMNS} FROM reports r LEFT JOIN tenants t ON t.id = r.tenant_id WHERE r.id = $1"
+                "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1"
             )))
             .bind(id)
             .fetch_optional(pool)

@@ -99,3 +99,12 @@ where
         note: row.col("note")?,
     })
 }
+
+/// A stored word of one of the domain's text enums (trust, decision, …).
+pub(crate) fn word<T>(text: String) -> Result<T, StoreError>
+where
+    T: std::str::FromStr<Err = domain::UnknownWord>,
+{
+    text.parse()
+        .map_err(|e: domain::UnknownWord| StoreError::bad_row(e.what, &text, e))
+}

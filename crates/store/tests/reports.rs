@@ -4,6 +4,7 @@
 mod common;
 use common::*;
 
+use domain::{ReportDecision, ReportTrust};
 use store::{NewReport, NewSubmission, StoreError};
 use time::Duration;
 
@@ -11,6 +12,8 @@ fn submission(reporter: &str, dedup: &str, sender: &str) -> NewSubmission {
     NewSubmission {
         channel: "smtp",
         reporter: reporter.into(),
+        trust: ReportTrust::Fbl,
+        trust_evidence: "DKIM signature d=fbl.example s=s1 verifies".into(),
         format: "arf".into(),
         raw_compressed: vec![1, 2, 3],
         raw_size: 3,
@@ -124,5 +127,96 @@ async fn repeats_are_found_within_one_batch_and_counts_exclude_them() {
         );
         let (_, sub) = s.report(first).await.unwrap().unwrap();
         assert_eq!(sub.raw_compressed, None, "evidence purged, fields kept");
+    }
+}
+
+#[tokio::test]
+async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() {
+    for b in backends().await {
+        let s = &b.store;
+        let t = now();
+        let start = t - Duration::hours(24);
+        let mut anonymous = submission("someone@isp.example", "mid:a1", "bob@acme.example");
+        anonymous.trust = ReportTrust::Anonymous;
+        anonymous.trust_evidence = "no API token".into();
+        let mut second = submission("other@isp.example", "mid:a2", "bob@acme.example");
+        second.trust = ReportTrust::Anonymous;
+        let recorded = s
+            .record_submissions(&[anonymous, second], start, t)
+            .await
+            .unwrap();
+        assert!(
+            recorded.iter().all(|r| r.complaints.is_empty()),
+            "{}: anonymous reports are not counted",
+            b.name
+        );
+        assert_eq!(
+            s.complaints_about("bob@acme.example", start).await.unwrap(),
+            0
+        );
+        let (first_id, _) = recorded[0].reports[0];
+        let row = s.report(first_id).await.unwrap().unwrap().0;
+        assert_eq!((row.trust, row.counts), (ReportTrust::Anonymous, false));
+        assert_eq!(row.trust_evidence, "no API token");
+
+        let decided = s
+            .decide_report(
+                first_id,
+                ReportDecision::Confirmed,
+                "alice",
+                Some("checked"),
+                start,
+                t,
+            )
+            .await
+            .unwrap();
+        assert_eq!(decided.complaints, Some(1), "{}", b.name);
+        assert_eq!(decided.sender.as_deref(), Some("bob@acme.example"));
+        let row = s.report(first_id).await.unwrap().unwrap().0;
+        assert!(row.counts);
+        assert_eq!(row.effective_trust(), ReportTrust::Operator);
+        assert_eq!(row.decision.as_ref().unwrap().actor, "alice");
+        assert!(matches!(
+            s.decide_report(first_id, ReportDecision::Dismissed, "bob", None, start, t)
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        assert!(matches!(
+            s.decide_report(9999, ReportDecision::Confirmed, "bob", None, start, t)
+                .await,
+            Err(StoreError::Missing { .. })
+        ));
+        let row = s.report(first_id).await.unwrap().unwrap().0;
+        assert!(row.counts, "{}: a refused decision changes nothing", b.name);
+        // Trusted reports count at once; a dismissed one stops counting.
+        let trusted = s
+            .record_submissions(
+                &[submission("fbl:isp", "mid:t1", "bob@acme.example")],
+                start,
+                t,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            trusted[0].complaints,
+            vec![("bob@acme.example".to_string(), 2)]
+        );
+        let (trusted_id, _) = trusted[0].reports[0];
+        let dismissed = s
+            .decide_report(
+                trusted_id,
+                ReportDecision::Dismissed,
+                "alice",
+                None,
+                start,
+                t,
+            )
+            .await
+            .unwrap();
+        assert_eq!(dismissed.complaints, None);
+        assert_eq!(
+            s.complaints_about("bob@acme.example", start).await.unwrap(),
+            1
+        );
     }
 }

@@ -24,9 +24,11 @@ use crate::view::Locale;
 use crate::{AppState, Portal};
 
 /// Which HTTP door a report came through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitChannel {
-    Api,
+    /// `POST /api/v1/reports` with the bearer token of this name.
+    Api { token: String },
+    /// The public `/report` form: anyone's word.
     Web,
 }
 
@@ -34,6 +36,8 @@ pub enum SubmitChannel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Submitted {
     pub submission: i64,
+    /// Whose word the desk takes it for: `token`, `fbl`, `operator` or `anonymous`.
+    pub trust: String,
     pub reports: usize,
     pub duplicates: usize,
     /// Reported messages not sent through our platform.
@@ -127,7 +131,9 @@ async fn api_submit(
     match sink
         .submit(
             body.to_vec(),
-            SubmitChannel::Api,
+            SubmitChannel::Api {
+                token: name.to_string(),
+            },
             Some(format!("api:{name}")),
         )
         .await
@@ -281,6 +287,9 @@ async fn form_submit(
                     ("count", done.reports.to_string()),
                 ],
             )];
+            if done.trust == "anonymous" {
+                paragraphs.push(locale.text("report-reviewed", &[]));
+            }
             if done.duplicates > 0 {
                 paragraphs.push(locale.text("report-thanks-duplicate", &[]));
             }

@@ -4,12 +4,13 @@ use std::io::Read;
 
 use anyhow::Context as _;
 use domain::IpRange;
-use intake::{Channel, Desk, IngestError};
+use domain::ReportDecision;
+use intake::{Channel, DecideError, Desk, IngestError, Origin, Vouch};
 use store::Store;
 use time::OffsetDateTime;
 
-use crate::cli::{IngestArgs, TenantArgs};
-use crate::commands::fmt_time;
+use crate::cli::{DecideArgs, IngestArgs, TenantArgs};
+use crate::commands::{actor, fmt_time};
 
 /// An error that ends the process with a chosen exit status, for callers such as Postfix's
 /// pipe transport that read it (sysexits: 65 bad input, 75 try again later).
@@ -47,15 +48,14 @@ pub async fn ingest(desk: &Desk, args: &IngestArgs) -> anyhow::Result<()> {
         code: EX_TEMPFAIL,
         message: format!("cannot read the report: {e}"),
     })?;
-    match desk
-        .ingest(
-            &raw,
-            Channel::Pipe,
-            args.reporter.as_deref().filter(|r| !r.is_empty()),
-            OffsetDateTime::now_utc(),
-        )
-        .await
-    {
+    let mut origin = Origin::new(Channel::Pipe).reporter(args.reporter.as_deref());
+    if let Some(ip) = args.client {
+        origin = origin.client(domain::canonical_addr(ip));
+    }
+    if args.trusted {
+        origin = origin.vouched(Vouch::Operator(actor()));
+    }
+    match desk.ingest(&raw, &origin, OffsetDateTime::now_utc()).await {
         Ok(receipt) => {
             let ids: Vec<String> = receipt
                 .reports
@@ -68,9 +68,10 @@ pub async fn ingest(desk: &Desk, args: &IngestArgs) -> anyhow::Result<()> {
                 .filter(|r| r.duplicate_of.is_some())
                 .count();
             println!(
-                "stored submission {} ({}): {} report(s) {}{}",
+                "stored submission {} ({}, {}): {} report(s) {}{}",
                 receipt.submission_id,
                 receipt.format,
+                receipt.trust,
                 receipt.reports.len(),
                 ids.join(" "),
                 if repeats > 0 {
@@ -107,22 +108,35 @@ pub async fn list(store: &Store, limit: i64) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:>6}  {:<10}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  dup",
-        "id", "submission", "received", "type", "tenant", "sender", "source ip"
+        "{:>6}  {:<10}  {:<23}  {:<12}  {:<9}  {:<10}  {:<32}  {:<15}  dup",
+        "id", "submission", "received", "type", "trust", "tenant", "sender", "source ip"
     );
     for r in rows {
         let tenant = r
             .tenant
             .as_deref()
             .unwrap_or(if r.ours { "(ours)" } else { "(not ours)" });
+        // An anonymous report names its tenant and sender on the reporter's word alone.
+        let (tenant, sender) = match (r.effective_trust(), &r.decision) {
+            (domain::ReportTrust::Anonymous, _) => (
+                format!("{tenant}?"),
+                r.sender.as_deref().map(|s| format!("{s} (unverified)")),
+            ),
+            _ => (tenant.to_string(), r.sender.clone()),
+        };
+        let trust = match &r.decision {
+            Some(d) if d.decision == ReportDecision::Dismissed => "dismissed".to_string(),
+            _ => r.effective_trust().to_string(),
+        };
         println!(
-            "{:>6}  {:<10}  {:<23}  {:<12}  {:<10}  {:<32}  {:<15}  {}",
+            "{:>6}  {:<10}  {:<23}  {:<12}  {:<9}  {:<10}  {:<32}  {:<15}  {}",
             r.id,
             format!("sub#{}", r.submission_id),
             fmt_time(r.received_at),
             r.feedback_type,
+            trust,
             tenant,
-            r.sender.as_deref().unwrap_or("-"),
+            sender.as_deref().unwrap_or("-"),
             r.source_ip.as_deref().unwrap_or("-"),
             r.duplicate_of
                 .map_or("no".to_string(), |d| format!("of #{d}"))
@@ -141,6 +155,37 @@ pub async fn show(store: &Store, id: i64, raw: bool) -> anyhow::Result<()> {
     );
     println!("  received:   {}", fmt_time(r.received_at));
     println!("  reporter:   {}", r.reporter);
+    println!("  trust:      {} ({})", r.trust, r.trust_evidence);
+    match &r.decision {
+        Some(d) => println!(
+            "  decision:   {} by {} on {}{}: {}",
+            d.decision,
+            d.actor,
+            fmt_time(d.at),
+            d.note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default(),
+            if d.decision == ReportDecision::Confirmed {
+                "counts as the desk's word (operator)"
+            } else {
+                "does not count"
+            }
+        ),
+        None if r.trust.counts() => {}
+        None => println!(
+            "  decision:   none yet; anonymous reports count only once confirmed (report confirm {})",
+            r.id
+        ),
+    }
+    println!(
+        "  counts:     {}",
+        if r.counts {
+            "yes, toward the sender's complaint threshold"
+        } else {
+            "no"
+        }
+    );
     println!("  type:       {}", r.feedback_type);
     println!(
         "  ours:       {}",
@@ -158,6 +203,37 @@ pub async fn show(store: &Store, id: i64, raw: bool) -> anyhow::Result<()> {
         println!("  repeat of:  #{d} (recorded, not counted)");
     }
     let details: serde_json::Value = serde_json::from_str(&r.details).unwrap_or_default();
+    if r.tenant.is_some() || r.sender.is_some() {
+        let by = details["attribution"]["by"].as_str().unwrap_or("-");
+        let verified = if r.effective_trust().counts() {
+            "from a trusted source"
+        } else {
+            "unverified: the reporter's word alone"
+        };
+        println!("  attributed: by {by}, {verified}");
+    }
+    for check in details["attribution"]["dkim"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let passed = check["result"] == "pass";
+        println!(
+            "  dkim:       d={} s={} {}{}{}",
+            check["domain"].as_str().unwrap_or("?"),
+            check["selector"].as_str().unwrap_or("?"),
+            check["result"].as_str().unwrap_or("?"),
+            check["detail"]
+                .as_str()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default(),
+            if passed {
+                ": proof the mail was signed by our tenant's domain"
+            } else {
+                ": not evidence of anything"
+            }
+        );
+    }
     println!(
         "  extracted:\n{}",
         indent(&serde_json::to_string_pretty(&details).unwrap_or_default())
@@ -185,6 +261,57 @@ pub async fn show(store: &Store, id: i64, raw: bool) -> anyhow::Result<()> {
             if raw {
                 println!("  as received ({} bytes):\n{text}", bytes.len());
             }
+        }
+    }
+    Ok(())
+}
+
+/// `report confirm|dismiss ID`: the desk's decision, on the record; a confirmation may
+/// restrict the sender at once, and then mails the tenant's contact.
+pub async fn decide(
+    desk: &Desk,
+    args: &DecideArgs,
+    decision: ReportDecision,
+    notice: &crate::abuse::TenantNotice,
+    collected: &crate::abuse::Collected,
+) -> anyhow::Result<()> {
+    let note = args
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let (decided, restricted) = match desk
+        .decide(args.id, decision, &actor(), note, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(done) => done,
+        Err(DecideError::Refused(why)) => anyhow::bail!(why),
+        Err(DecideError::Store(e)) => return Err(e.into()),
+    };
+    match (decision, &decided.sender, decided.complaints) {
+        (ReportDecision::Confirmed, Some(sender), Some(n)) => println!(
+            "report #{} confirmed: it counts against {sender} ({n} complaint(s) within the window, threshold {})",
+            decided.report_id,
+            desk.settings().restrict_after
+        ),
+        (ReportDecision::Confirmed, _, _) => println!(
+            "report #{} confirmed (it names no sender of ours, so nothing is counted)",
+            decided.report_id
+        ),
+        (ReportDecision::Dismissed, _, _) => {
+            println!("report #{} dismissed: it does not count", decided.report_id)
+        }
+    }
+    for sender in &restricted {
+        println!("restricted {sender}: past the complaint threshold");
+    }
+    let notices: Vec<intake::Restriction> =
+        std::mem::take(&mut *collected.0.lock().unwrap_or_else(|p| p.into_inner()));
+    for r in &notices {
+        match notice.send_now(r).await {
+            Ok(Some(to)) => println!("told {to} (case #{})", r.case),
+            Ok(None) => {}
+            Err(e) => eprintln!("warning: the tenant's contact was not told: {e:#}"),
         }
     }
     Ok(())

@@ -12,3 +12,4 @@ mod portal;
 mod postfix;
 mod postfix_checks;
 mod support;
+mod trust;

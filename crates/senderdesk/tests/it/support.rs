@@ -17,6 +17,8 @@ pub fn senderdesk(data: &Path, args: &[&str]) -> Output {
             cmd.env_remove(k);
         }
     }
+    // As in serve: DKIM checks never ask the system's resolver in a test.
+    cmd.env("SENDERDESK_INTAKE__RESOLVER", "[\"127.0.0.1:9\"]");
     cmd.output().expect("the senderdesk binary runs")
 }
 
@@ -124,6 +126,9 @@ impl Server {
             .args(db);
         cmd.env("RUST_LOG", "info")
             .env_remove("SENDERDESK_LOG__FORMAT")
+            // DKIM checks of reports never ask the system's resolver in a test; a test that
+            // verifies signatures points this at its own BIND.
+            .env("SENDERDESK_INTAKE__RESOLVER", "[\"127.0.0.1:9\"]")
             .envs(env.iter().copied());
         let mut child = cmd
             .stderr(Stdio::piped())

@@ -182,10 +182,15 @@ impl web::ReportSink for FakeDesk {
                 ));
             }
             let mut seen = self.seen.lock().unwrap();
-            let _ = (channel, reporter);
+            let _ = reporter;
+            let trust = match channel {
+                web::SubmitChannel::Api { .. } => "token",
+                web::SubmitChannel::Web => "anonymous",
+            };
             seen.push(raw);
             Ok(web::Submitted {
                 submission: seen.len() as i64,
+                trust: trust.into(),
                 reports: 1,
                 duplicates: 0,
                 not_ours: 0,

@@ -1,0 +1,37 @@
+-- Whose word a report is (PostgreSQL): only reports from someone we trust (an API token, a
+-- feedback loop whose DKIM signature verifies, an operator) count toward restricting a
+-- sender; anonymous ones count once the desk confirms them.
+
+ALTER TABLE report_submissions ADD COLUMN trust TEXT NOT NULL DEFAULT 'anonymous'
+    CHECK (trust IN ('token', 'fbl', 'operator', 'anonymous'));
+-- What the trust rests on, for a person: the token's name, the verified signature, who ran
+-- the command, or why an anonymous report is anonymous.
+ALTER TABLE report_submissions ADD COLUMN trust_evidence TEXT NOT NULL DEFAULT '';
+-- Whether the report counts toward the complaint threshold: trusted and not dismissed, or
+-- confirmed by the desk.
+ALTER TABLE reports ADD COLUMN counts BOOLEAN NOT NULL DEFAULT false;
+
+-- Reports stored before trust was recorded: the API's were token-authenticated.
+UPDATE report_submissions SET trust = 'token', trust_evidence = 'bearer token (before trust was recorded)'
+    WHERE channel = 'api';
+UPDATE report_submissions SET trust_evidence = 'received before trust was recorded'
+    WHERE channel <> 'api';
+UPDATE reports SET counts = true
+    WHERE submission_id IN (SELECT id FROM report_submissions WHERE trust = 'token');
+
+-- The desk's decision on a report, once: who confirmed or dismissed it, when and why.
+CREATE TABLE report_decisions (
+    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    report_id BIGINT  NOT NULL UNIQUE REFERENCES reports (id),
+    at        BIGINT  NOT NULL,
+    decision  TEXT    NOT NULL CHECK (decision IN ('confirmed', 'dismissed')),
+    actor     TEXT    NOT NULL,
+    note      TEXT
+);
+CREATE FUNCTION report_decisions_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'report decisions are append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER report_decisions_no_change BEFORE UPDATE OR DELETE ON report_decisions
+    FOR EACH ROW EXECUTE FUNCTION report_decisions_append_only();

@@ -1,0 +1,89 @@
+//! The desk's decisions on reports: confirming makes an anonymous complaint count, dismissing
+//! makes any complaint stop counting. Each report is decided once, by someone, on the record.
+
+use domain::ReportDecision;
+use time::OffsetDateTime;
+
+use crate::reports::counted_complaints;
+use crate::rows::AnyRow;
+use crate::{Store, StoreError, in_write_tx};
+
+/// What a decision changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    pub report_id: i64,
+    pub decision: ReportDecision,
+    /// The sender of ours the report is about, when it names one.
+    pub sender: Option<String>,
+    pub tenant_id: Option<i64>,
+    /// After a confirmation: the sender's complaints that count within the window, this one
+    /// included, taken in the decision's transaction.
+    pub complaints: Option<u32>,
+}
+
+impl Store {
+    /// Records the desk's decision on report `id` and makes it count (confirmed) or not
+    /// (dismissed). An unknown report, one already decided, or a repeat of another report
+    /// (decide the first instead) is refused with nothing changed.
+    pub async fn decide_report(
+        &self,
+        id: i64,
+        decision: ReportDecision,
+        actor: &str,
+        note: Option<&str>,
+        window_start: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Decided, StoreError> {
+        in_write_tx!(self, tx => {
+            let row = sqlx::query(
+                "SELECT r.duplicate_of, r.ours, r.sender, r.tenant_id, d.decision, d.actor, d.at \
+                 FROM reports r LEFT JOIN report_decisions d ON d.report_id = r.id WHERE r.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let Some(row) = row else {
+                return Err(StoreError::Missing { what: format!("report #{id}") });
+            };
+            if let Some(earlier) = row.col::<Option<String>>("decision")? {
+                let by: String = row.col("actor")?;
+                let at = crate::rows::time(row.col("at")?)?;
+                return Err(StoreError::Conflict {
+                    what: format!("report #{id} was already {earlier} by {by} on {}; nothing changed", at.date()),
+                });
+            }
+            if let Some(first) = row.col::<Option<i64>>("duplicate_of")? {
+                return Err(StoreError::Conflict {
+                    what: format!("report #{id} repeats report #{first} from the same reporter; decide #{first} instead"),
+                });
+            }
+            let ours: bool = row.col("ours")?;
+            let sender: Option<String> = row.col("sender")?;
+            let tenant_id: Option<i64> = row.col("tenant_id")?;
+            sqlx::query(
+                "INSERT INTO report_decisions (report_id, at, decision, actor, note) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(now.unix_timestamp())
+            .bind(decision.as_str())
+            .bind(actor)
+            .bind(note)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let counts = decision == ReportDecision::Confirmed;
+            sqlx::query("UPDATE reports SET counts = $1 WHERE id = $2")
+                .bind(counts)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            let complaints = match (&sender, counts && ours) {
+                (Some(sender), true) => Some(counted_complaints!(self, tx, sender, window_start)),
+                _ => None,
+            };
+            Ok(Decided { report_id: id, decision, sender, tenant_id, complaints })
+        })
+    }
+}
