@@ -10,6 +10,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::io::AsyncWriteExt;
 
 /// How long one attempt to hand a message to the relay may take.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(20);
@@ -102,6 +103,11 @@ impl Mailer {
                 if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
                     return Err(bad("it must start with smtp:// or smtps://".into()));
                 }
+                if has_credentials(relay) && !insists_on_tls(&url) {
+                    return Err(bad(
+                        "it has a user name and password, which opportunistic STARTTLS would send in clear text to anyone between us and the relay who strips the offer; use smtps:// or add ?tls=required".into(),
+                    ));
+                }
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
                     .map_err(|e| bad(e.to_string()))?
                     .timeout(Some(SEND_TIMEOUT))
@@ -166,6 +172,21 @@ impl Mailer {
     }
 }
 
+/// Whether the URL's authority carries `user[:password]@`.
+fn has_credentials(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.contains('@')
+}
+
+/// TLS from the start (`smtps://`) or STARTTLS required (`tls=required`), never in clear.
+fn insists_on_tls(url: &str) -> bool {
+    url.starts_with("smtps://")
+        || url
+            .split_once('?')
+            .is_some_and(|(_, query)| query.split('&').any(|kv| kv == "tls=required"))
+}
+
 /// Writes the message next to its final name and renames it, so a reader of the outbox
 /// never sees half a message.
 async fn write_outbox(dir: &Path, tag: &str, bytes: &[u8]) -> Result<Delivery, MailerError> {
@@ -173,7 +194,11 @@ async fn write_outbox(dir: &Path, tag: &str, bytes: &[u8]) -> Result<Delivery, M
         path: path.to_path_buf(),
         source,
     };
-    tokio::fs::create_dir_all(dir)
+    // Only senderdesk's user may read the outbox: its mails hold working delist links.
+    tokio::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
         .await
         .map_err(|e| io(dir, e))?;
     let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
@@ -190,9 +215,16 @@ async fn write_outbox(dir: &Path, tag: &str, bytes: &[u8]) -> Result<Delivery, M
         .collect();
     let path = dir.join(format!("{stamp}-{safe}.eml"));
     let partial = dir.join(format!(".{stamp}-{safe}.eml.partial"));
-    tokio::fs::write(&partial, bytes)
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial)
         .await
         .map_err(|e| io(&partial, e))?;
+    file.write_all(bytes).await.map_err(|e| io(&partial, e))?;
+    file.flush().await.map_err(|e| io(&partial, e))?;
+    drop(file);
     tokio::fs::rename(&partial, &path)
         .await
         .map_err(|e| io(&path, e))?;
@@ -265,6 +297,58 @@ mod tests {
                 .to_string_lossy()
                 .ends_with(".partial")
         }));
+    }
+
+    #[test]
+    fn a_relay_with_credentials_must_insist_on_tls() {
+        let dir = tempfile::tempdir().unwrap();
+        let relay = |url: &str| {
+            Mailer::new(&MailerSettings {
+                relay: Some(url.into()),
+                from: "a@b.example".into(),
+                outbox: dir.path().into(),
+            })
+        };
+        for clear in [
+            "smtp://bob:secret@relay.example:587",
+            "smtp://bob:secret@relay.example:587?tls=opportunistic",
+            "smtp://bob@relay.example:25",
+        ] {
+            let err = relay(clear).err().expect(clear).to_string();
+            assert!(
+                err.contains("tls=required") && err.contains("smtps://"),
+                "{err}"
+            );
+            assert!(!err.contains("secret"), "{err}");
+        }
+        for fine in [
+            "smtp://bob:secret@relay.example:587?tls=required",
+            "smtps://bob:secret@relay.example:465",
+            "smtp://relay.example:25",
+        ] {
+            assert!(relay(fine).is_ok(), "{fine}");
+        }
+    }
+
+    #[tokio::test]
+    async fn outbox_mail_is_readable_only_by_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("outbox");
+        let mailer = outbox_mailer(&outbox);
+        let mail = OutgoingMail {
+            to: "pm@sender.example".into(),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "h".into(),
+            tag: "DL-0000-0000".into(),
+        };
+        let Delivery::Outbox(path) = mailer.send(&mail).await.unwrap() else {
+            panic!("the outbox is used");
+        };
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&outbox), 0o700);
     }
 
     #[test]

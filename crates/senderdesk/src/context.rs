@@ -22,8 +22,14 @@ impl Context {
         let data = global.data.clone();
         let default_config = configuration::config_path(&data);
         if create {
-            std::fs::create_dir_all(&data)
-                .with_context(|| format!("cannot create the data folder {}", data.display()))?;
+            // Only senderdesk's user may enter it: the config, database and outbox hold
+            // secrets, requesters' addresses and working delist links.
+            std::os::unix::fs::DirBuilderExt::mode(
+                std::fs::DirBuilder::new().recursive(true),
+                0o700,
+            )
+            .create(&data)
+            .with_context(|| format!("cannot create the data folder {}", data.display()))?;
             if global.config.is_none() && !default_config.exists() {
                 write_private(&default_config, &configuration::initial_config_text()?)?;
             }

@@ -44,7 +44,9 @@ impl fmt::Debug for DatabaseLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DatabaseLocation::Sqlite(p) => f.debug_tuple("Sqlite").field(p).finish(),
-            DatabaseLocation::Postgres(url) => f.debug_tuple("Postgres").field(&redact(url)).finish(),
+            DatabaseLocation::Postgres(url) => {
+                f.debug_tuple("Postgres").field(&redact(url)).finish()
+            }
         }
     }
 }
@@ -124,7 +126,8 @@ mod tests {
 
     #[test]
     fn postgres_urls_are_redacted_whole_in_display_debug_and_errors() {
-        let url = "postgres://sd:s3cret@db.example/sd?sslmode=require&password=hunter2&SSLPassword=k3y#x";
+        let url =
+            "postgres://sd:s3cret@db.example/sd?sslmode=require&password=hunter2&SSLPassword=k3y#x";
         let loc = DatabaseLocation::parse(url).unwrap();
         let shown = [loc.to_string(), format!("{loc:?}")];
         for text in &shown {

@@ -178,7 +178,10 @@ pub fn router(state: AppState) -> Router {
         .merge(diagnostics::router())
         .merge(help::router())
         .fallback(pages::not_found)
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            Hsts(state.portal.secure()),
+            security_headers,
+        ))
         .layer(CsrfLayer::new())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -195,11 +198,23 @@ pub fn into_service(
     router.into_make_service_with_connect_info::<SocketAddr>()
 }
 
+/// Whether the portal is served over https (`[portal] base_url`), so browsers are told to
+/// use nothing else.
+#[derive(Clone, Copy)]
+struct Hsts(bool);
+
 /// Strict headers on every response: no inline script or style anywhere, no framing, no
-/// referrer (confirmation links carry a token), no MIME sniffing.
-async fn security_headers(request: Request, next: Next) -> Response {
+/// referrer (confirmation links carry a token), no MIME sniffing; and HSTS behind https, so
+/// a link in a mail cannot be downgraded to plain http by someone on the path.
+async fn security_headers(State(hsts): State<Hsts>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if hsts.0 {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };

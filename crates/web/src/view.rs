@@ -238,7 +238,7 @@ impl Locale {
                 Switch {
                     tag: l.tag(),
                     name: l.native_name(),
-                    url: format!("{}?{query}", self.uri.path()),
+                    url: format!("{}?{query}", local_path(self.uri.path())),
                     current: l == self.lang,
                 }
             })
@@ -248,6 +248,13 @@ impl Locale {
     pub fn text(&self, key: &str, args: &[(&str, String)]) -> String {
         self.lang.text(key, args)
     }
+}
+
+/// The path with its leading slashes (and backslashes, which browsers read as slashes)
+/// collapsed to one: a request for `//evil.example/` must not become a link that browsers
+/// read as `https://evil.example/`.
+fn local_path(path: &str) -> String {
+    format!("/{}", path.trim_start_matches(['/', '\\']))
 }
 
 #[derive(Debug, Clone, Serialize)]

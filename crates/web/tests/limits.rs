@@ -102,3 +102,25 @@ async fn diagnostics_refuse_private_targets_with_a_page_and_an_rfc9457_problem()
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("class=\"check"), "{page}");
 }
+
+#[tokio::test]
+async fn the_not_found_page_links_only_to_this_site() {
+    let h = harness(&[], 0).await;
+    for path in ["//evil.example/", "///evil.example/x?a=1"] {
+        let (status, _, body) = h.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let body = body.replace("&#x2f;", "/");
+        assert!(!body.contains("href=\"//"), "{path}: {body}");
+        assert!(body.contains("href=\"/evil.example/"), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_portal_is_served_over_https() {
+    let mut h = harness(&[], 0).await;
+    let (_, headers, _) = h.get("/").await;
+    assert!(headers.get("strict-transport-security").is_none());
+    portal(&mut h).settings.base_url = "https://portal.test".into();
+    let (_, headers, _) = h.get("/").await;
+    assert_eq!(headers["strict-transport-security"], "max-age=31536000");
+}

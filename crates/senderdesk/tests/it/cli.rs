@@ -1,3 +1,4 @@
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -112,6 +113,26 @@ fn init_writes_a_private_config_with_a_fresh_secret_and_keeps_it() {
     assert!(data.join("senderdesk.db").exists());
     ok(&senderdesk(&data, &["init"]));
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
+fn the_data_folder_and_the_database_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    ok(&senderdesk(
+        &data,
+        &["list", "add", "192.0.2.7", "--reason", "manual"],
+    ));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().contains("senderdesk.db") {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
 }
 
 #[test]
