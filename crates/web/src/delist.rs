@@ -151,8 +151,9 @@ async fn submit(
         return refused(portal, &locale, ip, refusal);
     }
 
-    // Checked last before the store, so requests refused above spend none of it.
-    if !portal.flood.admit_mail() {
+    // Taken last before the store, so requests refused above spend none of it; a request
+    // the store refuses gives its slot back.
+    if !portal.flood.mails.take() {
         tracing::warn!(%client, "[portal] mails_per_hour reached; delist request refused");
         return notice(
             portal,
@@ -188,8 +189,14 @@ async fn submit(
     };
     let request = match state.store.admit_delist_request(&new, &limits, now).await {
         Ok(Admission::Created(r)) => r,
-        Ok(Admission::Limited(limit)) => return limited(portal, &locale, ip, limit),
-        Err(e) => return internal_error(portal, &locale, &e),
+        Ok(Admission::Limited(limit)) => {
+            portal.flood.mails.give_back();
+            return limited(portal, &locale, ip, limit);
+        }
+        Err(e) => {
+            portal.flood.mails.give_back();
+            return internal_error(portal, &locale, &e);
+        }
     };
     tracing::info!(reference = %request.reference, %ip, %client, "delist request accepted");
 

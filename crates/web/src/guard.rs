@@ -3,15 +3,15 @@
 //! in-process rate limiters. The durable limits live in the store; these only take the
 //! first blow, so a flood costs neither database writes nor mail.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use hmac::{Hmac, KeyInit, Mac};
 use ipnet::IpNet;
 use sha2::{Digest, Sha256};
@@ -62,7 +62,7 @@ pub struct FloodGuard {
     /// more requests than this lets anyone make.
     status: DefaultKeyedRateLimiter<IpAddr>,
     /// Verification mails, whoever asks: a botnet passes every per-client limit, not this.
-    mails: DefaultDirectRateLimiter,
+    pub mails: MailCap,
     checks: AtomicU64,
 }
 
@@ -103,8 +103,7 @@ impl FloodGuard {
                     .expect("non-zero")
                     .allow_burst(n(20)),
             ),
-            // The whole hour's worth may go at once, then they come back evenly.
-            mails: RateLimiter::direct(Quota::per_hour(n(mails_per_hour.max(1)))),
+            mails: MailCap::new(mails_per_hour),
             checks: AtomicU64::new(0),
         }
     }
@@ -137,11 +136,6 @@ impl FloodGuard {
         self.status.check_key(&flood_key(client)).is_ok()
     }
 
-    /// True when one more verification mail fits in the hourly cap for all clients.
-    pub fn admit_mail(&self) -> bool {
-        self.mails.check().is_ok()
-    }
-
     /// Admits a delist form: the client's rate is checked before its proof of work is
     /// verified, so no client fills the used-challenge set faster than its rate. When that
     /// set is full of live challenges (a flood from many addresses), a valid proof is
@@ -172,6 +166,49 @@ impl FloodGuard {
             }
             Err(why) => Gate::BadProof(why),
         }
+    }
+}
+
+/// Verification mails sent within the last hour, from all clients together. A slot is
+/// taken before the store is asked and given back when the store refuses the request, so
+/// requests the stored limits turn away (a botnet asking for one IP) cost none of the
+/// hour's mails and cannot lock real senders out.
+pub struct MailCap {
+    per_hour: usize,
+    sent: Mutex<VecDeque<Instant>>,
+}
+
+impl MailCap {
+    pub fn new(per_hour: u32) -> MailCap {
+        MailCap {
+            per_hour: per_hour.max(1) as usize,
+            sent: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Takes a slot for one mail; false when the last hour's are all taken.
+    pub fn take(&self) -> bool {
+        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        while sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(3600))
+        {
+            sent.pop_front();
+        }
+        if sent.len() >= self.per_hour {
+            return false;
+        }
+        sent.push_back(now);
+        true
+    }
+
+    /// Returns the slot of a mail that will not be sent.
+    pub fn give_back(&self) {
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_back();
     }
 }
 
@@ -430,9 +467,13 @@ mod tests {
     }
 
     #[test]
-    fn verification_mails_are_capped_per_hour_for_all_clients_together() {
-        let guard = FloodGuard::new(3);
-        assert_eq!((0..10).filter(|_| guard.admit_mail()).count(), 3);
+    fn verification_mails_are_capped_per_hour_and_refused_requests_cost_none() {
+        let cap = MailCap::new(3);
+        assert!(cap.take() && cap.take());
+        // The store refused this one: its slot comes back.
+        assert!(cap.take());
+        cap.give_back();
+        assert_eq!((0..10).filter(|_| cap.take()).count(), 1);
     }
 
     #[test]
