@@ -2,7 +2,9 @@
 //! mail only for the report addresses (junk@, abuse@, fbl@ of the configured domains),
 //! advertises and enforces SIZE, and answers 250 only after the report is committed to the
 //! store, so a report we acknowledged is never lost. Connections, commands and time are
-//! bounded.
+//! bounded, and so are each client address's sessions and reports (see [`limits`]).
+
+mod limits;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use tokio::sync::{Semaphore, watch};
 use crate::desk::{Channel, Desk, IngestError};
 use crate::parse::ParseError;
 use crate::trust::Origin;
+use limits::ClientLimits;
 
 /// The local parts that take reports, at every configured domain.
 pub const REPORT_MAILBOXES: [&str; 3] = ["junk", "abuse", "fbl"];
@@ -32,6 +35,15 @@ pub struct SmtpSettings {
     /// Domains whose junk@, abuse@ and fbl@ take reports.
     pub domains: Vec<String>,
     pub max_connections: usize,
+    /// Sessions one client address (an IPv6 client's /64) may hold at once; one busy
+    /// forwarder opens a few dozen.
+    pub max_sessions_per_ip: usize,
+    /// Reports (mail transactions) one client address may start an hour; the whole hour's
+    /// worth may come at once.
+    pub reports_per_hour_per_ip: u32,
+    /// Our relays: exempt from the per-address limits, as every user's complaints may come
+    /// through them.
+    pub relays: Vec<ipnet::IpNet>,
     /// How long the client may stay silent between commands or data chunks.
     pub idle_timeout: Duration,
     /// The longest a whole session may last.
@@ -74,6 +86,9 @@ impl Default for SmtpSettings {
             hostname: "localhost".into(),
             domains: vec!["localhost".into()],
             max_connections: 100,
+            max_sessions_per_ip: 32,
+            reports_per_hour_per_ip: 10_000,
+            relays: Vec::new(),
             idle_timeout: Duration::from_secs(60),
             session_timeout: Duration::from_secs(600),
             max_errors: 10,
@@ -98,8 +113,17 @@ impl SmtpIntake {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stop, mut stopped) = watch::channel(false);
-        let shared = Arc::new((desk, settings));
-        let slots = Arc::new(Semaphore::new(shared.1.max_connections));
+        let limits = ClientLimits::new(
+            settings.relays.clone(),
+            settings.max_sessions_per_ip,
+            settings.reports_per_hour_per_ip,
+        );
+        let slots = Arc::new(Semaphore::new(settings.max_connections));
+        let shared = Arc::new(Shared {
+            desk,
+            settings,
+            limits,
+        });
         let task = tokio::spawn(async move {
             loop {
                 let accepted = tokio::select! {
@@ -107,6 +131,16 @@ impl SmtpIntake {
                     _ = stopped.wait_for(|s| *s) => break,
                 };
                 let Ok((stream, peer)) = accepted else {
+                    continue;
+                };
+                // One address's cap is checked first, so a client holding many sessions is
+                // told that it is the reason, and it cannot take every slot of the intake.
+                let Ok(client_slot) = shared.limits.open_session(peer.ip()) else {
+                    let text = format!(
+                        "421 4.7.0 Too many connections from your address (at most {} at once), try again later\r\n",
+                        shared.limits.max_sessions()
+                    );
+                    reject(stream, text);
                     continue;
                 };
                 let Ok(permit) = slots.clone().try_acquire_owned() else {
@@ -118,15 +152,15 @@ impl SmtpIntake {
                 };
                 let shared = shared.clone();
                 tokio::spawn(async move {
-                    let (desk, settings) = &*shared;
-                    let limit = settings.session_timeout;
-                    if tokio::time::timeout(limit, session(stream, peer, desk, settings))
+                    let limit = shared.settings.session_timeout;
+                    if tokio::time::timeout(limit, session(stream, peer, &shared))
                         .await
                         .is_err()
                     {
                         tracing::info!(%peer, "SMTP intake session timed out");
                     }
                     drop(permit);
+                    drop(client_slot);
                 });
             }
         });
@@ -142,6 +176,21 @@ impl SmtpIntake {
         let _ = self.stop.send(true);
         let _ = self.task.await;
     }
+}
+
+struct Shared {
+    desk: Desk,
+    settings: SmtpSettings,
+    limits: ClientLimits,
+}
+
+/// Answers a connection that is not admitted and closes it, on a task of its own so that a
+/// client which does not read cannot hold up the accept loop.
+fn reject(mut stream: TcpStream, text: String) {
+    tokio::spawn(async move {
+        let write = stream.write_all(text.as_bytes());
+        let _ = tokio::time::timeout(Duration::from_secs(5), write).await;
+    });
 }
 
 #[derive(Default)]
@@ -177,12 +226,13 @@ enum Ended {
     StartTls,
 }
 
-async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings: &SmtpSettings) {
+async fn session(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
+    let settings = &shared.settings;
     let greeting = reply(
         "220",
         &format!("{} ESMTP senderdesk abuse report intake", settings.hostname),
     );
-    let Ended::StartTls = converse(&mut stream, greeting, false, peer, desk, settings).await else {
+    let Ended::StartTls = converse(&mut stream, greeting, false, peer, shared).await else {
         return;
     };
     let Some(config) = settings.tls.clone() else {
@@ -192,7 +242,7 @@ async fn session(mut stream: TcpStream, peer: SocketAddr, desk: &Desk, settings:
     // buffer (RFC 3207 section 4.2), and the session starts over inside TLS.
     match tokio_rustls::TlsAcceptor::from(config).accept(stream).await {
         Ok(mut tls) => {
-            let _ = converse(&mut tls, Vec::new(), true, peer, desk, settings).await;
+            let _ = converse(&mut tls, Vec::new(), true, peer, shared).await;
         }
         Err(e) => tracing::info!(%peer, error = %e, "STARTTLS handshake failed"),
     }
@@ -203,12 +253,12 @@ async fn converse<S>(
     greeting: Vec<u8>,
     tls: bool,
     peer: SocketAddr,
-    desk: &Desk,
-    settings: &SmtpSettings,
+    shared: &Shared,
 ) -> Ended
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
+    let (desk, settings) = (&shared.desk, &shared.settings);
     let max_size = desk.settings().limits.max_bytes;
     let mut out = greeting;
     let mut receiver = RequestReceiver::default();
@@ -321,6 +371,16 @@ where
                         out.extend(reply(
                             "552",
                             &format!("5.3.4 Reports may be at most {max_size} bytes"),
+                        ));
+                    } else if !shared.limits.admit_report(peer.ip()) {
+                        // Temporary, so a legitimate forwarder queues and retries.
+                        tracing::info!(%peer, "SMTP report refused: over the per-address rate");
+                        out.extend(reply(
+                            "451",
+                            &format!(
+                                "4.7.1 Too many reports from your address (at most {} an hour), try again later",
+                                shared.limits.per_hour()
+                            ),
                         ));
                     } else {
                         envelope.from = Some(from.address.to_string());
