@@ -36,6 +36,9 @@ pub struct ServerOptions {
     /// Secondaries told about every change (RFC 1996).
     pub notify: Vec<SocketAddr>,
     pub rrl: RrlSettings,
+    /// How long a TCP client may stay silent before its next query, and the longest one
+    /// message to it may take to be written: a client that sends queries but does not read
+    /// the answers is closed after this, so it cannot hold its slot.
     pub tcp_idle: Duration,
     pub max_tcp_connections: usize,
 }
@@ -308,7 +311,7 @@ async fn tcp_connection(
         match reply {
             Reply::Send(bytes, outcome) => {
                 shared.metrics.record(outcome);
-                write_framed(&mut stream, &bytes).await?;
+                write_framed(&mut stream, &bytes, idle).await?;
             }
             Reply::Transfer(request) => {
                 if !allowed(&shared.opts.axfr_allow, peer.ip()) {
@@ -318,7 +321,7 @@ async fn tcp_connection(
                     resp.metadata.response_code = ResponseCode::Refused;
                     shared.metrics.refused.fetch_add(1, Relaxed);
                     if let Ok(bytes) = resp.to_vec() {
-                        write_framed(&mut stream, &bytes).await?;
+                        write_framed(&mut stream, &bytes, idle).await?;
                     }
                     continue;
                 }
@@ -337,13 +340,17 @@ fn allowed(acl: &[IpNet], ip: IpAddr) -> bool {
     acl.iter().any(|n| n.contains(&ip))
 }
 
-async fn write_framed(stream: &mut TcpStream, bytes: &[u8]) -> io::Result<()> {
+/// Writes one length-framed message, giving up after `timeout`: once a client stops reading,
+/// its socket buffers fill and a write would otherwise wait for ever.
+async fn write_framed(stream: &mut TcpStream, bytes: &[u8], timeout: Duration) -> io::Result<()> {
     let len = u16::try_from(bytes.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "message over 64 KiB"))?;
     let mut framed = Vec::with_capacity(bytes.len() + 2);
     framed.extend_from_slice(&len.to_be_bytes());
     framed.extend_from_slice(bytes);
-    stream.write_all(&framed).await
+    tokio::time::timeout(timeout, stream.write_all(&framed))
+        .await
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "client not reading its answers"))?
 }
 
 /// Streams the zone: built on a blocking thread from one snapshot (so the transfer is
@@ -370,7 +377,7 @@ async fn send_transfer(
     });
     let mut messages = 0usize;
     while let Some(msg) = rx.recv().await {
-        write_framed(stream, &msg).await?;
+        write_framed(stream, &msg, shared.opts.tcp_idle).await?;
         messages += 1;
     }
     match producer.await {
