@@ -63,6 +63,9 @@ pub fn smtp_settings(config: &Config) -> anyhow::Result<intake::SmtpSettings> {
             .cloned()
             .unwrap_or_else(|| "localhost".into()),
         domains: config.intake.domains.clone(),
+        max_sessions_per_ip: config.intake.max_sessions_per_ip,
+        reports_per_hour_per_ip: config.intake.reports_per_hour_per_ip,
+        relays: config.intake.relays.clone(),
         tls,
         ..intake::SmtpSettings::default()
     })

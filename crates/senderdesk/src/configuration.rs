@@ -259,6 +259,11 @@ pub struct IntakeConfig {
     pub resolver: Vec<String>,
     /// Feedback loops whose DKIM-signed reports count toward restriction.
     pub feedback_loops: Vec<FeedbackLoopConfig>,
+    /// SMTP sessions one client address (an IPv6 client's /64) may hold at once; `relays`
+    /// are exempt.
+    pub max_sessions_per_ip: usize,
+    /// Reports one client address may send over SMTP an hour; `relays` are exempt.
+    pub reports_per_hour_per_ip: u32,
 }
 
 /// One `[[intake.feedback_loops]]` table.
@@ -288,6 +293,8 @@ impl Default for IntakeConfig {
             tls_key: None,
             resolver: Vec::new(),
             feedback_loops: Vec::new(),
+            max_sessions_per_ip: 32,
+            reports_per_hour_per_ip: 10_000,
         }
     }
 }
@@ -492,6 +499,11 @@ impl Config {
         }
         if i.restrict_after == 0 {
             bail!("[intake] restrict_after must be at least 1");
+        }
+        if i.max_sessions_per_ip == 0 || i.reports_per_hour_per_ip == 0 {
+            bail!(
+                "[intake] max_sessions_per_ip and reports_per_hour_per_ip must be at least 1 (0 would refuse every report by SMTP)"
+            );
         }
         for (name, token) in &i.api_tokens {
             if token.expose().len() < 16 {

@@ -7,6 +7,7 @@ mod cli;
 mod diagnose;
 mod dns;
 mod intake;
+mod intake_limits;
 mod policy;
 mod portal;
 mod postfix;
