@@ -10,6 +10,11 @@
 # Python: bench/intake_baseline.py (stdlib email + sqlite3, WAL + synchronous=FULL, one commit
 # per report). Both pinned to core 0 in turn; fresh databases; RUNS runs each, median reported.
 #
+# Then the one-sender run: COUNT reports all about one sender, fed in twice as many distinct
+# reports in two halves into one database, 32 at a time; the second half's rate against the
+# first's shows whether a complaint costs more the more complaints its sender already has
+# (it must not: counting stops at the threshold).
+#
 # Usage: bench/intake.sh     Env: COUNT (default 20000), RUNS (default 3), CARGO_TARGET_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,3 +53,17 @@ for conc in 1 32 128; do
     printf 'senderdesk, %3s concurrent reports       %6s reports/s   %5.1fx the baseline\n' \
         "$conc" "$sd" "$(awk -v a="$sd" -v b="$py" 'BEGIN {print a / b}')"
 done
+
+"$BENCH" gen-reports "$WORK/one-a" "$COUNT" --one-sender --seed 1 >/dev/null
+"$BENCH" gen-reports "$WORK/one-b" "$COUNT" --one-sender --seed 2 >/dev/null
+declare -A one
+for run in $(seq 1 "$RUNS"); do
+    rm -f "$WORK"/one.db*
+    one[a]+="$(taskset -c 0 "$BENCH" intake-load --db "$WORK/one.db" --reports "$WORK/one-a" --concurrency 32 | rate) "
+    one[b]+="$(taskset -c 0 "$BENCH" intake-load --db "$WORK/one.db" --reports "$WORK/one-b" --concurrency 32 | rate) "
+done
+a=$(echo "${one[a]}" | tr ' ' '\n' | grep . | median)
+b=$(echo "${one[b]}" | tr ' ' '\n' | grep . | median)
+printf 'one sender, first %s reports             %6s reports/s\n' "$COUNT" "$a"
+printf 'one sender, next %s reports              %6s reports/s   %5.2fx the first\n' \
+    "$COUNT" "$b" "$(awk -v a="$b" -v b="$a" 'BEGIN {print a / b}')"

@@ -6,7 +6,7 @@
 //! senderdesk-bench gen-rbldnsd DIR [--seed N]
 //! senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--framing-only]
 //! senderdesk-bench policy-floor --port PORT [--model tokio|threads]
-//! senderdesk-bench gen-reports DIR [COUNT]
+//! senderdesk-bench gen-reports DIR [COUNT] [--one-sender] [--seed N]
 //! senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]
 //! ```
 //!
@@ -33,7 +33,7 @@ use dataset::{Dataset, Rng};
 const NOW: i64 = 1_750_000_000;
 const QUERIES: usize = 1_000_000;
 
-const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N] [--framing-only]\n       senderdesk-bench policy-floor --port PORT [--model tokio|threads]\n       senderdesk-bench gen-reports DIR [COUNT]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]";
+const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N] [--framing-only]\n       senderdesk-bench policy-floor --port PORT [--model tokio|threads]\n       senderdesk-bench gen-reports DIR [COUNT] [--one-sender] [--seed N]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]";
 
 struct Options {
     seed: u64,
@@ -62,7 +62,14 @@ fn main() -> ExitCode {
             return fail(USAGE);
         };
         let count = rest.get(1).and_then(|c| c.parse().ok()).unwrap_or(20_000);
-        return intake_load::write_reports(Path::new(dir), count, 42);
+        let one_sender = rest.iter().any(|a| a == "--one-sender");
+        let seed = rest
+            .iter()
+            .position(|a| a == "--seed")
+            .and_then(|i| rest.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(42);
+        return intake_load::write_reports(Path::new(dir), count, seed, one_sender);
     }
     let mut options = Options {
         seed: 42,

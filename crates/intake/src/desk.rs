@@ -86,9 +86,13 @@ pub enum DecideError {
 
 impl IngestError {
     /// True when trying again later may work (the store was unavailable), false when the
-    /// input itself is the problem.
+    /// input itself is the problem (it cannot be read, or the database refuses it).
     pub fn is_temporary(&self) -> bool {
-        matches!(self, IngestError::Store(_) | IngestError::Unstored(_))
+        match self {
+            IngestError::Parse(_) => false,
+            IngestError::Store(e) => e.is_temporary(),
+            IngestError::Unstored(_) => true,
+        }
     }
 }
 
@@ -130,7 +134,7 @@ struct Details<'a> {
 struct Pending {
     submission: NewSubmission,
     now: OffsetDateTime,
-    reply: oneshot::Sender<Result<Recorded, String>>,
+    reply: oneshot::Sender<Result<Recorded, StoreError>>,
 }
 
 /// Most submissions committed in one transaction.
@@ -166,6 +170,13 @@ struct Inner {
     notify: Option<Arc<dyn Notify>>,
     tenants: Mutex<Option<(Instant, Arc<Vec<Tenant>>)>>,
     writer: mpsc::Sender<Pending>,
+    /// Parses allowed at once, one per core: more would only queue on the blocking pool.
+    parsers: Arc<tokio::sync::Semaphore>,
+}
+
+fn parsers() -> Arc<tokio::sync::Semaphore> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(tokio::sync::Semaphore::new(cores))
 }
 
 impl Desk {
@@ -176,6 +187,7 @@ impl Desk {
         let (writer, mut queue) = mpsc::channel::<Pending>(4 * MAX_BATCH);
         let writer_store = store.clone();
         let window = settings.window;
+        let cap = settings.restrict_after;
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
                 let mut batch = vec![first];
@@ -190,7 +202,7 @@ impl Desk {
                 let (submissions, replies): (Vec<_>, Vec<_>) =
                     batch.into_iter().map(|p| (p.submission, p.reply)).unzip();
                 match writer_store
-                    .record_submissions(&submissions, window_start, now)
+                    .record_submissions(&submissions, window_start, cap, now)
                     .await
                 {
                     Ok(recorded) => {
@@ -198,10 +210,31 @@ impl Desk {
                             let _ = reply.send(Ok(r));
                         }
                     }
+                    // One report the database refuses (a NUL byte PostgreSQL will not store)
+                    // must not fail the others waiting with it: each is tried alone, and
+                    // each hears its own outcome.
+                    Err(e) if replies.len() > 1 => {
+                        tracing::warn!(error = %e, reports = replies.len(), "a batch of reports failed; storing each alone");
+                        for (submission, reply) in submissions.iter().zip(replies) {
+                            let one = writer_store
+                                .record_submissions(
+                                    std::slice::from_ref(submission),
+                                    window_start,
+                                    cap,
+                                    now,
+                                )
+                                .await
+                                .map(|mut r| r.remove(0));
+                            if let Err(e) = &one {
+                                tracing::error!(error = %e, "report not stored");
+                            }
+                            let _ = reply.send(one);
+                        }
+                    }
                     Err(e) => {
-                        tracing::error!(error = %e, reports = replies.len(), "reports not stored");
-                        for reply in replies {
-                            let _ = reply.send(Err(e.to_string()));
+                        tracing::error!(error = %e, "report not stored");
+                        if let Some(reply) = replies.into_iter().next() {
+                            let _ = reply.send(Err(e));
                         }
                     }
                 }
@@ -214,6 +247,7 @@ impl Desk {
                 notify: None,
                 tenants: Mutex::new(None),
                 writer,
+                parsers: parsers(),
             }),
         }
     }
@@ -226,6 +260,7 @@ impl Desk {
             notify: None,
             tenants: Mutex::new(None),
             writer: shared.writer.clone(),
+            parsers: shared.parsers.clone(),
         });
         Desk {
             inner: Arc::new(Inner {
@@ -261,7 +296,7 @@ impl Desk {
         now: OffsetDateTime,
     ) -> Result<Receipt, IngestError> {
         let settings = &self.inner.settings;
-        let parsed = parse_report(raw, &settings.ours, &settings.limits)?;
+        let parsed = self.parse(raw).await?;
         let tenants = self.tenants().await?;
         let verifier = settings.verifier.as_deref();
         let standing = standing(raw, origin, &settings.feedback_loops, verifier).await;
@@ -340,10 +375,7 @@ impl Desk {
             })
             .await
             .map_err(|_| stopped())?;
-        let recorded = outcome
-            .await
-            .map_err(|_| stopped())?
-            .map_err(IngestError::Unstored)?;
+        let recorded = outcome.await.map_err(|_| stopped())??;
         let mut receipt = Receipt {
             submission_id: recorded.submission_id,
             format,
@@ -377,6 +409,32 @@ impl Desk {
         Ok(receipt)
     }
 
+    /// Parses on tokio's blocking pool, at most [`Inner::parsers`] at once: a report may take
+    /// a core for a while, and the async workers also serve the portal, DNS over TCP and the
+    /// index updater. The parser's byte caps bound each run, since nothing can stop it once
+    /// started.
+    async fn parse(&self, raw: &[u8]) -> Result<crate::model::ParsedReport, IngestError> {
+        let max = self.inner.settings.limits.max_bytes;
+        if raw.len() > max {
+            return Err(ParseError::TooLarge {
+                size: raw.len(),
+                max,
+            }
+            .into());
+        }
+        let _permit = self
+            .inner
+            .parsers
+            .acquire()
+            .await
+            .map_err(|_| IngestError::Unstored("the intake is shutting down".into()))?;
+        let (owned, settings) = (raw.to_vec(), self.inner.settings.clone());
+        tokio::task::spawn_blocking(move || parse_report(&owned, &settings.ours, &settings.limits))
+            .await
+            .map_err(|e| IngestError::Unstored(format!("the parser stopped: {e}")))?
+            .map_err(IngestError::from)
+    }
+
     /// Records a person's decision on report `id`: confirmed, it counts (and may restrict its
     /// sender at once); dismissed, it never counts. Refuses, changing nothing, an unknown
     /// report, one already decided, or a repeat of another.
@@ -392,7 +450,17 @@ impl Desk {
         let decided = self
             .inner
             .store
-            .decide_report(id, decision, actor, note, window_start, now)
+            .decide_report(
+                id,
+                decision,
+                actor,
+                note,
+                store::Counting {
+                    since: window_start,
+                    cap: self.inner.settings.restrict_after,
+                },
+                now,
+            )
             .await
             .map_err(|e| match e {
                 StoreError::Missing { .. } => {

@@ -13,6 +13,11 @@ use crate::model::{Hop, ReportedMessage};
 /// Most URLs kept per message, and the longest kept.
 const MAX_URLS: usize = 50;
 const MAX_URL_LEN: usize = 2048;
+/// Most Received lines read: MTAs refuse mail past 50 hops (Postfix's hopcount_limit), so
+/// more is a forgery meant to make us work.
+const MAX_HOPS: usize = 100;
+/// Most bytes of one text searched for URLs: links sit near the top of spam.
+const MAX_URL_SCAN: usize = 1024 * 1024;
 
 /// What extraction needs to know about our own platform.
 #[derive(Debug, Clone)]
@@ -66,6 +71,7 @@ pub fn message(m: &Message<'_>, ours: &OurSide) -> ReportedMessage {
     out.received = headers
         .iter()
         .filter(|h| matches!(h.name, HeaderName::Received))
+        .take(MAX_HOPS)
         .map(|h| hop(h, &raw, ours))
         .collect();
     out.source_ip = out.received.first().and_then(|h| h.from_ip);
@@ -199,30 +205,50 @@ fn dkim_domains(headers: &[Header<'_>], raw: &Raw<'_>) -> Vec<String> {
     out
 }
 
-/// Collects http(s) URLs from text, in order, without duplicates.
+/// Collects http(s) URLs from text, in order, without duplicates, in one pass over at most
+/// [`MAX_URL_SCAN`] bytes: a report of nothing but the same short URL must cost what a
+/// plain one of its size does (the scan used to search the rest of the text again for every
+/// URL it found, which is quadratic).
 pub fn find_urls(text: &str, out: &mut Vec<String>) {
-    let mut rest = text;
-    while out.len() < MAX_URLS {
-        let Some(at) = ["http://", "https://", "HTTP://", "HTTPS://"]
-            .iter()
-            .filter_map(|p| rest.find(p))
-            .min()
-        else {
+    let bytes = text.as_bytes();
+    let limit = bytes.len().min(MAX_URL_SCAN);
+    let mut at = 0;
+    while out.len() < MAX_URLS && at < limit {
+        let Some(found) = memchr::memchr2(b'h', b'H', &bytes[at..limit]) else {
             break;
         };
-        let tail = &rest[at..];
-        let end = tail
-            .find(|c: char| {
-                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`')
+        let start = at + found;
+        let rest = &bytes[start..];
+        let scheme = if starts_with_ignore_case(rest, b"https://") {
+            8
+        } else if starts_with_ignore_case(rest, b"http://") {
+            7
+        } else {
+            at = start + 1;
+            continue;
+        };
+        // The URL ends at white space or a delimiter, and is never read past its longest.
+        let window = &rest[..rest.len().min(MAX_URL_LEN + 1)];
+        let len = window
+            .iter()
+            .position(|b| {
+                b.is_ascii_whitespace()
+                    || matches!(b, b'"' | b'\'' | b'<' | b'>' | b')' | b']' | b'`')
             })
-            .unwrap_or(tail.len());
-        let url = tail[..end].trim_end_matches(['.', ',', ';', ':']);
-        if url.len() > "https://".len() && url.len() <= MAX_URL_LEN && !out.iter().any(|u| u == url)
-        {
+            .unwrap_or(window.len());
+        at = start + len.max(scheme);
+        let Ok(url) = std::str::from_utf8(&rest[..len]) else {
+            continue;
+        };
+        let url = url.trim_end_matches(['.', ',', ';', ':']);
+        if url.len() > scheme && url.len() <= MAX_URL_LEN && !out.iter().any(|u| u == url) {
             out.push(url.to_string());
         }
-        rest = &tail[end.max(1)..];
     }
+}
+
+fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -469,6 +469,11 @@ async fn deliver(desk: &Desk, body: &[u8], envelope: &Envelope, peer: SocketAddr
             &format!("5.3.4 The report is larger than {max} bytes"),
         ),
         Err(IngestError::Parse(e)) => reply("550", &format!("5.6.0 {e}")),
+        // The database refuses this report itself: trying again would fail the same way.
+        Err(e) if !e.is_temporary() => {
+            tracing::error!(%peer, error = %e, "report refused by the store");
+            reply("554", &format!("5.6.0 {e}"))
+        }
         Err(e) => {
             tracing::error!(%peer, error = %e, "report not stored");
             reply(

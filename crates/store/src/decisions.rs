@@ -8,6 +8,14 @@ use crate::reports::counted_complaints;
 use crate::rows::AnyRow;
 use crate::{Store, StoreError, in_write_tx};
 
+/// How a confirmation counts its sender's complaints: those received since `since` (the
+/// window's start), up to `cap` (the threshold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counting {
+    pub since: OffsetDateTime,
+    pub cap: u32,
+}
+
 /// What a decision changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decided {
@@ -17,7 +25,7 @@ pub struct Decided {
     pub sender: Option<String>,
     pub tenant_id: Option<i64>,
     /// After a confirmation: the sender's complaints that count within the window, this one
-    /// included, taken in the decision's transaction.
+    /// included, taken in the decision's transaction, up to the cap asked for.
     pub complaints: Option<u32>,
 }
 
@@ -31,7 +39,7 @@ impl Store {
         decision: ReportDecision,
         actor: &str,
         note: Option<&str>,
-        window_start: OffsetDateTime,
+        counting: Counting,
         now: OffsetDateTime,
     ) -> Result<Decided, StoreError> {
         in_write_tx!(self, tx => {
@@ -80,7 +88,7 @@ impl Store {
                 .await
                 .map_err(|e| self.map_err(e))?;
             let complaints = match (&sender, counts && ours) {
-                (Some(sender), true) => Some(counted_complaints!(self, tx, sender, window_start)),
+                (Some(sender), true) => Some(counted_complaints!(self, tx, sender, counting.since, counting.cap)),
                 _ => None,
             };
             Ok(Decided { report_id: id, decision, sender, tenant_id, complaints })

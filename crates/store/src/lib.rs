@@ -25,7 +25,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use decisions::Decided;
+pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
 pub use listings::{AddOutcome, ImportOutcome, IndexRow};

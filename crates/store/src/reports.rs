@@ -171,18 +171,22 @@ macro_rules! report_row {
 }
 
 /// Distinct complaints about `$sender` that count, received after `$window_start` and after
-/// the sender's last release (complaints from before it were dealt with), read inside `$tx`.
+/// the sender's last release (complaints from before it were dealt with), read inside `$tx`,
+/// up to `$cap`: the threshold is all that is asked, and reading no further keeps the cost
+/// of a complaint flat however many came before it (the partial index `reports_counting`
+/// holds only counting rows).
 macro_rules! counted_complaints {
-    ($store:expr, $tx:expr, $sender:expr, $window_start:expr) => {{
+    ($store:expr, $tx:expr, $sender:expr, $window_start:expr, $cap:expr) => {{
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM reports WHERE sender = $1 AND duplicate_of IS NULL AND ours = $2 \
-             AND counts = $2 AND feedback_type <> 'not-spam' AND received_at > $3 AND received_at > COALESCE(( \
+            "SELECT COUNT(*) FROM (SELECT 1 FROM reports WHERE sender = $1 AND counts AND duplicate_of IS NULL \
+             AND ours = $2 AND feedback_type <> 'not-spam' AND received_at > $3 AND received_at > COALESCE(( \
                SELECT MAX(e.at) FROM policy_events e JOIN policy_entries p ON p.id = e.entry_id \
-               WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'), 0)",
+               WHERE p.kind = 'restriction' AND p.key = $1 AND e.kind = 'removed'), 0) LIMIT $4) AS counted",
         )
         .bind($sender)
         .bind(true)
         .bind($window_start.unix_timestamp())
+        .bind(i64::from($cap))
         .fetch_one(&mut *$tx)
         .await
         .map_err(|e| $store.map_err(e))?;
@@ -284,11 +288,12 @@ impl Store {
     /// to a reporter before this returns.
     ///
     /// The complaint counts are taken in the same transaction, so the threshold sees every
-    /// report committed with it.
+    /// report committed with it; each is counted up to `cap` (the threshold) and no further.
     pub async fn record_submissions(
         &self,
         submissions: &[NewSubmission],
         window_start: OffsetDateTime,
+        cap: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<Recorded>, StoreError> {
         let at = now.unix_timestamp();
@@ -355,7 +360,7 @@ impl Store {
                     if report.feedback_type == "not-spam" || recorded.complaints.iter().any(|(s, _)| s == sender) {
                         continue;
                     }
-                    let count = counted_complaints!(self, tx, sender, window_start);
+                    let count = counted_complaints!(self, tx, sender, window_start, cap);
                     recorded.complaints.push((sender.to_string(), count));
                 }
             }

@@ -5,7 +5,11 @@ mod common;
 use common::*;
 
 use domain::{ReportDecision, ReportTrust};
-use store::{NewReport, NewSubmission, StoreError};
+use store::{Counting, NewReport, NewSubmission, StoreError};
+
+fn counting(since: time::OffsetDateTime) -> Counting {
+    Counting { since, cap: 10 }
+}
 use time::Duration;
 
 fn submission(reporter: &str, dedup: &str, sender: &str) -> NewSubmission {
@@ -86,7 +90,7 @@ async fn repeats_are_found_within_one_batch_and_counts_exclude_them() {
             submission("fbl@b.example", "mid:1", "bulk@acme.example"),
         ];
         let recorded = s
-            .record_submissions(&batch, t - Duration::hours(24), t)
+            .record_submissions(&batch, t - Duration::hours(24), 10, t)
             .await
             .unwrap();
         let first = recorded[0].reports[0].0;
@@ -114,6 +118,22 @@ async fn repeats_are_found_within_one_batch_and_counts_exclude_them() {
             ("fbl@a.example", Some(&[1u8, 2, 3][..]))
         );
         assert_eq!(s.recent_reports(10).await.unwrap().len(), 3);
+        // Counting stops at the cap asked for (the threshold): a flood costs no more.
+        let capped = s
+            .record_submissions(
+                &[submission("fbl@c.example", "mid:1", "bulk@acme.example")],
+                t - Duration::hours(24),
+                2,
+                t,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            capped[0].complaints,
+            vec![("bulk@acme.example".to_string(), 2)],
+            "{}: three count, two asked for",
+            b.name
+        );
         let (case, opened) = s.open_case("bulk@acme.example", None, 2, t).await.unwrap();
         assert!(opened);
         assert_eq!(
@@ -123,7 +143,7 @@ async fn repeats_are_found_within_one_batch_and_counts_exclude_them() {
         assert_eq!(s.purge_evidence(t - Duration::days(1), t).await.unwrap(), 0);
         assert_eq!(
             s.purge_evidence(t + Duration::seconds(1), t).await.unwrap(),
-            3
+            4
         );
         let (_, sub) = s.report(first).await.unwrap().unwrap();
         assert_eq!(sub.raw_compressed, None, "evidence purged, fields kept");
@@ -142,7 +162,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
         let mut second = submission("other@isp.example", "mid:a2", "bob@acme.example");
         second.trust = ReportTrust::Anonymous;
         let recorded = s
-            .record_submissions(&[anonymous, second], start, t)
+            .record_submissions(&[anonymous, second], start, 10, t)
             .await
             .unwrap();
         assert!(
@@ -165,7 +185,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
                 ReportDecision::Confirmed,
                 "alice",
                 Some("checked"),
-                start,
+                counting(start),
                 t,
             )
             .await
@@ -177,13 +197,27 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
         assert_eq!(row.effective_trust(), ReportTrust::Operator);
         assert_eq!(row.decision.as_ref().unwrap().actor, "alice");
         assert!(matches!(
-            s.decide_report(first_id, ReportDecision::Dismissed, "bob", None, start, t)
-                .await,
+            s.decide_report(
+                first_id,
+                ReportDecision::Dismissed,
+                "bob",
+                None,
+                counting(start),
+                t
+            )
+            .await,
             Err(StoreError::Conflict { .. })
         ));
         assert!(matches!(
-            s.decide_report(9999, ReportDecision::Confirmed, "bob", None, start, t)
-                .await,
+            s.decide_report(
+                9999,
+                ReportDecision::Confirmed,
+                "bob",
+                None,
+                counting(start),
+                t
+            )
+            .await,
             Err(StoreError::Missing { .. })
         ));
         let row = s.report(first_id).await.unwrap().unwrap().0;
@@ -193,6 +227,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
             .record_submissions(
                 &[submission("fbl:isp", "mid:t1", "bob@acme.example")],
                 start,
+                10,
                 t,
             )
             .await
@@ -208,7 +243,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
                 ReportDecision::Dismissed,
                 "alice",
                 None,
-                start,
+                counting(start),
                 t,
             )
             .await
@@ -218,5 +253,31 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
             s.complaints_about("bob@acme.example", start).await.unwrap(),
             1
         );
+    }
+}
+
+#[tokio::test]
+async fn a_report_the_database_refuses_is_a_permanent_error_and_stores_nothing() {
+    for b in backends().await {
+        let s = &b.store;
+        let t = now();
+        let mut bad = submission("fbl@a.example", "mid:nul", "bulk@acme.example");
+        bad.reports[0].subject = Some("a NUL \0 byte".into());
+        match s
+            .record_submissions(&[bad], t - Duration::hours(24), 10, t)
+            .await
+        {
+            // SQLite stores any text; PostgreSQL refuses a NUL byte (SQLSTATE 22021).
+            Ok(_) => assert!(b.name.contains("sqlite"), "{}", b.name),
+            Err(e) => {
+                assert!(
+                    matches!(e, StoreError::Rejected { .. }),
+                    "{}: {e:?}",
+                    b.name
+                );
+                assert!(!e.is_temporary(), "{}", b.name);
+                assert!(s.recent_reports(10).await.unwrap().is_empty());
+            }
+        }
     }
 }

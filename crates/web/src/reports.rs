@@ -101,14 +101,13 @@ fn authorised<'a>(portal: &'a Portal, headers: &HeaderMap) -> Option<&'a str> {
         .map(|(name, _)| name.as_str())
 }
 
-/// `POST /api/v1/reports`: 202 with what was stored, only after it is stored.
-async fn api_submit(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
+/// `POST /api/v1/reports`: 202 with what was stored, only after it is stored. The token is
+/// checked before a byte of the body is read, so a client without one cannot make us buffer
+/// megabytes.
+async fn api_submit(State(state): State<AppState>, request: axum::extract::Request) -> Response {
     let portal = &state.portal;
-    let Some(name) = authorised(portal, &headers) else {
+    let (parts, body) = request.into_parts();
+    let Some(name) = authorised(portal, &parts.headers) else {
         let mut r = api_error(StatusCode::UNAUTHORIZED, "a valid bearer token is required");
         r.headers_mut().insert(
             header::WWW_AUTHENTICATE,
@@ -121,6 +120,16 @@ async fn api_submit(
             StatusCode::SERVICE_UNAVAILABLE,
             "report intake is not running",
         );
+    };
+    let max = portal.settings.report_max_bytes;
+    let body = match axum::body::to_bytes(body, max.saturating_add(1)).await {
+        Ok(body) => body,
+        Err(_) => {
+            return api_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("reports may be at most {max} bytes"),
+            );
+        }
     };
     if body.is_empty() {
         return api_error(
@@ -212,6 +221,17 @@ async fn form_submit(
 ) -> Response {
     let portal = &state.portal;
     let client = guard::client_ip(peer, &headers, &portal.settings.trusted_proxies);
+    // Admitted before the upload is read: a flood must not make us buffer what it sends.
+    if !portal.flood.admit(client, false) {
+        return notice(
+            portal,
+            &locale,
+            StatusCode::TOO_MANY_REQUESTS,
+            locale.text("limit-title", &[]),
+            vec![locale.text("limit-flood", &[])],
+            None,
+        );
+    }
     let Ok(form) = read_form(multipart).await else {
         return render_form(
             portal,
@@ -232,16 +252,6 @@ async fn form_submit(
             &message_shown,
             &form.email,
             vec![locale.text("bad-proof", &[])],
-        );
-    }
-    if !portal.flood.admit(client, false) {
-        return notice(
-            portal,
-            &locale,
-            StatusCode::TOO_MANY_REQUESTS,
-            locale.text("limit-title", &[]),
-            vec![locale.text("limit-flood", &[])],
-            None,
         );
     }
     // An upload wins over the text box; pasted text gets CRLF line ends, as mail has.

@@ -442,6 +442,45 @@ async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
     assert!(lookup.contains("cannot remove it yourself"));
 }
 
+/// A client without a valid token, or a flooding one, is answered before a byte of its body
+/// is read: here the body never ends, so reading it first would never answer.
+#[tokio::test]
+async fn reports_are_refused_before_their_body_is_read() {
+    let h = harness(&[], 0).await;
+    let endless = || {
+        Body::from_stream(futures_util::stream::pending::<
+            Result<axum::body::Bytes, std::io::Error>,
+        >())
+    };
+    let request = Request::post("/api/v1/reports")
+        .header(header::CONTENT_TYPE, "message/rfc822")
+        .header(header::AUTHORIZATION, "Bearer wrong-token-wrong-token")
+        .header(header::CONTENT_LENGTH, "9000000")
+        .body(endless())
+        .unwrap();
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(10), h.send(request)).await;
+    assert_eq!(
+        answered.expect("answered without the body").0,
+        StatusCode::UNAUTHORIZED
+    );
+    // The form: past the client's rate, the upload is not read either.
+    let mut last = StatusCode::OK;
+    for _ in 0..10 {
+        let request = Request::post("/report")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(endless())
+            .unwrap();
+        match tokio::time::timeout(std::time::Duration::from_millis(500), h.send(request)).await {
+            Ok((s, _, _)) => {
+                last = s;
+                break;
+            }
+            Err(_) => continue,
+        }
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn the_report_api_wants_a_token_and_a_mail_message() {
     let h = harness(&[], 0).await;

@@ -5,7 +5,7 @@ use std::io::Read;
 use anyhow::Context as _;
 use domain::IpRange;
 use domain::ReportDecision;
-use intake::{Channel, DecideError, Desk, IngestError, Origin, Vouch};
+use intake::{Channel, DecideError, Desk, Origin, Vouch};
 use store::Store;
 use time::OffsetDateTime;
 
@@ -88,7 +88,7 @@ pub async fn ingest(desk: &Desk, args: &IngestArgs) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Err(e @ IngestError::Parse(_)) => Err(Exit {
+        Err(e) if !e.is_temporary() => Err(Exit {
             code: EX_DATAERR,
             message: e.to_string(),
         }

@@ -19,6 +19,10 @@ UPDATE report_submissions SET trust_evidence = 'received before trust was record
 UPDATE reports SET counts = 1
     WHERE submission_id IN (SELECT id FROM report_submissions WHERE trust = 'token');
 
+-- Counting a sender's complaints reads only the ones that count, newest window first, and
+-- stops at the threshold: the 100,000th complaint about one sender costs what the first did.
+CREATE INDEX reports_counting ON reports (sender, received_at) WHERE counts AND duplicate_of IS NULL;
+
 -- The desk's decision on a report, once: who confirmed or dismissed it, when and why.
 CREATE TABLE report_decisions (
     id        INTEGER PRIMARY KEY,
