@@ -480,3 +480,73 @@ fn with_a_certificate_the_smtp_intake_offers_starttls() {
     );
     server.stop();
 }
+
+/// One report the database refuses (PostgreSQL stores no NUL byte) fails alone, as a
+/// permanent error, while the reports sent with it at the same moment are stored; on SQLite,
+/// which takes it, every report is stored.
+#[test]
+fn a_report_the_database_refuses_fails_alone_and_permanently() {
+    for db in database_args() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path();
+        ok(&run(data, &db, &["init"]));
+        let server = Server::start_with(data, &db, ENV);
+        let postgres = !db.is_empty();
+        let replies: Vec<(bool, String)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|n| {
+                    let smtp = server.smtp.clone();
+                    scope.spawn(move || {
+                        let nul = n == 3;
+                        let mut report = arf("fbl@isp.example", &format!("batch{n}"));
+                        if nul {
+                            report =
+                                report.replace("Subject: Great deals", "Subject: Great \0 deals");
+                        }
+                        (nul, smtp_send(&smtp, &report).unwrap())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for (nul, reply) in &replies {
+            let expected = if *nul && postgres {
+                "554 5.6.0"
+            } else {
+                "250 "
+            };
+            assert!(reply.starts_with(expected), "{db:?} nul={nul}: {reply}");
+        }
+        if postgres {
+            let refused = replies.iter().find(|(nul, _)| *nul).unwrap();
+            assert!(refused.1.contains("refused the data"), "{}", refused.1);
+        }
+        server.stop();
+        // The pipe says the same with sysexits' 65, which Postfix bounces instead of retrying.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_senderdesk"))
+            .arg("--data")
+            .arg(data)
+            .args(&db)
+            .args(["report", "ingest", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let report =
+            arf("fbl@isp.example", "pipe-nul").replace("Subject: Great deals", "Subject: \0");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(report.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(if postgres { 65 } else { 0 }),
+            "{db:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
