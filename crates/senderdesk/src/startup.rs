@@ -4,15 +4,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use arc_swap::ArcSwap;
-use domain::PolicyKind;
 use domain::ReasonCatalog;
-use lookup::{Change, Entry, IndexBuilder, LookupIndex};
-use store::{DatabaseLocation, IndexRow, Store, StoreError};
-use time::OffsetDateTime;
+use lookup::{IndexBuilder, LookupIndex};
+use store::{DatabaseLocation, Store};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing::{info, warn};
@@ -20,21 +18,16 @@ use tracing::{info, warn};
 use crate::cli::ServeArgs;
 use crate::context::Context;
 
-/// More changes than this since the last poll are applied by reloading everything: cheaper
-/// than a delta that large, and bounded in memory.
-const MAX_INCREMENTAL: i64 = 50_000;
-
 pub struct Application {
     http: TcpListener,
     http_options: web::ServeOptions,
     policy: policy::PolicyServer,
-    policy_view: Arc<ArcSwap<policy::PolicyView>>,
     dns: dnsbl::DnsServer,
     smtp: intake::SmtpIntake,
     dns_metrics: Arc<dnsbl::DnsMetrics>,
     store: Store,
     index: Arc<LookupIndex>,
-    catalog: Arc<ReasonCatalog>,
+    updater: indexer::Updater,
     portal: Arc<web::Portal>,
     http_reports: Arc<dyn web::ReportSink>,
     /// How long report evidence is kept.
@@ -76,17 +69,14 @@ impl Application {
 
         let store = open_store_patiently(ctx, policy_shared.without_list, stop).await?;
         info!(database = %store.location(), config = ?ctx.config_file, "store open");
-        let started = Instant::now();
-        let (snapshot, seq) = load_index(&store, &catalog).await?;
-        info!(
-            listings = snapshot.len(),
-            change_seq = seq,
-            index_bytes = snapshot.heap_bytes(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "lookup index loaded"
+        let mut updater = indexer::Updater::new(
+            store.clone(),
+            index.clone(),
+            policy_view,
+            catalog.clone(),
+            indexer::Limits::default(),
         );
-        index.replace(snapshot, seq);
-        policy_view.store(Arc::new(load_policy_view(&store).await?));
+        updater.load().await?;
         policy_shared.ready.store(true, Ordering::Release);
 
         let mailer = crate::portal::mailer(ctx)?;
@@ -122,13 +112,12 @@ impl Application {
                 max_connections: ctx.config.portal.max_connections,
             },
             policy,
-            policy_view,
             dns,
             smtp,
             dns_metrics,
             store,
             index,
-            catalog,
+            updater,
             portal: web_portal,
             http_reports,
             retention: crate::abuse::retention(&ctx.config)?,
@@ -147,15 +136,9 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let http_addr = self.http_addr();
         let (stop_tx, stop_rx) = watch::channel(false);
-        let updater = tokio::spawn(keep_current(
-            self.store.clone(),
-            self.index.clone(),
-            self.catalog.clone(),
-            self.policy_view.clone(),
-            self.poll,
-            stop_rx.clone(),
-        ));
+        let updater = tokio::spawn(self.updater.run(self.poll, stop_rx.clone()));
         let retention =
             crate::abuse::spawn_retention(self.store.clone(), self.retention, stop_rx.clone());
         let app = web::router(web::AppState {
@@ -164,7 +147,7 @@ impl Application {
             portal: self.portal.clone(),
             reports: Some(self.http_reports.clone()),
         });
-        info!(http = %self.http_addr(), "serving");
+        info!(http = %http_addr, "serving");
         let mut http_stop = stop_rx;
         let server = tokio::spawn(web::serve(self.http, app, self.http_options, async move {
             let _ = http_stop.wait_for(|stop| *stop).await;
@@ -300,150 +283,6 @@ async fn open_store_patiently(
             Err(e) => return Err(e),
         }
     }
-}
-
-/// The allowlist, banned senders and restricted senders, as the policy service reads them.
-async fn load_policy_view(store: &Store) -> Result<policy::PolicyView, StoreError> {
-    let mut allow = IndexBuilder::new();
-    let mut view = policy::PolicyView::default();
-    for e in store.policy_entries(None).await? {
-        match e.kind {
-            PolicyKind::Allow => match e.key.parse::<domain::IpRange>() {
-                Ok(range) => allow.push(range, Entry::new(e.id, 0, None)),
-                Err(err) => warn!(key = %e.key, error = %err, "allowlist entry skipped"),
-            },
-            PolicyKind::SenderBan => {
-                view.banned_senders.insert(e.key);
-            }
-            PolicyKind::Restriction => {
-                view.restricted.insert(e.key);
-            }
-        }
-    }
-    view.allow = allow.build();
-    Ok(view)
-}
-
-/// Reads every active listing into a fresh snapshot, returning the sequence it reflects.
-pub async fn load_index(
-    store: &Store,
-    catalog: &ReasonCatalog,
-) -> Result<(lookup::Snapshot, i64), StoreError> {
-    // Read the sequence first: rows changed after it are picked up by the next poll, so
-    // nothing is missed (a change seen twice is harmless).
-    let seq = store.change_seq().await?;
-    let mut builder = IndexBuilder::new();
-    let mut unknown = 0u64;
-    store
-        .for_each_index_row(|row| {
-            let (range, entry) = index_entry(&row, catalog, &mut unknown);
-            builder.push(range, entry);
-        })
-        .await?;
-    if unknown > 0 {
-        warn!(
-            listings = unknown,
-            "listings with a reason missing from the catalog answer as `manual`"
-        );
-    }
-    Ok((builder.build(), seq))
-}
-
-fn index_entry(
-    row: &IndexRow,
-    catalog: &ReasonCatalog,
-    unknown: &mut u64,
-) -> (domain::IpRange, Entry) {
-    let reason = catalog.index_of(&row.reason).unwrap_or_else(|| {
-        *unknown += 1;
-        0
-    });
-    (row.range, Entry::new(row.id, reason, row.expires_at))
-}
-
-/// Polls the store's change sequence and applies what changed, so a change committed by any
-/// process (CLI, another node) is answered within a poll interval. Also records expiries.
-async fn keep_current(
-    store: Store,
-    index: Arc<LookupIndex>,
-    catalog: Arc<ReasonCatalog>,
-    view: Arc<ArcSwap<policy::PolicyView>>,
-    poll: Duration,
-    mut stop: watch::Receiver<bool>,
-) {
-    let mut failing = false;
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(poll) => {}
-            _ = stop.wait_for(|s| *s) => return,
-        }
-        match refresh(&store, &index, &catalog, &view).await {
-            Ok(()) if failing => {
-                info!("store reachable again; lookup index current");
-                failing = false;
-            }
-            Ok(()) => {}
-            Err(e) if !failing => {
-                warn!(error = %e, "store unreachable; answering from the last snapshot");
-                failing = true;
-            }
-            Err(_) => {}
-        }
-    }
-}
-
-async fn refresh(
-    store: &Store,
-    index: &LookupIndex,
-    catalog: &ReasonCatalog,
-    view: &ArcSwap<policy::PolicyView>,
-) -> Result<(), StoreError> {
-    let expired = store.expire_due(OffsetDateTime::now_utc()).await?;
-    if expired > 0 {
-        info!(listings = expired, "listings expired");
-    }
-    let seq = store.change_seq().await?;
-    let have = index.seq();
-    if seq <= have {
-        return Ok(());
-    }
-    // Policy entries are few: any change reloads them whole.
-    if store.policy_changed_since(have).await? {
-        view.store(Arc::new(load_policy_view(store).await?));
-        info!("policy entries reloaded");
-    }
-    let rows = store.changes_between(have, seq, MAX_INCREMENTAL).await?;
-    if rows.len() as i64 >= MAX_INCREMENTAL {
-        let started = Instant::now();
-        let (snapshot, seq) = load_index(store, catalog).await?;
-        info!(
-            listings = snapshot.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "lookup index reloaded"
-        );
-        index.replace(snapshot, seq);
-        return Ok(());
-    }
-    let mut unknown = 0;
-    // Rows come in change order, so a range delisted and listed again ends up listed.
-    let changes: Vec<Change> = rows
-        .iter()
-        .map(|row| {
-            if row.active {
-                let (range, entry) = index_entry(row, catalog, &mut unknown);
-                Change::Upsert(range, entry)
-            } else {
-                Change::Remove(row.range)
-            }
-        })
-        .collect();
-    index.apply(&changes, seq);
-    tracing::debug!(
-        changes = changes.len(),
-        change_seq = seq,
-        "lookup index updated"
-    );
-    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -15,27 +15,33 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use domain::{DelistReference, DelistRefusal, DelistState, RequestLimit, RequesterEmail};
+use domain::{
+    DelistReference, DelistRefusal, DelistRequest, DelistState, RequestLimit, RequesterEmail,
+};
 use minijinja::context;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use store::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 use time::OffsetDateTime;
 
+use crate::errors::{PageError, body_limit};
 use crate::guard::{self, Gate, hex};
 use crate::i18n::Lang;
 use crate::outgoing::{done_mail, spawn_delivery, verification_mail};
-use crate::pages::{ListingView, format_time, internal_error, look_up, notice, page, parse_ip};
+use crate::pages::{ListingView, format_time, look_up, notice, page, parse_ip};
 use crate::view::{Locale, urlencode};
-use crate::{AppState, Portal};
+use crate::{AppState, MAX_BODY, Portal};
 
 /// How long the form page waits for the first delivery attempt before saying "retrying".
 const FIRST_ATTEMPT_WAIT: Duration = Duration::from_secs(8);
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/delist", get(form).post(submit))
-        .route("/delist/confirm/{token}", get(confirm_page).post(confirm))
+        .route("/delist", body_limit(get(form).post(submit), MAX_BODY))
+        .route(
+            "/delist/confirm/{token}",
+            body_limit(get(confirm_page).post(confirm), MAX_BODY),
+        )
         .route("/delist/status/{reference}", get(status))
 }
 
@@ -48,7 +54,7 @@ async fn form(
     State(state): State<AppState>,
     locale: Locale,
     Query(q): Query<FormQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let ip: String = q.ip.unwrap_or_default().chars().take(100).collect();
     render_form(&state.portal, &locale, StatusCode::OK, "", &ip, Vec::new())
 }
@@ -60,7 +66,7 @@ fn render_form(
     email: &str,
     ip: &str,
     errors: Vec<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = &portal.settings;
     page(
         portal,
@@ -91,119 +97,41 @@ struct DelistForm {
     lang: String,
 }
 
+/// What a handler answers: a page, or an error page.
+type Answer = Result<Response, PageError>;
+
+/// How a step of a handler ends: the handler goes on with a value, or answers now (with a
+/// refusal in words or an error page).
+enum Step<T> {
+    Next(T),
+    Stop(Answer),
+}
+
+/// `POST /delist`: the form checked, the request admitted and stored, then the mail.
 async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     locale: Locale,
     Form(f): Form<DelistForm>,
-) -> Response {
+) -> Answer {
     let portal = &state.portal;
     let now = OffsetDateTime::now_utc();
     let locale = locale.preferring(Lang::from_tag(&f.lang));
     let client = guard::client_ip(peer, &headers, &portal.settings.trusted_proxies);
-    let email_in: String = f.email.chars().take(300).collect();
-    let ip_in: String = f.ip.chars().take(100).collect();
-    let form_error = |errors: Vec<String>| {
-        render_form(
-            portal,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &email_in,
-            &ip_in,
-            errors,
-        )
+    let (email, ip) = match check_form(portal, &locale, client, &f, now) {
+        Step::Next(asked) => asked,
+        Step::Stop(answer) => return answer,
     };
-
-    if !f.website.is_empty() {
-        tracing::info!(%client, "delist form honeypot filled; refused");
-        return form_error(vec![locale.text("bad-proof", &[])]);
-    }
-    match portal
-        .flood
-        .admit_form(&portal.pow, client, &f.pow_challenge, &f.pow_nonce, now)
-    {
-        Gate::Admitted => {}
-        Gate::Flooded => return flooded(portal, &locale),
-        Gate::BadProof(why) => {
-            tracing::info!(%client, %why, "delist form proof of work refused");
-            return form_error(vec![locale.text("bad-proof", &[])]);
-        }
-    }
-
-    let mut errors = Vec::new();
-    let email = RequesterEmail::parse(&email_in)
-        .map_err(|_| errors.push(locale.text("bad-email", &[("value", email_in.clone())])))
-        .ok();
-    let ip = parse_ip(&ip_in);
-    if ip.is_none() {
-        errors.push(locale.text("bad-ip", &[("value", ip_in.clone())]));
-    }
-    let (Some(email), Some(ip)) = (email, ip) else {
-        return form_error(errors);
+    let (request, token) = match admit(&state, &locale, client, email, ip, now).await {
+        Step::Next(admitted) => admitted,
+        Step::Stop(answer) => return answer,
     };
-
-    let view = match look_up(&state, ip, &locale, now).await {
-        Ok(v) => v,
-        Err(e) => return internal_error(portal, &locale, &e),
-    };
-    if let Some(refusal) = view.refusal {
-        return refused(portal, &locale, ip, refusal);
-    }
-
-    // Taken last before the store, so requests refused above spend none of it; a request
-    // the store refuses gives its slot back.
-    if !portal.flood.mails.take() {
-        tracing::warn!(%client, "[portal] mails_per_hour reached; delist request refused");
-        return notice(
-            portal,
-            &locale,
-            StatusCode::SERVICE_UNAVAILABLE,
-            locale.text("limit-title", &[]),
-            vec![locale.text("limit-mails", &[])],
-            None,
-        );
-    }
-
-    let mut secret = [0u8; 32];
-    let mut reference = [0u8; 5];
-    if let Err(e) = getrandom::fill(&mut secret).and_then(|()| getrandom::fill(&mut reference)) {
-        return internal_error(portal, &locale, &e);
-    }
-    let token = hex(&secret);
     let s = &portal.settings;
-    let new = NewDelistRequest {
-        reference: DelistReference::from_random(reference),
-        token_hash: token_hash(&token),
-        ip,
-        email,
-        client_ip: client,
-        lang: locale.lang.tag().to_string(),
-        expires_at: now + s.link_ttl,
-    };
-    let limits = RequestLimits {
-        per_email: s.limit_per_email,
-        per_client: s.limit_per_client,
-        per_listed_ip: s.limit_per_listed_ip,
-        since: now - s.limit_window,
-    };
-    let request = match state.store.admit_delist_request(&new, &limits, now).await {
-        Ok(Admission::Created(r)) => r,
-        Ok(Admission::Limited(limit)) => {
-            portal.flood.mails.give_back();
-            return limited(portal, &locale, ip, limit);
-        }
-        Err(e) => {
-            portal.flood.mails.give_back();
-            return internal_error(portal, &locale, &e);
-        }
-    };
-    tracing::info!(reference = %request.reference, %ip, %client, "delist request accepted");
-
     let link = format!("{}/delist/confirm/{token}", s.base_url);
     let mail = match verification_mail(portal, &request, &link) {
         Ok(m) => m,
-        Err(e) => return internal_error(portal, &locale, &e),
+        Err(e) => return Err(PageError::internal(&locale, e)),
     };
     let first = spawn_delivery(
         state.clone(),
@@ -232,6 +160,127 @@ async fn submit(
     )
 }
 
+/// The form's own checks: the honeypot, the client's rate and proof of work, then the
+/// address and the IP as typed.
+fn check_form(
+    portal: &Portal,
+    locale: &Locale,
+    client: IpAddr,
+    f: &DelistForm,
+    now: OffsetDateTime,
+) -> Step<(RequesterEmail, IpAddr)> {
+    let email_in: String = f.email.chars().take(300).collect();
+    let ip_in: String = f.ip.chars().take(100).collect();
+    let form_error = |errors: Vec<String>| {
+        render_form(
+            portal,
+            locale,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &email_in,
+            &ip_in,
+            errors,
+        )
+    };
+    if !f.website.is_empty() {
+        tracing::info!(%client, "delist form honeypot filled; refused");
+        return Step::Stop(form_error(vec![locale.text("bad-proof", &[])]));
+    }
+    match portal
+        .flood
+        .admit_form(&portal.pow, client, &f.pow_challenge, &f.pow_nonce, now)
+    {
+        Gate::Admitted => {}
+        Gate::Flooded => return Step::Stop(flooded(portal, locale)),
+        Gate::BadProof(why) => {
+            tracing::info!(%client, %why, "delist form proof of work refused");
+            return Step::Stop(form_error(vec![locale.text("bad-proof", &[])]));
+        }
+    }
+    let mut errors = Vec::new();
+    let email = RequesterEmail::parse(&email_in)
+        .map_err(|_| errors.push(locale.text("bad-email", &[("value", email_in.clone())])))
+        .ok();
+    let ip = parse_ip(&ip_in);
+    if ip.is_none() {
+        errors.push(locale.text("bad-ip", &[("value", ip_in.clone())]));
+    }
+    match (email, ip) {
+        (Some(email), Some(ip)) => Step::Next((email, ip)),
+        _ => Step::Stop(form_error(errors)),
+    }
+}
+
+/// Whether `ip` may be delisted by its owner now, and within the hour's mails and the
+/// stored limits: if so, the request is stored and returned with its link's token.
+async fn admit(
+    state: &AppState,
+    locale: &Locale,
+    client: IpAddr,
+    email: RequesterEmail,
+    ip: IpAddr,
+    now: OffsetDateTime,
+) -> Step<(DelistRequest, String)> {
+    let portal = &state.portal;
+    let view = match look_up(state, ip, locale, now).await {
+        Ok(view) => view,
+        Err(e) => return Step::Stop(Err(PageError::internal(locale, e))),
+    };
+    if let Some(refusal) = view.refusal {
+        return Step::Stop(refused(portal, locale, ip, refusal));
+    }
+
+    // Taken last before the store, so requests refused above spend none of it; a request
+    // the store refuses gives its slot back.
+    if !portal.flood.mails.take() {
+        tracing::warn!(%client, "[portal] mails_per_hour reached; delist request refused");
+        return Step::Stop(notice(
+            portal,
+            locale,
+            StatusCode::SERVICE_UNAVAILABLE,
+            locale.text("limit-title", &[]),
+            vec![locale.text("limit-mails", &[])],
+            None,
+        ));
+    }
+
+    let mut secret = [0u8; 32];
+    let mut reference = [0u8; 5];
+    if let Err(e) = getrandom::fill(&mut secret).and_then(|()| getrandom::fill(&mut reference)) {
+        portal.flood.mails.give_back();
+        return Step::Stop(Err(PageError::internal(locale, e)));
+    }
+    let token = hex(&secret);
+    let s = &portal.settings;
+    let new = NewDelistRequest {
+        reference: DelistReference::from_random(reference),
+        token_hash: token_hash(&token),
+        ip,
+        email,
+        client_ip: client,
+        lang: locale.lang.tag().to_string(),
+        expires_at: now + s.link_ttl,
+    };
+    let limits = RequestLimits {
+        per_email: s.limit_per_email,
+        per_client: s.limit_per_client,
+        per_listed_ip: s.limit_per_listed_ip,
+        since: now - s.limit_window,
+    };
+    let request = match state.store.admit_delist_request(&new, &limits, now).await {
+        Ok(Admission::Created(r)) => r,
+        Ok(Admission::Limited(limit)) => {
+            portal.flood.mails.give_back();
+            return Step::Stop(limited(portal, locale, ip, limit));
+        }
+        Err(e) => {
+            portal.flood.mails.give_back();
+            return Step::Stop(Err(PageError::internal(locale, e)));
+        }
+    };
+    tracing::info!(reference = %request.reference, %ip, %client, "delist request accepted");
+    Step::Next((request, token))
+}
+
 fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
@@ -244,7 +293,7 @@ fn valid_token(token: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn refused(portal: &Portal, locale: &Locale, ip: IpAddr, refusal: DelistRefusal) -> Response {
+fn refused(portal: &Portal, locale: &Locale, ip: IpAddr, refusal: DelistRefusal) -> Answer {
     let s = &portal.settings;
     let args = [
         ("ip", ip.to_string()),
@@ -268,7 +317,7 @@ fn refused(portal: &Portal, locale: &Locale, ip: IpAddr, refusal: DelistRefusal)
     )
 }
 
-fn limited(portal: &Portal, locale: &Locale, ip: IpAddr, limit: RequestLimit) -> Response {
+fn limited(portal: &Portal, locale: &Locale, ip: IpAddr, limit: RequestLimit) -> Answer {
     notice(
         portal,
         locale,
@@ -282,7 +331,7 @@ fn limited(portal: &Portal, locale: &Locale, ip: IpAddr, limit: RequestLimit) ->
     )
 }
 
-fn flooded(portal: &Portal, locale: &Locale) -> Response {
+fn flooded(portal: &Portal, locale: &Locale) -> Answer {
     notice(
         portal,
         locale,
@@ -294,7 +343,7 @@ fn flooded(portal: &Portal, locale: &Locale) -> Response {
 }
 
 /// The three dead ends of a link: unknown, used, expired. Each offers a new link.
-fn dead_link(portal: &Portal, locale: &Locale, which: &str, ip: Option<IpAddr>) -> Response {
+fn dead_link(portal: &Portal, locale: &Locale, which: &str, ip: Option<IpAddr>) -> Answer {
     let status = if which == "confirm-unknown" {
         StatusCode::NOT_FOUND
     } else {
@@ -319,7 +368,7 @@ async fn confirm_page(
     State(state): State<AppState>,
     locale: Locale,
     Path(token): Path<String>,
-) -> Response {
+) -> Answer {
     let portal = &state.portal;
     if !valid_token(&token) {
         return dead_link(portal, &locale, "confirm-unknown", None);
@@ -331,7 +380,7 @@ async fn confirm_page(
     {
         Ok(Some(r)) => r,
         Ok(None) => return dead_link(portal, &locale, "confirm-unknown", None),
-        Err(e) => return internal_error(portal, &locale, &e),
+        Err(e) => return Err(PageError::internal(&locale, e)),
     };
     // The requester's language, unless the visitor chose one.
     let locale = locale.defaulting_to(Lang::from_tag(&request.lang));
@@ -342,10 +391,9 @@ async fn confirm_page(
     if !request.is_open(now) {
         return dead_link(portal, &locale, "confirm-expired", Some(request.ip));
     }
-    let view: ListingView = match look_up(&state, request.ip, &locale, now).await {
-        Ok(v) => v,
-        Err(e) => return internal_error(portal, &locale, &e),
-    };
+    let view: ListingView = look_up(&state, request.ip, &locale, now)
+        .await
+        .map_err(|e| PageError::internal(&locale, e))?;
     if let Some(refusal) = view.refusal {
         return refused(portal, &locale, request.ip, refusal);
     }
@@ -372,7 +420,7 @@ async fn confirm(
     locale: Locale,
     Path(token): Path<String>,
     Form(f): Form<ConfirmForm>,
-) -> Response {
+) -> Answer {
     let portal = &state.portal;
     let locale = locale.preferring(Lang::from_tag(&f.lang));
     let client = guard::client_ip(peer, &headers, &portal.settings.trusted_proxies);
@@ -398,7 +446,7 @@ async fn confirm(
         .await
     {
         Ok(o) => o,
-        Err(e) => return internal_error(portal, &locale, &e),
+        Err(e) => return Err(PageError::internal(&locale, e)),
     };
     match outcome {
         Confirmation::Unknown => dead_link(portal, &locale, "confirm-unknown", None),
@@ -448,7 +496,7 @@ async fn status(
     headers: HeaderMap,
     locale: Locale,
     Path(reference): Path<String>,
-) -> Response {
+) -> Answer {
     let portal = &state.portal;
     let client = guard::client_ip(peer, &headers, &portal.settings.trusted_proxies);
     if !portal.flood.admit_status(client) {
@@ -471,7 +519,7 @@ async fn status(
     let request = match state.store.delist_request_by_reference(&parsed).await {
         Ok(Some(r)) => r,
         Ok(None) => return unknown(&locale),
-        Err(e) => return internal_error(portal, &locale, &e),
+        Err(e) => return Err(PageError::internal(&locale, e)),
     };
     let locale = locale.defaulting_to(Lang::from_tag(&request.lang));
     let now = OffsetDateTime::now_utc();

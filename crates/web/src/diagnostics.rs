@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::header::{self, HeaderValue};
+use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
@@ -15,8 +15,9 @@ use std::net::{IpAddr, SocketAddr};
 use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::errors::{ApiError, PageError};
 use crate::i18n::Lang;
-use crate::pages::{ListingView, api_error, api_unavailable, look_up, page, parse_ip};
+use crate::pages::{ListingView, look_up, page, parse_ip};
 use crate::view::Locale;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -165,29 +166,24 @@ fn not_run_status(why: &NotRun) -> StatusCode {
 }
 
 /// An RFC 9457 problem: its type names the refusal, its detail says it in words.
-fn problem(state: &AppState, why: &NotRun) -> Response {
-    let status = not_run_status(why);
+fn problem(state: &AppState, locale: &Locale, why: &NotRun) -> ApiError {
     let (slug, title) = match why {
         NotRun::Refused(r) => (r.key(), "This target is not diagnosed"),
         NotRun::Busy => ("busy", "Too many diagnoses are running"),
     };
-    let body = serde_json::json!({
-        "type": format!("{}/diagnose#problem-{slug}", state.portal.settings.base_url),
-        "title": title,
-        "status": status.as_u16(),
-        "detail": not_run_text(Lang::En, why),
-    });
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
+    let error = ApiError::said(
+        not_run_status(why),
+        locale.lang,
+        not_run_text(locale.lang, why),
+    )
+    .typed(
+        format!("{}/diagnose#problem-{slug}", state.portal.settings.base_url),
+        title,
     );
-    if matches!(why, NotRun::Busy) {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    match why {
+        NotRun::Busy => error.header(header::RETRY_AFTER, "5"),
+        NotRun::Refused(_) => error,
     }
-    response
 }
 
 /// Each run sends a dozen DNS queries, so one client gets a burst and then a slow pace.
@@ -202,7 +198,7 @@ async fn diagnose_page(
     headers: HeaderMap,
     locale: Locale,
     Query(query): Query<DiagnoseQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (ip_input, domain_input) = query.inputs();
     let form = context! { ip_input, domain_input };
     let none = Value::from(());
@@ -240,9 +236,7 @@ async fn diagnose_page(
                 not_run_status(&why),
                 context! { errors => vec![not_run_text(locale.lang, &why)], checks => none, ..form },
             ),
-            Err(Failed::Store(e)) => {
-                return crate::pages::internal_error(&state.portal, &locale, &e);
-            }
+            Err(Failed::Store(e)) => return Err(PageError::internal(&locale, e)),
         },
     };
     page(
@@ -270,28 +264,41 @@ async fn diagnose_api(
     headers: HeaderMap,
     locale: Locale,
     Query(query): Query<DiagnoseQuery>,
-) -> Response {
-    let asked = match read(&query, Lang::En) {
+) -> Result<Response, ApiError> {
+    let asked = match read(&query, locale.lang) {
         Ok(Some(asked)) => asked,
         Ok(None) => {
-            return api_error(StatusCode::BAD_REQUEST, "give ?ip= and optionally &domain=");
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                &locale,
+                "api-ip-required",
+                &[],
+            ));
         }
-        Err(errors) => return api_error(StatusCode::BAD_REQUEST, errors.join(" ")),
+        Err(errors) => {
+            return Err(ApiError::said(
+                StatusCode::BAD_REQUEST,
+                locale.lang,
+                errors.join(" "),
+            ));
+        }
     };
     if !admitted(&state, peer, &headers) {
-        return api_error(
+        return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            Lang::En.text("limit-flood", &[]),
-        );
+            &locale,
+            "limit-flood",
+            &[],
+        ));
     }
     match run(&state, &locale, &asked).await {
-        Ok(checks) => Json(ApiDiagnosis {
+        Ok(checks) => Ok(Json(ApiDiagnosis {
             ip: asked.ip.to_string(),
             domain: asked.domain.map(|d| d.to_string()),
             checks,
         })
-        .into_response(),
-        Err(Failed::NotRun(why)) => problem(&state, &why),
-        Err(Failed::Store(e)) => api_unavailable(&e),
+        .into_response()),
+        Err(Failed::NotRun(why)) => Err(problem(&state, &locale, &why)),
+        Err(Failed::Store(e)) => Err(ApiError::unavailable(&locale, e)),
     }
 }

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::pages::{ListingView, api_error, api_unavailable, internal_error, look_up, page};
+use crate::errors::{ApiError, PageError, body_limit};
+use crate::pages::{ListingView, look_up, page};
 use crate::view::Locale;
 
 /// A pasted bounce with its original message can be long; the scanner reads 64 KiB.
@@ -26,9 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/ndr",
-            get(ndr_page)
-                .post(ndr_posted)
-                .layer(DefaultBodyLimit::max(MAX_PASTE)),
+            body_limit(get(ndr_page).post(ndr_posted), MAX_PASTE),
         )
         .route("/api/v1/ndr", get(ndr_api))
 }
@@ -167,7 +166,7 @@ async fn explain(
     })
 }
 
-async fn render(state: AppState, locale: Locale, input: NdrInput) -> Response {
+async fn render(state: AppState, locale: Locale, input: NdrInput) -> Result<Response, PageError> {
     let text = input.text();
     if text.trim().is_empty() {
         return page(
@@ -179,10 +178,9 @@ async fn render(state: AppState, locale: Locale, input: NdrInput) -> Response {
             context! { text => "", asked => false },
         );
     }
-    let explained = match explain(&state, &locale, &text).await {
-        Ok(e) => e,
-        Err(e) => return internal_error(&state.portal, &locale, &e),
-    };
+    let explained = explain(&state, &locale, &text)
+        .await
+        .map_err(|e| PageError::internal(&locale, e))?;
     let status = if explained.codes.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -208,7 +206,7 @@ async fn ndr_page(
     State(state): State<AppState>,
     locale: Locale,
     Query(input): Query<NdrInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     render(state, locale, input).await
 }
 
@@ -216,7 +214,7 @@ async fn ndr_posted(
     State(state): State<AppState>,
     locale: Locale,
     Form(input): Form<NdrInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     let locale = locale.preferring(input.lang.as_deref().and_then(crate::i18n::Lang::from_tag));
     render(state, locale, input).await
 }
@@ -252,17 +250,18 @@ async fn ndr_api(
     State(state): State<AppState>,
     locale: Locale,
     Query(input): Query<NdrInput>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let text = input.text();
-    let explained = match explain(&state, &locale, &text).await {
-        Ok(e) => e,
-        Err(e) => return api_unavailable(&e),
-    };
+    let explained = explain(&state, &locale, &text)
+        .await
+        .map_err(|e| ApiError::unavailable(&locale, e))?;
     if explained.codes.is_empty() {
-        return api_error(
+        return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "no enhanced status code (such as 5.7.606) in the text; pass the whole bounce as ?text=",
-        );
+            &locale,
+            "api-no-code",
+            &[],
+        ));
     }
     let base = &state.portal.settings.base_url;
     let body = ApiNdr {
@@ -290,5 +289,5 @@ async fn ndr_api(
             })
             .collect(),
     };
-    Json(body).into_response()
+    Ok(Json(body).into_response())
 }

@@ -15,6 +15,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use serde::Serialize;
 
 use crate::AppState;
+use crate::errors::PageError;
 use crate::i18n::Lang;
 use crate::pages::page;
 use crate::view::Locale;
@@ -253,7 +254,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/support", get(support))
 }
 
-async fn help_index(State(state): State<AppState>, locale: Locale) -> Response {
+async fn help_index(State(state): State<AppState>, locale: Locale) -> Result<Response, PageError> {
     let pages = state.portal.help.pages(locale.lang);
     page(
         &state.portal,
@@ -269,9 +270,9 @@ async fn help_page(
     State(state): State<AppState>,
     locale: Locale,
     UrlPath(slug): UrlPath<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(current) = state.portal.help.page(locale.lang, &slug) else {
-        return crate::pages::not_found(State(state), locale).await;
+        return Err(PageError::not_found(&locale));
     };
     let pages = state.portal.help.pages(locale.lang);
     page(
@@ -287,7 +288,7 @@ async fn help_page(
     )
 }
 
-async fn support(State(state): State<AppState>, locale: Locale) -> Response {
+async fn support(State(state): State<AppState>, locale: Locale) -> Result<Response, PageError> {
     let troubleshooting = state.portal.help.page(locale.lang, "troubleshooting");
     page(
         &state.portal,

@@ -3,13 +3,16 @@
 //! the JSON lookup), `delist` (the self-service delist flow), `reports` (junk reports),
 //! `explain` (the NDR explainer), `diagnostics` (sender diagnostics) and `help` (help pages
 //! and support). `view` renders minijinja
-//! templates in the request's language (`i18n`), `guard` holds the anti-flood measures.
+//! templates in the request's language (`i18n`), `guard` holds the anti-flood measures and
+//! `errors` the one error path: `PageError`, `ApiError` (RFC 9457 problems) and the layer
+//! that gives every refusal a page in the visitor's language.
 //!
 //! Every response carries strict security headers; every POST passes tower-http's CSRF check
 //! (Sec-Fetch-Site / Origin); bodies are small and requests time out.
 
 mod delist;
 pub mod diagnostics;
+mod errors;
 mod explain;
 mod guard;
 pub mod help;
@@ -26,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{self, Next};
@@ -39,8 +42,6 @@ use mailer::Mailer;
 use serde::Serialize;
 use store::Store;
 use time::Duration as Span;
-use tower_http::csrf::CsrfLayer;
-use tower_http::timeout::TimeoutLayer;
 
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
@@ -169,7 +170,7 @@ pub enum PortalError {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .merge(pages::router())
         .merge(delist::router())
@@ -177,16 +178,12 @@ pub fn router(state: AppState) -> Router {
         .merge(explain::router())
         .merge(diagnostics::router())
         .merge(help::router())
-        .fallback(pages::not_found)
+        .fallback(pages::not_found);
+    // The security headers go outside the error layers, so refusals carry them too.
+    errors::layers(routes, &state)
         .layer(middleware::from_fn_with_state(
             Hsts(state.portal.secure()),
             security_headers,
-        ))
-        .layer(CsrfLayer::new())
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
         ))
         .with_state(state)
 }

@@ -1,5 +1,6 @@
 //! The overview, the public lookup (HTML and `GET /api/v1/lookup/{ip}`), static assets, and
-//! the helpers every page uses: rendering in the request's language and the error pages.
+//! the helpers every page uses: rendering in the request's language and the notice page.
+//! Error pages are `errors::PageError`s.
 
 use std::net::IpAddr;
 
@@ -9,13 +10,14 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use domain::{DelistRefusal, Listing};
+use domain::{DelistRefusal, PublicListing};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use crate::errors::{ApiError, PageError};
 use crate::view::{Locale, Page};
 use crate::{AppState, Portal};
 
@@ -39,11 +41,11 @@ pub(crate) fn asset_version() -> String {
     crate::guard::hex(&digest[..6])
 }
 
-async fn asset(Path(file): Path<String>) -> Response {
+async fn asset(locale: Locale, Path(file): Path<String>) -> Result<Response, PageError> {
     let (body, kind) = match file.as_str() {
         "style.css" => (STYLE, "text/css; charset=utf-8"),
         "pow.js" => (POW_JS, "text/javascript; charset=utf-8"),
-        _ => return (StatusCode::NOT_FOUND, "no such file").into_response(),
+        _ => return Err(PageError::not_found(&locale)),
     };
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -52,11 +54,10 @@ async fn asset(Path(file): Path<String>) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),
     );
-    response
+    Ok(response)
 }
 
-/// Renders `template` with the layout's context; a rendering failure is logged and shown
-/// as the localized internal-error page.
+/// Renders `template` with the layout's context; a rendering failure is an internal error.
 pub(crate) fn page(
     portal: &Portal,
     locale: &Locale,
@@ -64,29 +65,27 @@ pub(crate) fn page(
     template: &str,
     nav: &str,
     ctx: Value,
-) -> Response {
+) -> Result<Response, PageError> {
     let full = context! {
         switcher => Value::from(minijinja::value::Serde(locale.switcher())),
         nav => nav,
         asset_version => portal.asset_version.clone(),
         ..ctx
     };
-    match portal.templates.render(template, locale.lang, full) {
-        Ok(html) => Page {
-            status,
-            html,
-            lang: locale.lang,
-            remember_lang: false,
-            secure_cookie: portal.secure(),
-            private: template.starts_with("delist"),
-        }
-        .remembering(locale)
-        .into_response(),
-        Err(e) => {
-            tracing::error!(template, error = %format!("{e:#}"), "cannot render page");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
+    let html = portal
+        .templates
+        .render(template, locale.lang, full)
+        .map_err(|e| PageError::internal(locale, format!("cannot render {template}: {e:#}")))?;
+    Ok(Page {
+        status,
+        html,
+        lang: locale.lang,
+        remember_lang: false,
+        secure_cookie: portal.secure(),
+        private: template.starts_with("delist"),
     }
+    .remembering(locale)
+    .into_response())
 }
 
 /// A page with a title, paragraphs and an optional button.
@@ -97,7 +96,7 @@ pub(crate) fn notice(
     title: String,
     paragraphs: Vec<String>,
     action: Option<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (action_url, action_text) = action.unzip();
     page(
         portal,
@@ -109,35 +108,11 @@ pub(crate) fn notice(
     )
 }
 
-/// The localized "problem on our side" page; the cause is logged, never shown.
-pub(crate) fn internal_error(
-    portal: &Portal,
-    locale: &Locale,
-    cause: &dyn std::fmt::Display,
-) -> Response {
-    tracing::error!(error = %cause, "request failed");
-    notice(
-        portal,
-        locale,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        locale.text("error-title", &[]),
-        vec![locale.text("error-internal", &[])],
-        None,
-    )
+pub(crate) async fn not_found(locale: Locale) -> PageError {
+    PageError::not_found(&locale)
 }
 
-pub(crate) async fn not_found(State(state): State<AppState>, locale: Locale) -> Response {
-    notice(
-        &state.portal,
-        &locale,
-        StatusCode::NOT_FOUND,
-        locale.text("error-title", &[]),
-        vec![locale.text("error-not-found", &[])],
-        None,
-    )
-}
-
-async fn overview(State(state): State<AppState>, locale: Locale) -> Response {
+async fn overview(State(state): State<AppState>, locale: Locale) -> Result<Response, PageError> {
     page(
         &state.portal,
         &locale,
@@ -222,52 +197,42 @@ pub(crate) async fn look_up(
         return Ok(view);
     }
     let covering = state.store.listings_covering(ip).await?;
-    let Some(shown) = covering.iter().find(|l| l.is_effective(now)) else {
-        return Ok(view);
-    };
     let settings = &state.portal.settings;
     let recent = state
         .store
         .self_delists_since(ip, now - settings.self_delist_window)
         .await?;
-    let catalog = &state.portal.catalog;
-    let verdict = domain::assess_self_delist(
+    // One answer for the page, the API, the diagnostics and `senderdesk diagnose`.
+    let Some(shown) = PublicListing::find(
         &covering,
         recent,
         settings.self_delist_max,
-        |slug| catalog.get(slug.as_str()).is_ok_and(|r| r.self_delist),
+        &state.portal.catalog,
         now,
-    );
-    view.removable = match verdict {
-        Ok(_) => "yes",
+    ) else {
+        return Ok(view);
+    };
+    view.removable = match shown.removal {
+        Ok(()) => "yes",
         Err(DelistRefusal::CoveredByRange) => "range",
         Err(_) => "no",
     };
-    view.refusal = verdict.err();
-    fill(&mut view, shown, state, locale);
+    view.refusal = shown.removal.err();
+    fill(&mut view, &shown, locale);
     Ok(view)
 }
 
-fn fill(view: &mut ListingView, listing: &Listing, state: &AppState, locale: &Locale) {
-    let reason = state.portal.catalog.get(listing.reason.as_str()).ok();
+fn fill(view: &mut ListingView, shown: &PublicListing<'_>, locale: &Locale) {
+    let (listing, reason) = (shown.listing, shown.reason);
     view.listed = true;
     view.range = if listing.range.is_host() {
         listing.range.network().to_string()
     } else {
         listing.range.to_string()
     };
-    view.reason = listing
-        .public_text
-        .clone()
-        .or_else(|| {
-            locale
-                .lang
-                .try_text(&format!("reason-{}", listing.reason.as_str()), &[])
-        })
-        .or_else(|| reason.map(|r| r.summary.clone()))
-        .unwrap_or_else(|| listing.reason.as_str().to_string());
+    view.reason = shown.public_reason(|key| locale.lang.try_text(key, &[]));
     view.reason_slug = listing.reason.as_str().to_string();
-    view.code = reason.map(|r| r.smtp_code.clone()).unwrap_or_default();
+    view.code = shown.smtp_code().to_string();
     view.dnsbl_a = reason.map(|r| r.dnsbl_a.to_string()).unwrap_or_default();
     view.since = format_time(listing.created_at);
     view.since_iso = iso(listing.created_at);
@@ -284,7 +249,7 @@ async fn lookup_page(
     State(state): State<AppState>,
     locale: Locale,
     Query(query): Query<LookupQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let input = query.ip.unwrap_or_default();
     let input = input.chars().take(100).collect::<String>();
     let (result, error) = if input.trim().is_empty() {
@@ -295,10 +260,12 @@ async fn lookup_page(
                 None,
                 Some(locale.text("bad-ip", &[("value", input.clone())])),
             ),
-            Some(ip) => match look_up(&state, ip, &locale, OffsetDateTime::now_utc()).await {
-                Ok(view) => (Some(view), None),
-                Err(e) => return internal_error(&state.portal, &locale, &e),
-            },
+            Some(ip) => {
+                let view = look_up(&state, ip, &locale, OffsetDateTime::now_utc())
+                    .await
+                    .map_err(|e| PageError::internal(&locale, e))?;
+                (Some(view), None)
+            }
         }
     };
     let status = if error.is_some() {
@@ -338,48 +305,25 @@ struct ApiListing {
     removal: &'static str,
 }
 
-#[derive(Serialize)]
-struct ApiError {
-    error: String,
-}
-
-/// The JSON API's error answer: `{"error": "…"}` with `status`.
-pub(crate) fn api_error(status: StatusCode, error: impl Into<String>) -> Response {
-    (
-        status,
-        Json(ApiError {
-            error: error.into(),
-        }),
-    )
-        .into_response()
-}
-
-/// What every API says when the store does not answer; the cause goes to the log.
-pub(crate) fn api_unavailable(cause: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %cause, "API request failed");
-    api_error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "the list is unavailable; try again shortly",
-    )
-}
-
-/// `GET /api/v1/lookup/{ip}`: the public lookup as JSON, in English (or `?lang=`).
+/// `GET /api/v1/lookup/{ip}`: the public lookup as JSON, in English unless `?lang=` or
+/// Accept-Language asks otherwise.
 async fn lookup_api(
     State(state): State<AppState>,
     locale: Locale,
     Path(ip): Path<String>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let Some(addr) = parse_ip(&ip) else {
         let value: String = ip.chars().take(100).collect();
-        return api_error(
+        return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            crate::i18n::Lang::En.text("bad-ip", &[("value", value)]),
-        );
+            &locale,
+            "bad-ip",
+            &[("value", value)],
+        ));
     };
-    let view = match look_up(&state, addr, &locale, OffsetDateTime::now_utc()).await {
-        Ok(v) => v,
-        Err(e) => return api_unavailable(&e),
-    };
+    let view = look_up(&state, addr, &locale, OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| ApiError::unavailable(&locale, e))?;
     let base = &state.portal.settings.base_url;
     let body = ApiLookup {
         ip: view.ip.clone(),
@@ -405,5 +349,5 @@ async fn lookup_api(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    Ok(response)
 }

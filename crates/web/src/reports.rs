@@ -8,18 +8,20 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 
 use axum::Router;
+use axum::extract::multipart::MultipartError;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::header::{self, HeaderMap};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use minijinja::context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::errors::{ApiError, PageError, Refusal, body_limit, declared_length};
 use crate::guard;
 use crate::i18n::Lang;
-use crate::pages::{api_error, notice, page};
+use crate::pages::{notice, page};
 use crate::view::Locale;
 use crate::{AppState, Portal};
 
@@ -73,13 +75,15 @@ pub(crate) fn router(max_bytes: usize) -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/reports",
+            // The handler checks the token, then the declared length, then reads the body.
             post(api_submit).layer(DefaultBodyLimit::max(max_bytes.saturating_add(1024))),
         )
         .route(
             "/report",
-            get(form)
-                .post(form_submit)
-                .layer(DefaultBodyLimit::max(max_bytes.saturating_add(64 * 1024))),
+            body_limit(
+                get(form).post(form_submit),
+                max_bytes.saturating_add(64 * 1024),
+            ),
         )
 }
 
@@ -101,76 +105,94 @@ fn authorised<'a>(portal: &'a Portal, headers: &HeaderMap) -> Option<&'a str> {
         .map(|(name, _)| name.as_str())
 }
 
-/// `POST /api/v1/reports`: 202 with what was stored, only after it is stored. The token is
-/// checked before a byte of the body is read, so a client without one cannot make us buffer
-/// megabytes.
-async fn api_submit(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+/// `POST /api/v1/reports`: 202 with what was stored, only after it is stored. The token and
+/// then the declared length are checked before a byte of the body is read, so a client
+/// without a token, or announcing too much, cannot make us buffer megabytes.
+async fn api_submit(
+    State(state): State<AppState>,
+    locale: Locale,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
     let portal = &state.portal;
     let (parts, body) = request.into_parts();
     let Some(name) = authorised(portal, &parts.headers) else {
-        let mut r = api_error(StatusCode::UNAUTHORIZED, "a valid bearer token is required");
-        r.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"senderdesk\""),
+        return Err(
+            ApiError::new(StatusCode::UNAUTHORIZED, &locale, "api-token-required", &[])
+                .header(header::WWW_AUTHENTICATE, "Bearer realm=\"senderdesk\""),
         );
-        return r;
     };
     let Some(sink) = &state.reports else {
-        return api_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "report intake is not running",
-        );
+        return Err(unavailable(&locale));
     };
     let max = portal.settings.report_max_bytes;
-    let body = match axum::body::to_bytes(body, max.saturating_add(1)).await {
-        Ok(body) => body,
-        Err(_) => {
-            return api_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("reports may be at most {max} bytes"),
-            );
-        }
-    };
-    if body.is_empty() {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "the body must be the reported message (message/rfc822)",
-        );
-    }
-    match sink
-        .submit(
-            body.to_vec(),
-            SubmitChannel::Api {
-                token: name.to_string(),
-            },
-            Some(format!("api:{name}")),
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &locale,
+            "report-too-large",
+            &[("size", max.to_string())],
         )
+    };
+    if declared_length(&parts.headers).is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    let body = axum::body::to_bytes(body, max.saturating_add(1))
+        .await
+        .map_err(|_| too_large())?;
+    if body.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            &locale,
+            "api-report-empty",
+            &[],
+        ));
+    }
+    let channel = SubmitChannel::Api {
+        token: name.to_string(),
+    };
+    match sink
+        .submit(body.to_vec(), channel, Some(format!("api:{name}")))
         .await
     {
-        Ok(done) => (StatusCode::ACCEPTED, Json(done)).into_response(),
-        Err(SubmitError::NotAMessage(why)) => api_error(
+        Ok(done) => Ok((StatusCode::ACCEPTED, Json(done)).into_response()),
+        Err(SubmitError::NotAMessage(why)) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            format!("not a mail message: {why}"),
-        ),
-        Err(SubmitError::TooLarge { max }) => api_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("reports may be at most {max} bytes"),
-        ),
-        Err(SubmitError::Unavailable) => api_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the report could not be stored; try again later",
-        ),
+            &locale,
+            "report-not-mail",
+            &[("why", why)],
+        )),
+        Err(SubmitError::TooLarge { .. }) => Err(too_large()),
+        Err(SubmitError::Unavailable) => Err(unavailable(&locale)),
     }
+}
+
+fn unavailable(locale: &Locale) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        locale,
+        "report-unavailable",
+        &[],
+    )
+}
+
+/// The form as shown, again with what the visitor entered and why it was not taken.
+struct Shown<'a> {
+    message: &'a str,
+    email: &'a str,
+    errors: Vec<String>,
 }
 
 fn render_form(
     portal: &Portal,
     locale: &Locale,
     status: StatusCode,
-    message: &str,
-    email: &str,
-    errors: Vec<String>,
-) -> Response {
+    shown: Shown,
+) -> Result<Response, PageError> {
+    let Shown {
+        message,
+        email,
+        errors,
+    } = shown;
     page(
         portal,
         locale,
@@ -181,8 +203,13 @@ fn render_form(
     )
 }
 
-async fn form(State(state): State<AppState>, locale: Locale) -> Response {
-    render_form(&state.portal, &locale, StatusCode::OK, "", "", Vec::new())
+async fn form(State(state): State<AppState>, locale: Locale) -> Result<Response, PageError> {
+    let empty = Shown {
+        message: "",
+        email: "",
+        errors: Vec::new(),
+    };
+    render_form(&state.portal, &locale, StatusCode::OK, empty)
 }
 
 /// The form's fields, from a multipart body (paste and/or upload).
@@ -195,11 +222,40 @@ struct ReportForm {
     website: String,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<ReportForm, String> {
+impl ReportForm {
+    /// What the form shows again: the pasted text (cut to a sane length) and the address.
+    fn shown(&self, errors: Vec<String>) -> Shown<'_> {
+        let end = self
+            .message
+            .char_indices()
+            .nth(100_000)
+            .map_or(self.message.len(), |(i, _)| i);
+        Shown {
+            message: &self.message[..end],
+            email: &self.email,
+            errors,
+        }
+    }
+
+    /// The message to report: an upload wins over the text box; pasted text gets CRLF line
+    /// ends, as mail has.
+    fn raw(&self) -> Vec<u8> {
+        if !self.file.is_empty() {
+            return self.file.clone();
+        }
+        self.message
+            .trim_start()
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
+            .into_bytes()
+    }
+}
+
+async fn read_form(mut multipart: Multipart) -> Result<ReportForm, MultipartError> {
     let mut form = ReportForm::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.to_string())? {
+    while let Some(field) = multipart.next_field().await? {
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+        let bytes = field.bytes().await?;
         match name.as_str() {
             "message" => form.message = String::from_utf8_lossy(&bytes).into_owned(),
             "file" => form.file = bytes.to_vec(),
@@ -212,13 +268,14 @@ async fn read_form(mut multipart: Multipart) -> Result<ReportForm, String> {
     Ok(form)
 }
 
+/// `POST /report`: the client's rate, then the upload, then the desk.
 async fn form_submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     locale: Locale,
     multipart: Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let portal = &state.portal;
     let client = guard::client_ip(peer, &headers, &portal.settings.trusted_proxies);
     // Admitted before the upload is read: a flood must not make us buffer what it sends.
@@ -232,112 +289,92 @@ async fn form_submit(
             None,
         );
     }
-    let Ok(form) = read_form(multipart).await else {
-        return render_form(
-            portal,
-            &locale,
-            StatusCode::BAD_REQUEST,
-            "",
-            "",
-            vec![locale.text("report-empty", &[])],
-        );
+    let form = match read_form(multipart).await {
+        Ok(form) => form,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(PageError::new(&locale, Refusal::TooLarge { max: None }));
+        }
+        Err(_) => {
+            let shown = Shown {
+                message: "",
+                email: "",
+                errors: vec![locale.text("report-empty", &[])],
+            };
+            return render_form(portal, &locale, StatusCode::BAD_REQUEST, shown);
+        }
     };
     let locale = locale.preferring(Lang::from_tag(&form.lang));
-    let message_shown: String = form.message.chars().take(100_000).collect();
     if !form.website.is_empty() {
-        return render_form(
-            portal,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &message_shown,
-            &form.email,
-            vec![locale.text("bad-proof", &[])],
-        );
+        let shown = form.shown(vec![locale.text("bad-proof", &[])]);
+        return render_form(portal, &locale, StatusCode::UNPROCESSABLE_ENTITY, shown);
     }
-    // An upload wins over the text box; pasted text gets CRLF line ends, as mail has.
-    let raw = if !form.file.is_empty() {
-        form.file
-    } else {
-        form.message
-            .trim_start()
-            .replace("\r\n", "\n")
-            .replace('\n', "\r\n")
-            .into_bytes()
-    };
+    let raw = form.raw();
     if raw.is_empty() {
-        return render_form(
-            portal,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "",
-            &form.email,
-            vec![locale.text("report-empty", &[])],
-        );
+        let shown = Shown {
+            message: "",
+            ..form.shown(vec![locale.text("report-empty", &[])])
+        };
+        return render_form(portal, &locale, StatusCode::UNPROCESSABLE_ENTITY, shown);
     }
-    let reporter = domain::RequesterEmail::parse(&form.email)
-        .ok()
-        .map(|e| e.to_string());
     let Some(sink) = &state.reports else {
-        return notice(
-            portal,
-            &locale,
-            StatusCode::SERVICE_UNAVAILABLE,
-            locale.text("error-title", &[]),
-            vec![locale.text("report-unavailable", &[])],
-            None,
-        );
+        return desk_unavailable(portal, &locale);
     };
-    let reporter = reporter.or_else(|| Some(format!("web:{client}")));
-    match sink.submit(raw, SubmitChannel::Web, reporter).await {
-        Ok(done) => {
-            let mut paragraphs = vec![locale.text(
-                "report-thanks",
-                &[
-                    ("submission", done.submission.to_string()),
-                    ("count", done.reports.to_string()),
-                ],
-            )];
-            if done.trust == "anonymous" {
-                paragraphs.push(locale.text("report-reviewed", &[]));
-            }
-            if done.duplicates > 0 {
-                paragraphs.push(locale.text("report-thanks-duplicate", &[]));
-            }
-            if done.not_ours > 0 {
-                paragraphs.push(locale.text("report-not-ours", &[]));
-            }
-            notice(
-                portal,
-                &locale,
-                StatusCode::OK,
-                locale.text("report-thanks-title", &[]),
-                paragraphs,
-                None,
-            )
+    let reporter = domain::RequesterEmail::parse(&form.email)
+        .map(|e| e.to_string())
+        .unwrap_or_else(|_| format!("web:{client}"));
+    match sink.submit(raw, SubmitChannel::Web, Some(reporter)).await {
+        Ok(done) => thanks(portal, &locale, &done),
+        Err(SubmitError::NotAMessage(why)) => {
+            let shown = form.shown(vec![locale.text("report-not-mail", &[("why", why)])]);
+            render_form(portal, &locale, StatusCode::UNPROCESSABLE_ENTITY, shown)
         }
-        Err(SubmitError::NotAMessage(why)) => render_form(
-            portal,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &message_shown,
-            &form.email,
-            vec![locale.text("report-not-mail", &[("why", why)])],
-        ),
-        Err(SubmitError::TooLarge { max }) => render_form(
-            portal,
-            &locale,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "",
-            &form.email,
-            vec![locale.text("report-too-large", &[("size", max.to_string())])],
-        ),
-        Err(SubmitError::Unavailable) => notice(
-            portal,
-            &locale,
-            StatusCode::SERVICE_UNAVAILABLE,
-            locale.text("error-title", &[]),
-            vec![locale.text("report-unavailable", &[])],
-            None,
-        ),
+        Err(SubmitError::TooLarge { max }) => {
+            let error = locale.text("report-too-large", &[("size", max.to_string())]);
+            let shown = Shown {
+                message: "",
+                ..form.shown(vec![error])
+            };
+            render_form(portal, &locale, StatusCode::PAYLOAD_TOO_LARGE, shown)
+        }
+        Err(SubmitError::Unavailable) => desk_unavailable(portal, &locale),
     }
+}
+
+/// What the desk did, in words: stored, and whether a person reads it first.
+fn thanks(portal: &Portal, locale: &Locale, done: &Submitted) -> Result<Response, PageError> {
+    let mut paragraphs = vec![locale.text(
+        "report-thanks",
+        &[
+            ("submission", done.submission.to_string()),
+            ("count", done.reports.to_string()),
+        ],
+    )];
+    if done.trust == "anonymous" {
+        paragraphs.push(locale.text("report-reviewed", &[]));
+    }
+    if done.duplicates > 0 {
+        paragraphs.push(locale.text("report-thanks-duplicate", &[]));
+    }
+    if done.not_ours > 0 {
+        paragraphs.push(locale.text("report-not-ours", &[]));
+    }
+    notice(
+        portal,
+        locale,
+        StatusCode::OK,
+        locale.text("report-thanks-title", &[]),
+        paragraphs,
+        None,
+    )
+}
+
+fn desk_unavailable(portal: &Portal, locale: &Locale) -> Result<Response, PageError> {
+    notice(
+        portal,
+        locale,
+        StatusCode::SERVICE_UNAVAILABLE,
+        locale.text("error-title", &[]),
+        vec![locale.text("report-unavailable", &[])],
+        None,
+    )
 }

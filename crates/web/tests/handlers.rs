@@ -505,7 +505,7 @@ async fn the_report_api_wants_a_token_and_a_mail_message() {
         .send(post(Some("Bearer 0123456789abcdef-token"), "hello"))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(body.contains("not a mail message"));
+    assert!(body.contains("does not look like a mail message"));
     let (s, _, body) = h
         .send(post(
             Some("Bearer 0123456789abcdef-token"),

@@ -484,3 +484,50 @@ fn serve_closes_a_connection_whose_request_head_stalls_and_those_past_the_cap() 
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Through the real server: a cross-site POST and an upload that declares 30 MB, each told
+/// why in the visitor's language; the upload is answered at once, with only its head sent.
+#[test]
+fn refusals_are_explained_in_the_visitors_language_and_a_declared_upload_is_not_awaited() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    let server = Server::start(&data, &[]);
+    let ask = |head: &str| {
+        let mut s = TcpStream::connect(&server.http).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "{head}Host: {}\r\nConnection: close\r\n\r\n",
+            server.http
+        )
+        .unwrap();
+        let mut answer = Vec::new();
+        // The server may close with the body unsent; what it answered is read before that.
+        let _ = s.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+
+    let answer = ask(
+        "POST /delist HTTP/1.1\r\nAccept-Language: it\r\nSec-Fetch-Site: cross-site\r\n\
+         Origin: https://evil.example\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 0\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(answer.contains("<html lang=\"it\">"), "{answer}");
+    assert!(answer.contains("inviato da un altro sito web"), "{answer}");
+
+    let started = Instant::now();
+    let answer = ask(
+        "POST /report HTTP/1.1\r\nAccept-Language: zh-CN\r\nSec-Fetch-Site: same-origin\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 30000000\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("<html lang=\"zh-CN\">"), "{answer}");
+    assert!(answer.contains("请求过大"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "not left to the timeout"
+    );
+    server.stop();
+}

@@ -135,6 +135,15 @@ error-not-found = There is no page at this address.
 error-internal = We could not complete this request because of a problem on our side. Nothing was changed. Please try again in a few minutes.
 error-forbidden = This form was sent from another website, so we did not accept it. Open the form on our site and send it again.
 error-too-large = The request is too large.
+error-too-large-limit = This page accepts at most { $size }. Send a shorter text or a smaller file.
+error-timeout = This request took too long, so we stopped it. It may not have been completed: please try again in a few minutes.
+error-unreadable = We could not read this request. Go back to the form, check what you entered and send it again.
+error-cross-site-api = Requests from the pages of another website are not accepted. Call this API from your own server, not from a browser on another site.
+error-unavailable = The list cannot be read at the moment. Please try again in a few minutes.
+api-ip-required = Give an IP address as ?ip=, and optionally a domain as &domain=.
+api-no-code = There is no enhanced status code (such as 5.7.606) in the text. Pass the whole bounce message as ?text=.
+api-token-required = A valid bearer token is required.
+api-report-empty = The body must be the reported message (message/rfc822).
 home-link = Back to the overview
 
 ## Mail: confirmation link

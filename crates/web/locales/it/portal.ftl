@@ -135,6 +135,15 @@ error-not-found = Non esiste alcuna pagina a questo indirizzo.
 error-internal = Non è stato possibile completare la richiesta a causa di un problema da parte nostra. Non è stato modificato nulla. Riprova tra qualche minuto.
 error-forbidden = Questo modulo è stato inviato da un altro sito web, quindi non è stato accettato. Apri il modulo sul nostro sito e invialo di nuovo.
 error-too-large = La richiesta è troppo grande.
+error-too-large-limit = Questa pagina accetta al massimo { $size }. Invia un testo più breve o un file più piccolo.
+error-timeout = L'elaborazione della richiesta è durata troppo ed è stata interrotta. Potrebbe non essere stata completata: riprova tra qualche minuto.
+error-unreadable = Non è stato possibile leggere la richiesta. Torna al modulo, controlla i dati inseriti e invialo di nuovo.
+error-cross-site-api = Le richieste provenienti dalle pagine di un altro sito web non sono accettate. Chiama questa API dal tuo server, non da un browser su un altro sito.
+error-unavailable = Al momento non è possibile consultare la lista. Riprova tra qualche minuto.
+api-ip-required = Indica un indirizzo IP con ?ip= e, se vuoi, un dominio con &domain=.
+api-no-code = Il testo non contiene alcun codice di stato esteso (come 5.7.606). Passa l'intero messaggio di mancato recapito con ?text=.
+api-token-required = È richiesto un bearer token valido.
+api-report-empty = Il corpo della richiesta deve essere il messaggio segnalato (message/rfc822).
 home-link = Torna alla panoramica
 
 ## Email: link di conferma

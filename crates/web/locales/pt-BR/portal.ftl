@@ -135,6 +135,15 @@ error-not-found = Não há nenhuma página neste endereço.
 error-internal = Não foi possível concluir esta solicitação devido a um problema do nosso lado. Nada foi alterado. Tente novamente em alguns minutos.
 error-forbidden = Este formulário foi enviado de outro site, por isso não o aceitamos. Abra o formulário no nosso site e envie-o novamente.
 error-too-large = A solicitação é grande demais.
+error-too-large-limit = Esta página aceita no máximo { $size }. Envie um texto mais curto ou um arquivo menor.
+error-timeout = Esta solicitação demorou demais e foi interrompida. Ela pode não ter sido concluída: tente novamente em alguns minutos.
+error-unreadable = Não conseguimos ler esta solicitação. Volte ao formulário, confira o que você preencheu e envie-o novamente.
+error-cross-site-api = Não aceitamos solicitações vindas de páginas de outro site. Chame esta API a partir do seu próprio servidor, não de um navegador em outro site.
+error-unavailable = Não é possível consultar a lista no momento. Tente novamente em alguns minutos.
+api-ip-required = Informe um endereço IP em ?ip= e, se quiser, um domínio em &domain=.
+api-no-code = O texto não contém nenhum código de status estendido (como 5.7.606). Envie a mensagem de devolução completa em ?text=.
+api-token-required = É necessário um bearer token válido.
+api-report-empty = O corpo da solicitação deve ser a mensagem denunciada (message/rfc822).
 home-link = Voltar à visão geral
 
 ## Email: link de confirmação

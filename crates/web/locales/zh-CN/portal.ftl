@@ -135,6 +135,15 @@ error-not-found = 找不到此地址对应的页面。
 error-internal = 由于我们这边出现问题，无法完成此请求。未进行任何更改。请几分钟后重试。
 error-forbidden = 此表单是从其他网站提交的，因此我们未予接受。请在我们的网站上打开表单并重新提交。
 error-too-large = 请求过大。
+error-too-large-limit = 此页面最多接受 { $size }。请发送更短的文本或更小的文件。
+error-timeout = 此请求处理时间过长，已被中止，可能未能完成。请几分钟后重试。
+error-unreadable = 我们无法读取此请求。请返回表单，检查您填写的内容后重新提交。
+error-cross-site-api = 不接受来自其他网站页面的请求。请从您自己的服务器调用此 API，而不是从其他网站的浏览器页面中调用。
+error-unavailable = 目前无法读取列表。请几分钟后重试。
+api-ip-required = 请用 ?ip= 提供 IP 地址，并可选用 &domain= 提供域名。
+api-no-code = 文本中没有增强状态码（例如 5.7.606）。请用 ?text= 传入完整的退信内容。
+api-token-required = 需要有效的 Bearer 令牌。
+api-report-empty = 请求正文必须是被举报的邮件（message/rfc822）。
 home-link = 返回概览
 
 ## 邮件：确认链接
