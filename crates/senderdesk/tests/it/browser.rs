@@ -207,7 +207,7 @@ async fn delist_in(
     button.click().await.unwrap();
     wait_for(browser, "p.success", 20, "p.success appears").await;
     shot(browser, &format!("{lang}-6-done")).await;
-    let gone = within(2, || Some(dns_a(&server.dns, ip)).filter(|a| a.is_empty()));
+    let gone = within(30, || Some(dns_a(&server.dns, ip)).filter(|a| a.is_empty()));
     assert!(
         gone.is_some(),
         "the DNSBL stops answering for {ip} right after"

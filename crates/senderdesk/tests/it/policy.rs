@@ -343,7 +343,8 @@ fn with_the_database_down_at_start_the_policy_answers_its_fallback_until_the_lis
         );
         let mut postfix = PolicyClient::connect(&server.policy);
         assert_eq!(postfix.ask("192.0.2.7", "a@b.example", ""), fallback);
-        std::thread::sleep(Duration::from_millis(1500));
+        // The first attempt and at least one retry have failed.
+        server.wait_for_log("the database is unreachable; retrying", 2);
         assert_eq!(
             postfix.ask("192.0.2.7", "a@b.example", ""),
             fallback,

@@ -4,6 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub fn senderdesk(data: &Path, args: &[&str]) -> Output {
@@ -85,6 +86,8 @@ pub fn run(data: &Path, db: &[String], args: &[&str]) -> Output {
 /// A running `senderdesk serve`, stopped with SIGTERM when dropped.
 pub struct Server {
     child: Child,
+    /// Everything serve printed so far.
+    log: Arc<Mutex<String>>,
     pub http: String,
     pub dns: String,
     pub policy: String,
@@ -137,8 +140,14 @@ impl Server {
             .unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = Arc::new(Mutex::new(String::new()));
+        let kept = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut kept = kept.lock().unwrap();
+                kept.push_str(&line);
+                kept.push('\n');
+                drop(kept);
                 let _ = tx.send(("", line.clone()));
                 for key in ["http=", "dns=", "policy=", "smtp="] {
                     if let Some(rest) = line.split(key).nth(1) {
@@ -151,7 +160,7 @@ impl Server {
         let (mut http, mut dns, mut policy, mut smtp) =
             (String::new(), String::new(), String::new(), String::new());
         // What serve printed, shown if it stops before it listens everywhere.
-        let mut log = String::new();
+        let mut printed = String::new();
         let missing = |http: &str, dns: &str, policy: &str, smtp: &str| {
             wanted.iter().any(|k| match *k {
                 "http=" => http.is_empty(),
@@ -163,9 +172,9 @@ impl Server {
         while missing(&http, &dns, &policy, &smtp) {
             let (key, value) = rx
                 .recv_timeout(Duration::from_secs(60))
-                .unwrap_or_else(|e| panic!("serve did not report its addresses ({e}):\n{log}"));
+                .unwrap_or_else(|e| panic!("serve did not report its addresses ({e}):\n{printed}"));
             match key {
-                "" => log.push_str(&(value + "\n")),
+                "" => printed.push_str(&(value + "\n")),
                 "http=" => http = value,
                 "dns=" => dns = value,
                 "smtp=" => smtp = value,
@@ -174,6 +183,7 @@ impl Server {
         }
         Server {
             child,
+            log,
             http,
             dns,
             policy,
@@ -197,6 +207,41 @@ impl Server {
             .unwrap_or_default()
             .to_string();
         (code, body)
+    }
+
+    /// Waits until serve has printed a line containing `needle` `times` times: the proof
+    /// that something happened inside it, where a test would otherwise sleep and hope.
+    pub fn wait_for_log(&self, needle: &str, times: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = self.log.lock().unwrap().clone();
+            if log.lines().filter(|l| l.contains(needle)).count() >= times {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve never printed {needle:?} {times} times:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Returns once the policy service answers a restriction committed now. The updater
+    /// applies changes in commit order and reloads policy entries whole, so by then it has
+    /// applied everything committed before: the way to show that something did *not*
+    /// change the answers without a fixed sleep.
+    pub fn policy_caught_up(&self, data: &Path, db: &[String]) {
+        let marker = format!("caught-up-{}@marker.example", unique());
+        ok(&run(data, db, &["sender", "restrict", &marker]));
+        let ask = format!("client_address=192.0.2.254\nsender={marker}\nsasl_username={marker}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !ask_policy(&self.policy, &ask).starts_with("action=550 5.1.8") {
+            assert!(
+                Instant::now() < deadline,
+                "the policy service never applied the restriction of {marker}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Kills the server with SIGKILL, as a crash would, and waits for it to be gone.
