@@ -1,11 +1,12 @@
 //! The vocabulary of senderdesk, with no I/O: [`IpRange`] (what a listing covers),
-//! [`ReasonCatalog`] (why), [`Listing`] and its [`ListingEvent`] history.
+//! [`ReasonCatalog`] (why), [`Listing`] and its [`ListingEvent`] history, [`DomainName`].
 //!
 //! Every type here is valid once built: a range never has host bits set, a reason slug is
 //! from a safe alphabet, a duration is positive. Parsers return errors that name the value
 //! and say why, and never panic on any input.
 
 mod delist;
+mod domain_name;
 mod ip_range;
 mod listing;
 mod policy;
@@ -16,6 +17,7 @@ pub use delist::{
     BadEmail, BadReference, DelistReference, DelistRefusal, DelistRequest, DelistState, MailState,
     RequestLimit, RequesterEmail, assess_self_delist,
 };
+pub use domain_name::{BadDomainName, DomainName};
 pub use ip_range::{IpRange, IpRangeError, canonical_addr};
 pub use listing::{
     BadDuration, EventKind, Listing, ListingEvent, ListingSource, ListingState, ListingTtl,

@@ -5,7 +5,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use crate::{IpRange, ReasonSlug};
+use crate::{DomainName, IpRange, ReasonSlug};
 
 /// The three kinds of policy entries; each is keyed by a canonical text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,9 +44,12 @@ impl SenderPattern {
         };
         let t = s.trim().trim_start_matches('<').trim_end_matches('>');
         let (local, domain) = t.rsplit_once('@').ok_or_else(bad)?;
-        if t.len() > 254 || !valid_domain(domain) {
+        // The domain must be one a sender's address can carry: the same reading as every
+        // other domain name, so a ban always matches the envelope sender it was meant for.
+        if t.len() > 254 || domain.ends_with('.') {
             return Err(bad());
         }
+        let domain = DomainName::parse(domain).map_err(|_| bad())?;
         let local_ok = local.is_empty()
             || (local.len() <= 64
                 && local
@@ -55,7 +58,10 @@ impl SenderPattern {
         if !local_ok {
             return Err(bad());
         }
-        Ok(SenderPattern(t.to_ascii_lowercase()))
+        Ok(SenderPattern(format!(
+            "{}@{domain}",
+            local.to_ascii_lowercase()
+        )))
     }
     pub fn is_domain(&self) -> bool {
         self.0.starts_with('@')
@@ -69,18 +75,6 @@ impl fmt::Display for SenderPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-fn valid_domain(d: &str) -> bool {
-    !d.is_empty()
-        && d.len() <= 253
-        && d.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
 }
 
 /// One of our own senders as the policy service sees it: the SASL login name or the envelope
@@ -164,6 +158,12 @@ mod tests {
             SenderPattern::parse("<a@b.example>").unwrap().as_str(),
             "a@b.example"
         );
+        assert_eq!(
+            SenderPattern::parse("@XN--Bcher-KVA.example")
+                .unwrap()
+                .as_str(),
+            "@xn--bcher-kva.example"
+        );
         for bad in [
             "",
             "nobody",
@@ -172,6 +172,10 @@ mod tests {
             "a b@c.example",
             "@-x.example",
             "a@b_c.example",
+            "@localhost",
+            "a@bücher.example",
+            "a@example.com.",
+            "a@x-.example",
         ] {
             assert!(SenderPattern::parse(bad).is_err(), "{bad:?}");
         }

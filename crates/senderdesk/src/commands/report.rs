@@ -348,19 +348,16 @@ pub async fn add_tenant(store: &Store, args: &TenantArgs) -> anyhow::Result<()> 
         .iter()
         .map(|i| i.parse::<IpRange>().with_context(|| format!("--ip {i}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut domains = Vec::new();
-    for d in &args.domains {
-        let d = d.trim().trim_end_matches('.').to_lowercase();
-        let ok = d.contains('.')
-            && d.len() <= 253
-            && d.split('.').all(|l| {
-                !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-            });
-        if !ok {
-            anyhow::bail!("--domain {d:?} is not a domain name");
-        }
-        domains.push(d);
-    }
+    // Stored as reports carry them (lowercase, A-labels), or a tenant would never match.
+    let domains = args
+        .domains
+        .iter()
+        .map(|d| {
+            domain::DomainName::parse(d)
+                .map(String::from)
+                .with_context(|| "--domain")
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     if ips.is_empty() && domains.is_empty() {
         anyhow::bail!(
             "give at least one --ip or --domain: they are how reports are tied to the tenant"

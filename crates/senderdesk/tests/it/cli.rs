@@ -324,3 +324,35 @@ fn ndr_explain_reads_a_pasted_bounce_and_links_the_lookup_for_its_ip() {
     let err = fails(&senderdesk(dir.path(), &["ndr", "explain", "hello"]));
     assert!(err.contains("no enhanced status code"), "{err}");
 }
+
+#[test]
+fn tenant_add_refuses_a_domain_with_unicode_letters_or_edge_hyphens_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    for (domain, why) in [
+        ("bücher.example", "xn--"),
+        ("-acme.example", "hyphen"),
+        ("acme-.example", "hyphen"),
+        ("acme.example-", "hyphen"),
+    ] {
+        // `--domain=VALUE`, so clap takes a leading hyphen as part of the value.
+        let arg = format!("--domain={domain}");
+        let err = fails(&senderdesk(&data, &["tenant", "add", "x", &arg]));
+        assert!(
+            err.contains("--domain") && err.contains(&format!("{domain:?}")) && err.contains(why),
+            "{domain}: {err}"
+        );
+    }
+    // Nothing was saved; the A-label form of the same name is what is taken, in lowercase.
+    let added = ok(&senderdesk(
+        &data,
+        &["tenant", "add", "x", "--domain", "XN--Bcher-KVA.example."],
+    ));
+    assert!(added.starts_with("added tenant x"), "{added}");
+    let listed = ok(&senderdesk(&data, &["tenant", "list"]));
+    assert!(
+        listed.contains("domains: xn--bcher-kva.example"),
+        "{listed}"
+    );
+}
