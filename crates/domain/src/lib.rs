@@ -21,7 +21,7 @@ pub use domain_name::{BadDomainName, DomainName};
 pub use ip_range::{IpRange, IpRangeError, canonical_addr};
 pub use listing::{
     BadDuration, EventKind, Listing, ListingEvent, ListingSource, ListingState, ListingTtl,
-    NewListing, UnknownWord, parse_duration,
+    NewListing, Period, UnknownWord, parse_duration,
 };
 pub use policy::{PolicyEntry, PolicyKeyError, PolicyKind, SenderName, SenderPattern, policy_key};
 pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug};

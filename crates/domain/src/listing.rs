@@ -1,5 +1,6 @@
 //! A listing on the blocked-senders list and the append-only history of what happened to it.
 
+use std::fmt;
 use std::str::FromStr;
 
 use time::{Duration, OffsetDateTime};
@@ -155,6 +156,47 @@ impl FromStr for ListingTtl {
     }
 }
 
+/// A positive length of time as an operator writes it (`24h`, `90d`): read once, where the
+/// configuration is loaded, and kept with its text so messages quote it as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Period {
+    text: String,
+    span: Duration,
+}
+
+impl Period {
+    pub fn duration(&self) -> Duration {
+        self.span
+    }
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl FromStr for Period {
+    type Err = BadDuration;
+    fn from_str(s: &str) -> Result<Self, BadDuration> {
+        Ok(Period {
+            span: parse_duration(s)?,
+            text: s.trim().to_string(),
+        })
+    }
+}
+
+/// Read through [`parse_duration`], so a bad value fails where the configuration is loaded.
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// Parses `90s`, `90m`, `12h`, `30d`, `2w` (also used for config windows).
 pub fn parse_duration(s: &str) -> Result<Duration, BadDuration> {
     let bad = || BadDuration {
@@ -193,6 +235,15 @@ mod tests {
         for bad in ["", "30", "d", "30 days", "-1d", "0d", "1y", "9999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn periods_keep_the_text_they_were_written_as() {
+        let p: Period = " 24h ".parse().unwrap();
+        assert_eq!(p.duration(), Duration::days(1));
+        assert_eq!(p.to_string(), "24h");
+        let err = "24 hours".parse::<Period>().unwrap_err();
+        assert!(err.to_string().contains("\"24 hours\""), "{err}");
     }
 
     #[test]

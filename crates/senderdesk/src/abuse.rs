@@ -1,6 +1,5 @@
 //! Turning `[intake]` into the intake crate's [`intake::Desk`], for `serve` and the CLI.
 
-use domain::parse_duration;
 use store::Store;
 use time::Duration;
 
@@ -13,7 +12,7 @@ const DKIM_QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3
 
 pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
     let cfg = &config.intake;
-    let window = parse_duration(&cfg.window)?;
+    let window = cfg.window.duration();
     let servers = resolver_servers("intake", &cfg.resolver)?;
     // Without a resolver nothing can be verified, so no mailed report is trusted; that is
     // safe, and said in every such report's evidence.
@@ -41,7 +40,7 @@ pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
             .iter()
             .map(|l| intake::FeedbackLoop {
                 name: l.name.clone(),
-                dkim_domains: l.dkim_domains.iter().map(|d| d.to_lowercase()).collect(),
+                dkim_domains: l.dkim_domains.iter().map(|d| d.to_string()).collect(),
                 ips: l.ips.clone(),
             })
             .collect(),
@@ -74,7 +73,7 @@ pub fn smtp_settings(config: &Config) -> anyhow::Result<intake::SmtpSettings> {
 /// Drops report evidence past `[intake] retention`, once a minute after start and hourly after
 /// that, until `stop` turns true. The extracted fields stay for the statistics.
 pub fn retention(config: &Config) -> anyhow::Result<Duration> {
-    let d = parse_duration(&config.intake.retention)?;
+    let d = config.intake.retention.duration();
     Ok(Duration::seconds(d.whole_seconds()))
 }
 
@@ -115,7 +114,7 @@ impl TenantNotice {
         TenantNotice {
             mailer,
             portal: portal.to_string(),
-            window: config.intake.window.clone(),
+            window: config.intake.window.to_string(),
         }
     }
 }

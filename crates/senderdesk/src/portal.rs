@@ -1,7 +1,7 @@
 //! Turning `[portal]` and `[mail]` into the web crate's [`web::Portal`].
 
 use anyhow::Context as _;
-use domain::{ReasonCatalog, parse_duration};
+use domain::ReasonCatalog;
 use time::Duration as Span;
 use tracing::{info, warn};
 
@@ -21,10 +21,6 @@ pub fn build(
     mailer: mailer::Mailer,
 ) -> anyhow::Result<web::Portal> {
     let cfg = &ctx.config.portal;
-    let span = |value: &str| -> anyhow::Result<Span> {
-        let d = parse_duration(value)?;
-        Ok(Span::seconds(d.whole_seconds()))
-    };
     let secret_key = match &cfg.secret_key {
         Some(key) => key.expose().as_bytes().to_vec(),
         None => {
@@ -53,15 +49,15 @@ pub fn build(
         secret_key,
         link_ttl: Span::minutes(i64::from(cfg.link_minutes)),
         self_delist_max: cfg.self_delist_max,
-        self_delist_window: span(&cfg.self_delist_window)?,
+        self_delist_window: cfg.self_delist_window.duration(),
         limit_per_email: cfg.limit_per_email,
         limit_per_client: cfg.limit_per_client,
         limit_per_listed_ip: cfg.limit_per_listed_ip,
-        limit_window: span(&cfg.limit_window)?,
+        limit_window: cfg.limit_window.duration(),
         pow_difficulty: cfg.pow_difficulty,
         trusted_proxies: cfg.trusted_proxies.clone(),
         dns_ttl: ctx.config.dnsbl.ttl,
-        dnsbl_zone: ctx.config.dnsbl.zone.clone(),
+        dnsbl_zone: ctx.config.dnsbl.zone.to_string(),
         template_dir,
         content_dir,
         api_tokens: ctx

@@ -189,7 +189,7 @@ async fn start_dns(
     let cfg = &ctx.config.dnsbl;
     let zone = dnsbl::Zone::new(
         &dnsbl::ZoneSettings {
-            zone: cfg.zone.clone(),
+            zone: cfg.zone.to_string(),
             ns: cfg.ns.clone(),
             ttl: cfg.ttl,
             negative_ttl: cfg.negative_ttl,

@@ -37,7 +37,7 @@ pub async fn run(ctx: &Context, store: &Store, args: &DiagnoseArgs) -> anyhow::R
         None => None,
         Some(listing) => {
             let reason = catalog.get(listing.reason.as_str()).ok();
-            let window = domain::parse_duration(&ctx.config.portal.self_delist_window)?;
+            let window = ctx.config.portal.self_delist_window.duration();
             let recent = store
                 .self_delists_since(ip, now - time::Duration::seconds(window.whole_seconds()))
                 .await

@@ -131,7 +131,7 @@ pub async fn export(store: &Store, config: &Config, args: &ExportArgs) -> anyhow
     };
     let ctx = ExportContext {
         catalog: &catalog,
-        zone: config.dnsbl.zone.trim_end_matches('.').to_string(),
+        zone: config.dnsbl.zone.to_string(),
         serial: store.change_seq().await?,
         portal_base_url: config.portal_base_url(config.listen.http),
         family,
