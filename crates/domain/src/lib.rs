@@ -10,6 +10,7 @@ mod domain_name;
 mod ip_range;
 mod listing;
 mod policy;
+mod public_listing;
 mod reason;
 mod report;
 
@@ -24,5 +25,6 @@ pub use listing::{
     NewListing, Period, UnknownWord, parse_duration,
 };
 pub use policy::{PolicyEntry, PolicyKeyError, PolicyKind, SenderName, SenderPattern, policy_key};
+pub use public_listing::PublicListing;
 pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug};
 pub use report::{ReportDecision, ReportTrust};

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use domain::{DelistRefusal, Listing};
+use domain::{DelistRefusal, PublicListing};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -197,52 +197,42 @@ pub(crate) async fn look_up(
         return Ok(view);
     }
     let covering = state.store.listings_covering(ip).await?;
-    let Some(shown) = covering.iter().find(|l| l.is_effective(now)) else {
-        return Ok(view);
-    };
     let settings = &state.portal.settings;
     let recent = state
         .store
         .self_delists_since(ip, now - settings.self_delist_window)
         .await?;
-    let catalog = &state.portal.catalog;
-    let verdict = domain::assess_self_delist(
+    // One answer for the page, the API, the diagnostics and `senderdesk diagnose`.
+    let Some(shown) = PublicListing::find(
         &covering,
         recent,
         settings.self_delist_max,
-        |slug| catalog.get(slug.as_str()).is_ok_and(|r| r.self_delist),
+        &state.portal.catalog,
         now,
-    );
-    view.removable = match verdict {
-        Ok(_) => "yes",
+    ) else {
+        return Ok(view);
+    };
+    view.removable = match shown.removal {
+        Ok(()) => "yes",
         Err(DelistRefusal::CoveredByRange) => "range",
         Err(_) => "no",
     };
-    view.refusal = verdict.err();
-    fill(&mut view, shown, state, locale);
+    view.refusal = shown.removal.err();
+    fill(&mut view, &shown, locale);
     Ok(view)
 }
 
-fn fill(view: &mut ListingView, listing: &Listing, state: &AppState, locale: &Locale) {
-    let reason = state.portal.catalog.get(listing.reason.as_str()).ok();
+fn fill(view: &mut ListingView, shown: &PublicListing<'_>, locale: &Locale) {
+    let (listing, reason) = (shown.listing, shown.reason);
     view.listed = true;
     view.range = if listing.range.is_host() {
         listing.range.network().to_string()
     } else {
         listing.range.to_string()
     };
-    view.reason = listing
-        .public_text
-        .clone()
-        .or_else(|| {
-            locale
-                .lang
-                .try_text(&format!("reason-{}", listing.reason.as_str()), &[])
-        })
-        .or_else(|| reason.map(|r| r.summary.clone()))
-        .unwrap_or_else(|| listing.reason.as_str().to_string());
+    view.reason = shown.public_reason(|key| locale.lang.try_text(key, &[]));
     view.reason_slug = listing.reason.as_str().to_string();
-    view.code = reason.map(|r| r.smtp_code.clone()).unwrap_or_default();
+    view.code = shown.smtp_code().to_string();
     view.dnsbl_a = reason.map(|r| r.dnsbl_a.to_string()).unwrap_or_default();
     view.since = format_time(listing.created_at);
     view.since_iso = iso(listing.created_at);

@@ -29,43 +29,27 @@ pub async fn run(ctx: &Context, store: &Store, args: &DiagnoseArgs) -> anyhow::R
         .listings_covering(ip)
         .await
         .context("cannot read the list")?;
-    let shown = covering
-        .iter()
-        .filter(|l| l.is_effective(now))
-        .max_by_key(|l| l.range.prefix_len());
-    let listed = match shown {
-        None => None,
-        Some(listing) => {
-            let reason = catalog.get(listing.reason.as_str()).ok();
-            let window = ctx.config.portal.self_delist_window.duration();
-            let recent = store
-                .self_delists_since(ip, now - time::Duration::seconds(window.whole_seconds()))
-                .await
-                .context("cannot read the delist history")?;
-            let removable = domain::assess_self_delist(
-                &covering,
-                recent,
-                ctx.config.portal.self_delist_max,
-                |slug| catalog.get(slug.as_str()).is_ok_and(|r| r.self_delist),
-                now,
-            )
-            .is_ok();
-            let text = listing
-                .public_text
-                .clone()
-                .or_else(|| Lang::En.try_text(&format!("reason-{}", listing.reason.as_str()), &[]))
-                .or_else(|| reason.map(|r| r.summary.clone()))
-                .unwrap_or_else(|| listing.reason.as_str().to_string());
-            let code = reason.map(|r| r.smtp_code.clone()).unwrap_or_default();
-            Some((text, code, removable))
-        }
-    };
+    let window = ctx.config.portal.self_delist_window.duration();
+    let recent = store
+        .self_delists_since(ip, now - window)
+        .await
+        .context("cannot read the delist history")?;
+    // The portal's own answer (domain::PublicListing), so the two never disagree.
+    let shown = domain::PublicListing::find(
+        &covering,
+        recent,
+        ctx.config.portal.self_delist_max,
+        &catalog,
+        now,
+    );
+    let listed = shown.map(|s| {
+        let text = s.public_reason(|key| Lang::En.try_text(key, &[]));
+        (text, s.smtp_code(), s.self_removable())
+    });
     let ip_text = ip.to_string();
     let mut checks = vec![web::diagnostics::listed_check(
         &ip_text,
-        listed
-            .as_ref()
-            .map(|(t, c, r)| (t.as_str(), c.as_str(), *r)),
+        listed.as_ref().map(|(t, c, r)| (t.as_str(), *c, *r)),
     )];
     let diagnoser = ctx.config.diagnose.diagnoser()?;
     checks.extend(diagnoser.check(ip, domain.as_ref()).await);
