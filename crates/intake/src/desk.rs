@@ -154,15 +154,20 @@ pub struct Restriction {
     pub tenant: Option<String>,
     /// The tenant's contact address, when it has one.
     pub contact: Option<String>,
+    /// The language the contact reads notices in.
+    pub lang: String,
     pub complaints: u32,
     pub case: i64,
 }
 
-/// Told of every restriction the desk makes (the binary mails the tenant's contact). Called
-/// after the restriction is committed; must not block.
+/// Told of every restriction the desk makes (the binary queues a mail to the tenant's
+/// contact). Awaited after the restriction is committed and before the report is answered,
+/// so a notice is queued durably whenever a restriction is.
 pub trait Notify: Send + Sync {
-    fn restricted(&self, restriction: Restriction);
+    fn restricted(&self, restriction: Restriction) -> NotifyFuture<'_>;
 }
+
+pub type NotifyFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 
 struct Inner {
     store: Store,
@@ -529,13 +534,16 @@ impl Desk {
             tracing::warn!(sender = %key, count, case, "sender restricted after complaints");
             if let Some(notify) = &self.inner.notify {
                 let tenant = tenant_id.and_then(|id| tenants.iter().find(|t| t.id == id));
-                notify.restricted(Restriction {
-                    sender: key.clone(),
-                    tenant: tenant.map(|t| t.name.clone()),
-                    contact: tenant.and_then(|t| t.contact.clone()),
-                    complaints: count,
-                    case,
-                });
+                notify
+                    .restricted(Restriction {
+                        sender: key.clone(),
+                        tenant: tenant.map(|t| t.name.clone()),
+                        contact: tenant.and_then(|t| t.contact.clone()),
+                        lang: tenant.map_or_else(|| "en".into(), |t| t.lang.clone()),
+                        complaints: count,
+                        case,
+                    })
+                    .await;
             }
             restricted = Some(key);
         }

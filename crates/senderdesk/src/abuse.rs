@@ -102,114 +102,70 @@ pub fn spawn_retention(
     })
 }
 
-/// Mails a tenant's contact when one of its senders is restricted.
+/// Queues a mail to a tenant's contact when one of its senders is restricted, rendered from
+/// the portal's templates in the contact's language; the mail queue's sender (in `serve`)
+/// delivers it.
 pub struct TenantNotice {
-    mailer: mailer::Mailer,
+    queue: mailqueue::MailQueue,
+    templates: web::Templates,
     portal: String,
     window: String,
+    /// Who was notified, for a CLI command to report.
+    pub queued: std::sync::Mutex<Vec<(String, i64)>>,
 }
 
+/// How long a restriction notice is tried before it is given up.
+const NOTICE_LIFETIME: time::Duration = time::Duration::days(3);
+
 impl TenantNotice {
-    pub fn new(mailer: mailer::Mailer, portal: &str, config: &Config) -> TenantNotice {
+    pub fn new(
+        queue: mailqueue::MailQueue,
+        templates: web::Templates,
+        portal: &str,
+        config: &Config,
+    ) -> TenantNotice {
         TenantNotice {
-            mailer,
+            queue,
+            templates,
             portal: portal.to_string(),
             window: config.intake.window.to_string(),
+            queued: std::sync::Mutex::new(Vec::new()),
         }
     }
 }
 
 impl intake::Notify for TenantNotice {
-    fn restricted(&self, r: intake::Restriction) {
-        let Some(mail) = self.compose(&r) else { return };
-        let mailer = self.mailer.clone();
-        tokio::spawn(async move {
-            let mut pause = std::time::Duration::from_secs(30);
-            for _ in 0..6 {
-                match mailer.send(&mail).await {
-                    Ok(_) => {
-                        tracing::info!(to = %mail.to, tag = %mail.tag, "tenant notified of a restriction");
-                        return;
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, tag = %mail.tag, "tenant notice not sent; will retry")
-                    }
+    fn restricted(&self, r: intake::Restriction) -> intake::NotifyFuture<'_> {
+        Box::pin(async move {
+            let Some(to) = r.contact.clone() else { return };
+            let notice = web::RestrictionNotice {
+                to: to.clone(),
+                lang: r.lang.clone(),
+                sender: r.sender.clone(),
+                tenant: r.tenant.clone().unwrap_or_else(|| "-".into()),
+                complaints: r.complaints,
+                window: self.window.clone(),
+                case: r.case,
+            };
+            let mail = match web::restriction_mail(&self.templates, &self.portal, &notice) {
+                Ok(mail) => mail,
+                Err(e) => {
+                    tracing::error!(error = %e, case = r.case, "cannot render the tenant's restriction notice");
+                    return;
                 }
-                tokio::time::sleep(pause).await;
-                pause *= 2;
+            };
+            let expires = time::OffsetDateTime::now_utc() + NOTICE_LIFETIME;
+            match self.queue.enqueue(&mail, None, expires, None).await {
+                Ok(_) => self
+                    .queued
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((to, r.case)),
+                Err(e) => {
+                    tracing::error!(error = %e, case = r.case, "cannot queue the tenant's restriction notice")
+                }
             }
-            tracing::error!(tag = %mail.tag, "tenant notice given up");
-        });
-    }
-}
-
-impl TenantNotice {
-    /// Sends the notice of `r` once, now: for a CLI command, which cannot wait to retry.
-    pub async fn send_now(&self, r: &intake::Restriction) -> anyhow::Result<Option<String>> {
-        let Some(mail) = self.compose(r) else {
-            return Ok(None);
-        };
-        self.mailer.send(&mail).await?;
-        Ok(Some(mail.to))
-    }
-
-    fn compose(&self, r: &intake::Restriction) -> Option<mailer::OutgoingMail> {
-        let to = r.contact.clone()?;
-        let tenant = r.tenant.clone().unwrap_or_else(|| "your account".into());
-        let text = format!(
-            "Hello,\n\n\
-             our abuse desk received {count} complaints within {window} about mail sent through our \
-             platform by {sender} ({tenant}).\n\n\
-             Outbound mail from {sender} is now refused with \"550 5.1.8 Access denied, bad outbound \
-             sender\" until our abuse desk lifts the restriction. Nothing else of {tenant} is affected.\n\n\
-             What to do:\n\
-             - Check whether the account was compromised: change its password and look for logins you \
-             do not recognise.\n\
-             - If the mail was sent on purpose, check that every recipient asked for it, that \
-             unsubscribing takes one click, and that bouncing addresses are removed.\n\
-             - Reply to this message with what you found and changed, quoting case #{case}; we lift \
-             the restriction once the cause is fixed.\n\n\
-             Case: #{case}\n\
-             Sender services: {portal}\n",
-            count = r.complaints,
-            window = self.window,
-            sender = r.sender,
-            case = r.case,
-            portal = self.portal,
-        );
-        let escape = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
-        let html = format!(
-            "<!doctype html><html lang=\"en\"><body style=\"font-family: system-ui, sans-serif; line-height: 1.5\">{}</body></html>",
-            escape(&text)
-                .split("\n\n")
-                .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
-                .collect::<String>()
-        );
-        Some(mailer::OutgoingMail {
-            to,
-            subject: format!(
-                "Sending restricted for {} after {} complaints (case #{})",
-                r.sender, r.complaints, r.case
-            ),
-            text,
-            html,
-            tag: format!("case-{}", r.case),
         })
-    }
-}
-
-/// Keeps the restrictions a CLI command made, to be notified before it exits.
-#[derive(Default)]
-pub struct Collected(pub std::sync::Mutex<Vec<intake::Restriction>>);
-
-impl intake::Notify for Collected {
-    fn restricted(&self, r: intake::Restriction) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(r);
     }
 }
 

@@ -187,6 +187,9 @@ pub struct TenantArgs {
     /// Who to tell when one of the tenant's senders is restricted.
     #[arg(long)]
     pub contact: Option<String>,
+    /// The language the contact reads notices in: en, it, zh-CN or pt-BR.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
 }
 
 #[derive(Debug, Subcommand)]

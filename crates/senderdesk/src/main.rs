@@ -156,15 +156,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         ReportCommand::Confirm(_) => domain::ReportDecision::Confirmed,
                         _ => domain::ReportDecision::Dismissed,
                     };
-                    let collected = Arc::new(abuse::Collected::default());
-                    let desk =
-                        abuse::desk(&ctx.config, store.clone())?.with_notify(collected.clone());
-                    let notice = abuse::TenantNotice::new(
-                        portal::mailer(&ctx)?,
+                    // A restriction's notice is queued; a running `serve` sends it.
+                    let notice = Arc::new(abuse::TenantNotice::new(
+                        mailqueue::MailQueue::new(store.clone(), portal::mailer(&ctx)?),
+                        portal::templates(&ctx)?,
                         &ctx.config.portal_base_url(ctx.config.listen.http),
                         &ctx.config,
-                    );
-                    commands::report::decide(&desk, a, decision, &notice, &collected).await
+                    ));
+                    let desk = abuse::desk(&ctx.config, store.clone())?.with_notify(notice.clone());
+                    commands::report::decide(&desk, a, decision, &notice).await
                 }
             };
             store.close().await;

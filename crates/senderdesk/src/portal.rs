@@ -18,7 +18,7 @@ pub fn build(
     ctx: &Context,
     base_url: &str,
     catalog: &ReasonCatalog,
-    mailer: mailer::Mailer,
+    mail: mailqueue::MailQueue,
 ) -> anyhow::Result<web::Portal> {
     let cfg = &ctx.config.portal;
     let secret_key = match &cfg.secret_key {
@@ -78,11 +78,20 @@ pub fn build(
         report_max_bytes: ctx.config.intake.max_bytes,
     };
     let diagnoser = ctx.config.diagnose.diagnoser()?;
-    let mut portal = web::Portal::new(settings, catalog.clone(), mailer, diagnoser)
+    let mut portal = web::Portal::new(settings, catalog.clone(), mail, diagnoser)
         .map_err(|e| anyhow::anyhow!("{e:#}"))
         .context("cannot load the portal's templates and help pages")?;
     portal.limit_mails_per_hour(cfg.mails_per_hour);
     Ok(portal)
+}
+
+/// The templates with the operator's overrides in DATA/templates, for mail rendered outside
+/// the portal (the tenant's restriction notice).
+pub fn templates(ctx: &Context) -> anyhow::Result<web::Templates> {
+    let dir = ctx.data.join(TEMPLATE_DIR);
+    web::Templates::new(dir.is_dir().then_some(dir))
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .context("cannot load the mail templates")
 }
 
 /// The one mailer of `serve`: through `[mail] relay`, or into DATA/outbox/.

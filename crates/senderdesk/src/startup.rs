@@ -29,6 +29,7 @@ pub struct Application {
     index: Arc<LookupIndex>,
     updater: indexer::Updater,
     portal: Arc<web::Portal>,
+    mail: mailqueue::MailQueue,
     http_reports: Arc<dyn web::ReportSink>,
     /// How long report evidence is kept.
     retention: time::Duration,
@@ -79,15 +80,15 @@ impl Application {
         updater.load().await?;
         policy_shared.ready.store(true, Ordering::Release);
 
-        let mailer = crate::portal::mailer(ctx)?;
-        let web_portal = Arc::new(crate::portal::build(
-            ctx,
-            &portal,
-            &catalog,
-            mailer.clone(),
-        )?);
+        let mail = mailqueue::MailQueue::new(store.clone(), crate::portal::mailer(ctx)?);
+        let web_portal = Arc::new(crate::portal::build(ctx, &portal, &catalog, mail.clone())?);
         let desk = crate::abuse::desk(&ctx.config, store.clone())?.with_notify(Arc::new(
-            crate::abuse::TenantNotice::new(mailer, &portal, &ctx.config),
+            crate::abuse::TenantNotice::new(
+                mail.clone(),
+                crate::portal::templates(ctx)?,
+                &portal,
+                &ctx.config,
+            ),
         ));
         let http_reports: Arc<dyn web::ReportSink> =
             Arc::new(crate::abuse::HttpReports(desk.clone()));
@@ -119,6 +120,7 @@ impl Application {
             index,
             updater,
             portal: web_portal,
+            mail,
             http_reports,
             retention: crate::abuse::retention(&ctx.config)?,
             poll: Duration::from_millis(ctx.config.index.poll_ms),
@@ -141,6 +143,8 @@ impl Application {
         let updater = tokio::spawn(self.updater.run(self.poll, stop_rx.clone()));
         let retention =
             crate::abuse::spawn_retention(self.store.clone(), self.retention, stop_rx.clone());
+        // Pending mail, from before a restart too, is tried at once.
+        let mail = self.mail.spawn(stop_rx.clone());
         let app = web::router(web::AppState {
             store: self.store.clone(),
             index: self.index.clone(),
@@ -157,6 +161,7 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = updater.await;
         let _ = retention.await;
+        let _ = mail.await;
         server.await.context("HTTP server failed")?;
         self.dns.stop().await;
         self.policy.stop().await;

@@ -12,6 +12,7 @@ mod delist;
 mod error;
 mod listings;
 mod location;
+mod mail_queue;
 mod migrate;
 mod policy;
 mod reports;
@@ -30,6 +31,7 @@ pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfD
 pub use error::StoreError;
 pub use listings::{AddOutcome, ImportOutcome, IndexRow};
 pub use location::DatabaseLocation;
+pub use mail_queue::{Attempt, NewMail, QueuedMail};
 pub use policy::{NewPolicyEntry, PolicyEvent};
 pub use reports::{
     AbuseCase, Decision, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant,

@@ -36,6 +36,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "report_trust",
         include_str!("../migrations/sqlite/0005_report_trust.sql"),
     ),
+    (
+        6,
+        "mail_queue",
+        include_str!("../migrations/sqlite/0006_mail_queue.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -62,6 +67,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "report_trust",
         include_str!("../migrations/postgres/0005_report_trust.sql"),
+    ),
+    (
+        6,
+        "mail_queue",
+        include_str!("../migrations/postgres/0006_mail_queue.sql"),
     ),
 ];
 

@@ -15,6 +15,8 @@ pub struct Tenant {
     pub contact: Option<String>,
     pub ips: Vec<IpRange>,
     pub domains: Vec<String>,
+    /// The language its contact reads notices in (a portal language tag).
+    pub lang: String,
 }
 
 /// A submission as received: who sent it, how, and the evidence.
@@ -249,13 +251,30 @@ impl Store {
                     .await
                     .map_err(|e| self.map_err(e))?;
             }
-            Ok(Tenant { id, name: name.to_string(), contact: contact.map(str::to_string), ips: ips.to_vec(), domains: domains.to_vec() })
+            Ok(Tenant { id, name: name.to_string(), contact: contact.map(str::to_string), ips: ips.to_vec(), domains: domains.to_vec(), lang: "en".into() })
+        })
+    }
+
+    /// Sets the language tenant `name`'s contact reads notices in.
+    pub async fn set_tenant_lang(&self, name: &str, lang: &str) -> Result<(), StoreError> {
+        in_write_tx!(self, tx => {
+            let n = sqlx::query("UPDATE tenants SET lang = $1 WHERE name = $2")
+                .bind(lang)
+                .bind(name)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Missing { what: format!("tenant {name:?}") });
+            }
+            Ok(())
         })
     }
 
     pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         with_reader!(self, pool => {
-            let rows = sqlx::query("SELECT id, name, contact FROM tenants ORDER BY name")
+            let rows = sqlx::query("SELECT id, name, contact, lang FROM tenants ORDER BY name")
                 .fetch_all(pool)
                 .await
                 .map_err(|e| self.map_err(e))?;
@@ -265,7 +284,7 @@ impl Store {
                 .map_err(|e| self.map_err(e))?;
             let mut out = Vec::with_capacity(rows.len());
             for row in &rows {
-                out.push(Tenant { id: row.col("id")?, name: row.col("name")?, contact: row.col("contact")?, ips: Vec::new(), domains: Vec::new() });
+                out.push(Tenant { id: row.col("id")?, name: row.col("name")?, contact: row.col("contact")?, ips: Vec::new(), domains: Vec::new(), lang: row.col("lang")? });
             }
             for key in &keys {
                 let tenant_id: i64 = key.col("tenant_id")?;

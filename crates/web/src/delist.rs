@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use crate::errors::{PageError, body_limit};
 use crate::guard::{self, Gate, hex};
 use crate::i18n::Lang;
-use crate::outgoing::{done_mail, spawn_delivery, verification_mail};
+use crate::outgoing::{done_mail, queue_delivery, verification_mail};
 use crate::pages::{ListingView, format_time, look_up, notice, page, parse_ip};
 use crate::view::{Locale, urlencode};
 use crate::{AppState, MAX_BODY, Portal};
@@ -133,13 +133,14 @@ async fn submit(
         Ok(m) => m,
         Err(e) => return Err(PageError::internal(&locale, e)),
     };
-    let first = spawn_delivery(
-        state.clone(),
+    let first = queue_delivery(
+        &state,
         Some(request.id),
         mail,
         request.expires_at,
         Some(link),
-    );
+    )
+    .await;
     let delivered = matches!(
         tokio::time::timeout(FIRST_ATTEMPT_WAIT, first).await,
         Ok(Ok(true))
@@ -462,13 +463,7 @@ async fn confirm(
             tracing::info!(reference = %r.reference, ip = %r.ip, %client, range = r.delisted_range.as_deref().unwrap_or(""), "self-service delist");
             match done_mail(portal, &r) {
                 Ok(mail) => {
-                    drop(spawn_delivery(
-                        state.clone(),
-                        None,
-                        mail,
-                        now + s.link_ttl,
-                        None,
-                    ));
+                    drop(queue_delivery(&state, None, mail, now + s.link_ttl, None).await);
                 }
                 Err(e) => tracing::error!(error = %e, "cannot render the delist confirmation mail"),
             }

@@ -38,13 +38,14 @@ use axum::routing::get;
 use domain::ReasonCatalog;
 use ipnet::IpNet;
 use lookup::LookupIndex;
-use mailer::Mailer;
+use mailqueue::MailQueue;
 use serde::Serialize;
 use store::Store;
 use time::Duration as Span;
 
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
+pub use outgoing::{RestrictionNotice, restriction_mail};
 pub use reports::{ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
 pub use serve::{MAX_CONNECTIONS, ServeOptions, serve};
 pub use view::Templates;
@@ -106,7 +107,8 @@ pub struct Portal {
     pub settings: PortalSettings,
     pub catalog: ReasonCatalog,
     pub templates: Templates,
-    pub mailer: Mailer,
+    /// Every mail the portal sends goes through this durable queue.
+    pub mail: MailQueue,
     pub help: help::Library,
     pub ndr: ndr::Catalogs,
     pub diagnoser: diagnose::Diagnoser,
@@ -121,7 +123,7 @@ impl Portal {
     pub fn new(
         settings: PortalSettings,
         catalog: ReasonCatalog,
-        mailer: Mailer,
+        mail: MailQueue,
         diagnoser: diagnose::Diagnoser,
     ) -> Result<Portal, PortalError> {
         let templates = Templates::new(settings.template_dir.clone())?;
@@ -139,7 +141,7 @@ impl Portal {
             settings,
             catalog,
             templates,
-            mailer,
+            mail,
             help,
             ndr: ndr::Catalogs::builtin(),
             diagnoser,

@@ -1,11 +1,9 @@
-//! The delist flow's mail: the verification mail with the link, the confirmation after a
-//! delisting, and their delivery in the background with retries, each outcome recorded on
-//! the request so the status page can tell the truth about it.
+//! The delist flow's mail: the verification mail with the link and the confirmation after a
+//! delisting, rendered in the request's language and handed to the durable mail queue, which
+//! records each outcome on the request so the status page can tell the truth about it.
 
-use std::time::Duration;
-
-use domain::{DelistRequest, MailState};
-use mailer::{Delivery, OutgoingMail};
+use domain::DelistRequest;
+use mailer::OutgoingMail;
 use minijinja::context;
 use time::OffsetDateTime;
 
@@ -63,60 +61,116 @@ pub(crate) fn done_mail(
     })
 }
 
-/// Delivers `mail` in the background, retrying with growing pauses until `give_up_at`, and
-/// records each outcome on the request (when there is one). The receiver learns whether the
+/// Queues `mail` durably (the queue's sender delivers it, retrying until `give_up_at`, and
+/// records each outcome on the request when there is one). The receiver learns whether the
 /// first attempt succeeded, so the page never claims "sent" before it is.
-pub(crate) fn spawn_delivery(
-    state: AppState,
+pub(crate) async fn queue_delivery(
+    state: &AppState,
     request_id: Option<i64>,
     mail: OutgoingMail,
     give_up_at: OffsetDateTime,
     link_for_log: Option<String>,
 ) -> tokio::sync::oneshot::Receiver<bool> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        let mut first = Some(tx);
-        let mut pause = Duration::from_secs(10);
-        loop {
-            let outcome = state.portal.mailer.send(&mail).await;
-            let mail_state = match &outcome {
-                Ok(Delivery::Relayed) => {
-                    tracing::info!(tag = %mail.tag, "mail accepted by the relay");
-                    MailState::Sent
-                }
-                Ok(Delivery::Outbox(path)) => {
-                    // No relay: the log is how an operator on a laptop finds the link.
-                    tracing::info!(tag = %mail.tag, path = %path.display(), link = link_for_log.as_deref().unwrap_or(""), "mail written to the outbox");
-                    MailState::Outbox
-                }
-                Err(e) => {
-                    tracing::warn!(tag = %mail.tag, error = %e, "mail not delivered; will retry");
-                    MailState::Retrying
-                }
-            };
-            let give_up = outcome.is_err() && OffsetDateTime::now_utc() + pause >= give_up_at;
-            let recorded = if give_up {
-                MailState::Failed
-            } else {
-                mail_state
-            };
-            if let Some(id) = request_id
-                && let Err(e) = state.store.set_delist_mail_state(id, recorded).await
-            {
-                tracing::error!(error = %e, "cannot record the mail state");
-            }
-            if let Some(tx) = first.take() {
-                let _ = tx.send(outcome.is_ok());
-            }
-            if outcome.is_ok() || give_up {
-                if give_up {
-                    tracing::error!(tag = %mail.tag, "mail given up");
-                }
-                return;
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(300));
+    match state
+        .portal
+        .mail
+        .enqueue(&mail, request_id, give_up_at, link_for_log)
+        .await
+    {
+        Ok(queued) => queued.first_attempt,
+        Err(e) => {
+            // Not queued: the request stays "queued" and the page says it is not sent yet.
+            tracing::error!(tag = %mail.tag, error = %e, "cannot queue a mail");
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let _ = tx.send(false);
+            rx
         }
-    });
-    rx
+    }
+}
+
+/// What the notice to a tenant's contact says when one of its senders is restricted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictionNotice {
+    pub to: String,
+    /// The contact's language tag; English when it is not one of ours.
+    pub lang: String,
+    pub sender: String,
+    pub tenant: String,
+    pub complaints: u32,
+    /// The complaint window as configured ("24h").
+    pub window: String,
+    pub case: i64,
+}
+
+/// The restriction notice, rendered from `mail_restricted.{txt,html}` in the contact's
+/// language. Takes the templates alone, so a CLI command can queue it without a portal.
+pub fn restriction_mail(
+    templates: &crate::Templates,
+    base_url: &str,
+    n: &RestrictionNotice,
+) -> Result<OutgoingMail, minijinja::Error> {
+    let lang = Lang::from_tag(&n.lang).unwrap_or(Lang::En);
+    let ctx = context! {
+        sender => n.sender.clone(),
+        tenant => n.tenant.clone(),
+        count => n.complaints,
+        window => n.window.clone(),
+        case => n.case,
+        base_url => base_url.to_string(),
+    };
+    Ok(OutgoingMail {
+        to: n.to.clone(),
+        subject: lang.text(
+            "mail-restricted-subject",
+            &[
+                ("sender", n.sender.clone()),
+                ("count", n.complaints.to_string()),
+                ("case", n.case.to_string()),
+            ],
+        ),
+        text: templates.render("mail_restricted.txt", lang, ctx.clone())?,
+        html: templates.render("mail_restricted.html", lang, ctx)?,
+        tag: format!("case-{}", n.case),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_restriction_notice_is_written_in_the_contacts_language() {
+        let templates = crate::Templates::new(None).unwrap();
+        let mut subjects = Vec::new();
+        for lang in Lang::ALL {
+            let notice = RestrictionNotice {
+                to: "abuse@acme.example".into(),
+                lang: lang.tag().into(),
+                sender: "bob@acme.example".into(),
+                tenant: "acme".into(),
+                complaints: 5,
+                window: "24h".into(),
+                case: 42,
+            };
+            let mail = restriction_mail(&templates, "https://sender.example", &notice).unwrap();
+            assert!(mail.subject.contains("bob@acme.example") && mail.subject.contains("42"));
+            assert!(
+                mail.text.contains("550 5.1.8") && mail.text.contains("https://sender.example")
+            );
+            assert!(
+                mail.html
+                    .contains(&format!("<html lang=\"{}\">", lang.tag())),
+                "{}",
+                mail.html
+            );
+            assert!(!mail.html.contains("<script"), "escaped");
+            subjects.push(mail.subject);
+        }
+        subjects.dedup();
+        assert_eq!(
+            subjects.len(),
+            Lang::ALL.len(),
+            "each language has its own words: {subjects:?}"
+        );
+    }
 }

@@ -76,6 +76,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "mail_done.html",
         include_str!("../templates/mail_done.html"),
     ),
+    (
+        "mail_restricted.txt",
+        include_str!("../templates/mail_restricted.txt"),
+    ),
+    (
+        "mail_restricted.html",
+        include_str!("../templates/mail_restricted.html"),
+    ),
 ];
 
 pub struct Templates {

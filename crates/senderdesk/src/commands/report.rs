@@ -273,7 +273,6 @@ pub async fn decide(
     args: &DecideArgs,
     decision: ReportDecision,
     notice: &crate::abuse::TenantNotice,
-    collected: &crate::abuse::Collected,
 ) -> anyhow::Result<()> {
     let note = args
         .note
@@ -305,14 +304,13 @@ pub async fn decide(
     for sender in &restricted {
         println!("restricted {sender}: past the complaint threshold");
     }
-    let notices: Vec<intake::Restriction> =
-        std::mem::take(&mut *collected.0.lock().unwrap_or_else(|p| p.into_inner()));
-    for r in &notices {
-        match notice.send_now(r).await {
-            Ok(Some(to)) => println!("told {to} (case #{})", r.case),
-            Ok(None) => {}
-            Err(e) => eprintln!("warning: the tenant's contact was not told: {e:#}"),
-        }
+    for (to, case) in notice
+        .queued
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+    {
+        println!("queued a notice to {to} (case #{case}); a running serve sends it");
     }
     Ok(())
 }
@@ -366,6 +364,12 @@ pub async fn add_tenant(store: &Store, args: &TenantArgs) -> anyhow::Result<()> 
     if let Some(c) = &args.contact {
         domain::RequesterEmail::parse(c).with_context(|| "--contact")?;
     }
+    let Some(lang) = web::Lang::from_tag(&args.lang) else {
+        anyhow::bail!(
+            "--lang {:?} is not a language of ours: use en, it, zh-CN or pt-BR",
+            args.lang
+        );
+    };
     let t = store
         .add_tenant(
             args.name.trim(),
@@ -375,6 +379,9 @@ pub async fn add_tenant(store: &Store, args: &TenantArgs) -> anyhow::Result<()> 
             OffsetDateTime::now_utc(),
         )
         .await?;
+    if lang != web::Lang::En {
+        store.set_tenant_lang(&t.name, lang.tag()).await?;
+    }
     println!(
         "added tenant {} (#{}): {} range(s), {} domain(s)",
         t.name,

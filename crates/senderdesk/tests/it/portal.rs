@@ -245,6 +245,15 @@ fn a_flood_from_one_client_or_many_addresses_sends_only_the_allowed_mails() {
     server.stop();
 }
 
+/// The request reference in the status link of a page the delist form answered.
+fn status_reference(page: &str) -> String {
+    page.split("/delist/status/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page links to the request's status")
+        .to_string()
+}
+
 /// Debian's aiosmtpd (python3-aiosmtpd), storing what it receives in a Maildir.
 struct Relay {
     child: Child,
@@ -254,6 +263,16 @@ struct Relay {
 
 impl Relay {
     fn start(dir: &Path) -> Option<Relay> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Relay::start_at(dir, port)
+    }
+
+    /// The relay on `port` (say, the one a `serve` was told to use while nothing listened).
+    fn start_at(dir: &Path, port: u16) -> Option<Relay> {
         let python = Path::new("/usr/bin/python3");
         let found = Command::new(python)
             .args(["-c", "import aiosmtpd"])
@@ -263,11 +282,6 @@ impl Relay {
         if !present(found, "python3-aiosmtpd") {
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let mbox = dir.join("relay-maildir");
         let child = Command::new(python)
             .args([
@@ -305,6 +319,62 @@ impl Drop for Relay {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The Done-when of the durable mail queue: a delist mail pending for a relay that is down
+/// survives `kill -9` of `serve` and is delivered after the restart, once the relay is up.
+#[test]
+fn a_pending_mail_survives_kill_9_and_is_delivered_once_the_relay_is_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    ok(&senderdesk(
+        &data,
+        &["list", "add", "192.0.2.7", "--reason", "manual"],
+    ));
+    // A port nobody listens on yet; the relay comes up there after the crash.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let relay_url = format!("smtp://127.0.0.1:{port}");
+    let env = [
+        ("SENDERDESK_PORTAL__POW_DIFFICULTY", "0"),
+        ("SENDERDESK_MAIL__RELAY", relay_url.as_str()),
+    ];
+    let server = Server::start_with(&data, &[], &env);
+    let (code, sent) = http(
+        &server.http,
+        None,
+        "POST",
+        "/delist",
+        "email=pm%40sender.example&ip=192.0.2.7",
+    );
+    assert_eq!(code, 200);
+    assert!(sent.contains("did not take the message yet"), "{sent}");
+    let reference = status_reference(&sent);
+    server.kill9();
+
+    let Some(relay) = Relay::start_at(dir.path(), port) else {
+        return;
+    };
+    let server = Server::start_with(&data, &[], &env);
+    let mbox = within(60, || {
+        relay
+            .received()
+            .map(|m| m.replace("=\n", ""))
+            .filter(|m| m.contains("delist&#x2f;confirm&#x2f;"))
+    })
+    .expect("the relay received the mail queued before the crash");
+    assert!(mbox.contains("To: pm@sender.example"), "{mbox}");
+    let status = within(10, || {
+        Some(server.get(&format!("/delist/status/{reference}")).1)
+            .filter(|s| s.contains("Accepted by our mail server"))
+    });
+    assert!(status.is_some(), "the status page shows the queue's state");
+    assert!(outbox(&data).is_empty());
+    server.stop();
 }
 
 #[test]
@@ -363,13 +433,7 @@ fn a_real_smtp_relay_receives_the_verification_mail() {
     );
     assert!(mbox.contains("multipart/alternative") && mbox.contains("<html lang=3D\"zh-CN\">"));
     assert!(outbox(&data).is_empty(), "nothing went to the outbox");
-    let reference = sent
-        .split("/delist/status/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let reference = status_reference(&sent);
     let (_, status) = server.get(&format!("/delist/status/{reference}"));
     assert!(status.contains("<html lang=\"zh-CN\">"));
     assert!(
@@ -416,13 +480,7 @@ fn a_relay_that_is_down_is_retried_and_the_page_says_so() {
         !sent.contains("is on its way") || sent.contains("If 192.0.2.7 can be removed"),
         "no false claim"
     );
-    let reference = sent
-        .split("/delist/status/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let reference = status_reference(&sent);
     let (_, status) = server.get(&format!("/delist/status/{reference}"));
     assert!(
         status.contains("Not delivered yet; we keep trying"),

@@ -289,3 +289,13 @@ support-include-domains = The domains you send from.
 support-include-cause = What caused the problem and what you changed to fix it, with dates.
 support-include-contact = A technical contact for your mail system.
 support-no-self-tickets = Why we ask this: a ticket from our own customer tells us the mail is wanted, which is the most important fact for us.
+
+# The notice to a tenant's contact when one of its senders is restricted.
+mail-restricted-subject = Sending restricted for { $sender } after { $count } complaints (case #{ $case })
+mail-restricted-body = Our abuse desk received { $count } complaints within { $window } about mail sent through our platform by { $sender } ({ $tenant }).
+mail-restricted-effect = Outbound mail from { $sender } is now refused with "550 5.1.8 Access denied, bad outbound sender" until our abuse desk lifts the restriction. Nothing else of { $tenant } is affected.
+mail-restricted-todo = What to do:
+mail-restricted-step-account = Check whether the account was compromised: change its password and look for logins you do not recognise.
+mail-restricted-step-consent = If the mail was sent on purpose, check that every recipient asked for it, that unsubscribing takes one click, and that bouncing addresses are removed.
+mail-restricted-step-reply = Reply to this message with what you found and changed, quoting case #{ $case }; we lift the restriction once the cause is fixed.
+mail-restricted-case = Case: #{ $case }

@@ -289,3 +289,13 @@ support-include-domains = I domini da cui invii.
 support-include-cause = La causa del problema e le modifiche apportate per risolverlo, con le relative date.
 support-include-contact = Un referente tecnico per il tuo sistema di posta.
 support-no-self-tickets = Perché lo chiediamo: un ticket aperto da un nostro cliente ci conferma che la posta è desiderata, e per noi questo è l'elemento più importante.
+
+# The notice to a tenant's contact when one of its senders is restricted.
+mail-restricted-subject = Invio limitato per { $sender } dopo { $count } reclami (pratica n. { $case })
+mail-restricted-body = Il nostro team antiabuso ha ricevuto { $count } reclami in { $window } relativi a messaggi inviati tramite la nostra piattaforma da { $sender } ({ $tenant }).
+mail-restricted-effect = La posta in uscita da { $sender } viene ora rifiutata con "550 5.1.8 Access denied, bad outbound sender" finché il nostro team antiabuso non rimuove la limitazione. Nessun altro servizio di { $tenant } è interessato.
+mail-restricted-todo = Cosa fare:
+mail-restricted-step-account = Verificate se l'account è stato compromesso: cambiatene la password e controllate gli accessi che non riconoscete.
+mail-restricted-step-consent = Se i messaggi sono stati inviati intenzionalmente, verificate che ogni destinatario li abbia richiesti, che la disiscrizione richieda un solo clic e che gli indirizzi che rimbalzano vengano rimossi.
+mail-restricted-step-reply = Rispondete a questo messaggio indicando che cosa avete trovato e modificato, citando la pratica n. { $case }: rimuoviamo la limitazione non appena la causa è risolta.
+mail-restricted-case = Pratica: n. { $case }

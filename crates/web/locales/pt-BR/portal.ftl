@@ -289,3 +289,13 @@ support-include-domains = Os domínios a partir dos quais você envia.
 support-include-cause = O que causou o problema e o que você alterou para corrigi-lo, com as datas.
 support-include-contact = Um contato técnico do seu sistema de email.
 support-no-self-tickets = Por que pedimos isso: um chamado aberto por um cliente nosso nos mostra que as mensagens são desejadas, o que para nós é a informação mais importante.
+
+# The notice to a tenant's contact when one of its senders is restricted.
+mail-restricted-subject = Envio restrito para { $sender } após { $count } reclamações (caso nº { $case })
+mail-restricted-body = A nossa equipe antiabuso recebeu { $count } reclamações em { $window } sobre mensagens enviadas pela nossa plataforma por { $sender } ({ $tenant }).
+mail-restricted-effect = As mensagens enviadas por { $sender } passam a ser recusadas com "550 5.1.8 Access denied, bad outbound sender" até que a nossa equipe antiabuso remova a restrição. Nada mais de { $tenant } é afetado.
+mail-restricted-todo = O que fazer:
+mail-restricted-step-account = Verifique se a conta foi comprometida: troque a senha e procure acessos que você não reconheça.
+mail-restricted-step-consent = Se as mensagens foram enviadas de propósito, confira se cada destinatário as solicitou, se o descadastro exige um único clique e se os endereços que retornam são removidos.
+mail-restricted-step-reply = Responda a esta mensagem contando o que encontrou e mudou, citando o caso nº { $case }; removemos a restrição assim que a causa for corrigida.
+mail-restricted-case = Caso: nº { $case }

@@ -289,3 +289,13 @@ support-include-domains = 您的发件域名。
 support-include-cause = 问题的起因，以及您为解决问题所做的更改，并注明日期。
 support-include-contact = 您邮件系统的技术联系人。
 support-no-self-tickets = 为什么要这样做：由我们自己的客户提交工单，说明这些邮件是收件人想要的，而这对我们来说是最重要的事实。
+
+# The notice to a tenant's contact when one of its senders is restricted.
+mail-restricted-subject = 因收到 { $count } 次投诉，{ $sender } 的发信已受限（工单 #{ $case }）
+mail-restricted-body = 我们的滥用处理团队在 { $window } 内收到 { $count } 次投诉，涉及 { $sender }（{ $tenant }）通过我们平台发送的邮件。
+mail-restricted-effect = 在滥用处理团队解除限制之前，{ $sender } 的外发邮件将被拒绝，并返回“550 5.1.8 Access denied, bad outbound sender”。{ $tenant } 的其他服务不受影响。
+mail-restricted-todo = 请按以下步骤处理：
+mail-restricted-step-account = 检查该账户是否已被盗用：修改密码，并排查无法识别的登录记录。
+mail-restricted-step-consent = 如果这些邮件是有意发送的，请确认每位收件人都曾主动订阅、退订只需一次点击，并已移除退信地址。
+mail-restricted-step-reply = 请回复本邮件，说明您发现的问题和所做的修改，并注明工单 #{ $case }；问题解决后，我们会解除限制。
+mail-restricted-case = 工单：#{ $case }

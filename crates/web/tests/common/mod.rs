@@ -20,6 +20,8 @@ pub struct Harness {
     pub state: AppState,
     _dir: tempfile::TempDir,
     outbox: std::path::PathBuf,
+    /// Stops the mail queue's sender when the harness is dropped.
+    _stop: tokio::sync::watch::Sender<bool>,
 }
 
 pub async fn harness(listed: &[(&str, &str)], pow_difficulty: u8) -> Harness {
@@ -91,7 +93,11 @@ pub async fn harness_with(
     drop(dead);
     let diagnoser =
         diagnose::Diagnoser::new(&[dead_addr], std::time::Duration::from_millis(200)).unwrap();
-    let portal = Portal::new(settings, catalog, mailer, diagnoser).unwrap();
+    // The durable queue with its sender running, as in `serve`.
+    let mail = mailqueue::MailQueue::new(store.clone(), mailer);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    mail.spawn(stopped);
+    let portal = Portal::new(settings, catalog, mail, diagnoser).unwrap();
     let state = AppState {
         store,
         index: Arc::new(LookupIndex::new(builder.build(), 0)),
@@ -102,6 +108,7 @@ pub async fn harness_with(
         state,
         _dir: dir,
         outbox,
+        _stop: stop,
     }
 }
 
