@@ -22,7 +22,8 @@ const DMARC_WALK_LABELS: usize = 7;
 enum Answer<T> {
     Records(T),
     Nothing,
-    Failed(String),
+    /// The failure's kind (`timeout`, `failed`), then what went wrong in English.
+    Failed(&'static str, String),
 }
 
 pub(crate) struct Lookups<'a> {
@@ -35,10 +36,13 @@ impl Lookups<'_> {
         // The resolver has its own timeout per query; this one also covers a retry over TCP.
         let limit = self.timeout * 2;
         match tokio::time::timeout(limit, lookup).await {
-            Err(_) => Answer::Failed(format!("no answer within {} ms", limit.as_millis())),
+            Err(_) => Answer::Failed(
+                "timeout",
+                format!("no answer within {} ms", limit.as_millis()),
+            ),
             Ok(Ok(found)) => Answer::Records(found),
             Ok(Err(e)) if e.is_no_records_found() => Answer::Nothing,
-            Ok(Err(e)) => Answer::Failed(e.to_string()),
+            Ok(Err(e)) => Answer::Failed("failed", e.to_string()),
         }
     }
 
@@ -61,15 +65,18 @@ impl Lookups<'_> {
                     .collect(),
             ),
             Answer::Nothing => Answer::Nothing,
-            Answer::Failed(e) => Answer::Failed(e),
+            Answer::Failed(kind, e) => Answer::Failed(kind, e),
         }
     }
 
     /// The PTR check and the forward-confirmation check.
     pub async fn reverse(&self, ip: IpAddr) -> (Check, Check) {
         let names: Vec<String> = match self.bounded(self.auth.resolver().reverse_lookup(ip)).await {
-            Answer::Failed(e) => {
-                return (Check::dns_error("ptr", &e), Check::dns_error("fcrdns", &e));
+            Answer::Failed(kind, e) => {
+                return (
+                    Check::dns_error("ptr", kind, &e),
+                    Check::dns_error("fcrdns", kind, &e),
+                );
             }
             Answer::Nothing => Vec::new(),
             Answer::Records(lookup) => lookup
@@ -108,11 +115,11 @@ impl Lookups<'_> {
                     return (ptr, check);
                 }
                 Answer::Records(_) | Answer::Nothing => {}
-                Answer::Failed(e) => failure = Some(e),
+                Answer::Failed(kind, e) => failure = Some((kind, e)),
             }
         }
         let fcrdns = match failure {
-            Some(e) => Check::dns_error("fcrdns", e),
+            Some((kind, e)) => Check::dns_error("fcrdns", kind, e),
             None => Check::new("fcrdns", Status::Fail, "fcrdns-fail")
                 .with("name", &shown)
                 .with("ip", ip.to_string()),
@@ -146,7 +153,11 @@ impl Lookups<'_> {
         }
         let record = records.into_iter().next();
         let Ok(output) = evaluated else {
-            return Check::dns_error("spf", "SPF evaluation did not finish in time");
+            return Check::dns_error(
+                "spf",
+                "spf-timeout",
+                "SPF evaluation did not finish in time",
+            );
         };
         let (status, outcome) = match output.result() {
             SpfResult::Pass => (Status::Pass, "spf-pass"),
@@ -156,7 +167,11 @@ impl Lookups<'_> {
             SpfResult::None => (Status::Fail, "spf-none"),
             SpfResult::PermError => (Status::Fail, "spf-permerror"),
             SpfResult::TempError => {
-                return Check::dns_error("spf", "a DNS lookup during SPF evaluation failed");
+                return Check::dns_error(
+                    "spf",
+                    "spf-temperror",
+                    "a DNS lookup during SPF evaluation failed",
+                );
             }
         };
         let check = Check::new("spf", status, outcome)
@@ -177,7 +192,7 @@ impl Lookups<'_> {
         let mut first = true;
         loop {
             let records = match self.txt(&format!("_dmarc.{at}.")).await {
-                Answer::Failed(e) => return Check::dns_error("dmarc", e),
+                Answer::Failed(kind, e) => return Check::dns_error("dmarc", kind, e),
                 Answer::Nothing => Vec::new(),
                 Answer::Records(txts) => txts
                     .into_iter()
@@ -191,7 +206,7 @@ impl Lookups<'_> {
                     return Check::new("dmarc", Status::Fail, "dmarc-invalid")
                         .with("domain", at)
                         .with("record", records.join(" | "))
-                        .with("problem", "more than one DMARC record");
+                        .with("problem", "several-records");
                 }
             }
             let labels = at.split('.').count();
@@ -219,7 +234,7 @@ impl Lookups<'_> {
             .bounded(self.auth.resolver().mx_lookup(domain.fqdn()))
             .await
         {
-            Answer::Failed(e) => return Check::dns_error("mx", e),
+            Answer::Failed(kind, e) => return Check::dns_error("mx", kind, e),
             Answer::Nothing => Vec::new(),
             Answer::Records(lookup) => lookup
                 .answers()
@@ -274,8 +289,9 @@ fn dmarc_verdict(record: &str, at: &str) -> Check {
         }
         Some("none") => check(Status::Warn, "dmarc-none").with("policy", "none"),
         Some(other) => check(Status::Fail, "dmarc-invalid")
-            .with("problem", format!("unknown policy p={other}")),
-        None => check(Status::Fail, "dmarc-invalid").with("problem", "no p= tag"),
+            .with("problem", "unknown-policy")
+            .with("policy", other),
+        None => check(Status::Fail, "dmarc-invalid").with("problem", "no-policy"),
     }
 }
 
@@ -298,9 +314,12 @@ mod tests {
         let c = dmarc_verdict("v=DMARC1; rua=mailto:d@example.com", "example.com");
         assert_eq!(
             (c.outcome, c.fact("problem")),
-            ("dmarc-invalid", Some("no p= tag"))
+            ("dmarc-invalid", Some("no-policy"))
         );
         let c = dmarc_verdict("v=DMARC1; p=block", "example.com");
-        assert_eq!(c.outcome, "dmarc-invalid");
+        assert_eq!(
+            (c.outcome, c.fact("problem"), c.fact("policy")),
+            ("dmarc-invalid", Some("unknown-policy"), Some("block"))
+        );
     }
 }

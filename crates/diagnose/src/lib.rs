@@ -79,8 +79,13 @@ impl Check {
     }
 
     /// The check failed because DNS did not answer, not because of the sender's setup.
-    fn dns_error(check: &'static str, error: impl fmt::Display) -> Check {
-        Check::new(check, Status::Fail, "dns-error").with("error", error.to_string())
+    /// `kind` (`timeout`, `failed`, `spf-timeout`, `spf-temperror`) is the fact `error`, which
+    /// readers see in their language; `detail`, the resolver's own words in English, is for
+    /// the API and the log.
+    fn dns_error(check: &'static str, kind: &'static str, detail: impl fmt::Display) -> Check {
+        Check::new(check, Status::Fail, "dns-error")
+            .with("error", kind)
+            .with("detail", detail.to_string())
     }
 }
 
@@ -226,6 +231,7 @@ impl Diagnoser {
         let late = |check| {
             Check::dns_error(
                 check,
+                "timeout",
                 format!("no answer within {} ms", deadline.as_millis()),
             )
         };
@@ -445,7 +451,14 @@ mod tests {
         assert_eq!(names, ["ptr", "fcrdns", "spf", "dmarc", "mx"]);
         for c in &checks {
             assert_eq!((c.status, c.outcome), (Status::Fail, "dns-error"), "{c:?}");
-            assert!(c.fact("error").is_some_and(|e| !e.is_empty()), "{c:?}");
+            assert!(
+                matches!(
+                    c.fact("error"),
+                    Some("timeout" | "failed" | "spf-temperror")
+                ),
+                "{c:?}"
+            );
+            assert!(c.fact("detail").is_some_and(|e| !e.is_empty()), "{c:?}");
         }
     }
 }

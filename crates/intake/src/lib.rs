@@ -20,6 +20,6 @@ pub use desk::{
 pub use dkim::{DkimCheck, DkimVerdict, Verifier, VerifierError};
 pub use extract::{OurSide, find_urls};
 pub use model::{Feedback, Hop, ParsedReport, ReportFormat, ReportedMessage};
-pub use parse::{Limits, ParseError, parse_report};
+pub use parse::{Limits, NotMessage, ParseError, parse_report};
 pub use smtp::{REPORT_MAILBOXES, SmtpIntake, SmtpSettings, tls_config};
 pub use trust::{FeedbackLoop, Origin, Standing, Vouch};

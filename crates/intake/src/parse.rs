@@ -37,7 +37,36 @@ pub enum ParseError {
     #[error("the report is {size} bytes; the limit is {max}")]
     TooLarge { size: usize, max: usize },
     #[error("this is not a mail message: {0}")]
-    NotAMessage(&'static str),
+    NotAMessage(NotMessage),
+}
+
+/// Why an input is not a mail message. `key` names it for the portal, which says it in the
+/// reader's language; `Display` is English, for SMTP replies, the pipe and the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotMessage {
+    NoHeaderBlock,
+    EmptyFirstLine,
+    FirstLineNotHeader,
+}
+
+impl NotMessage {
+    pub fn key(self) -> &'static str {
+        match self {
+            NotMessage::NoHeaderBlock => "no-header-block",
+            NotMessage::EmptyFirstLine => "empty-first-line",
+            NotMessage::FirstLineNotHeader => "first-line-not-header",
+        }
+    }
+}
+
+impl std::fmt::Display for NotMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NotMessage::NoHeaderBlock => "no header block could be read",
+            NotMessage::EmptyFirstLine => "it starts with an empty line, not a header",
+            NotMessage::FirstLineNotHeader => "its first line is not a header field",
+        })
+    }
 }
 
 /// Parses `raw` as a report about junk mail.
@@ -82,7 +111,7 @@ pub fn parse_report(
 fn read_report(raw: &[u8], ours: &OurSide, limits: &Limits) -> Result<ParsedReport, ParseError> {
     let message = MessageParser::default()
         .parse(raw)
-        .ok_or(ParseError::NotAMessage("no header block could be read"))?;
+        .ok_or(ParseError::NotAMessage(NotMessage::NoHeaderBlock))?;
     let mut report = ParsedReport {
         format: ReportFormat::Unparsed,
         reporter: message
@@ -246,20 +275,14 @@ fn check_header_block(raw: &[u8]) -> Result<(), ParseError> {
         first = lines.next().unwrap_or_default();
     }
     if first.is_empty() {
-        return Err(ParseError::NotAMessage(
-            "it starts with an empty line, not a header",
-        ));
+        return Err(ParseError::NotAMessage(NotMessage::EmptyFirstLine));
     }
     let Some(colon) = first.iter().position(|b| *b == b':') else {
-        return Err(ParseError::NotAMessage(
-            "its first line is not a header field",
-        ));
+        return Err(ParseError::NotAMessage(NotMessage::FirstLineNotHeader));
     };
     let name = &first[..colon];
     if name.is_empty() || !name.iter().all(|b| (33..=126).contains(b) && *b != b':') {
-        return Err(ParseError::NotAMessage(
-            "its first line is not a header field",
-        ));
+        return Err(ParseError::NotAMessage(NotMessage::FirstLineNotHeader));
     }
     Ok(())
 }

@@ -208,10 +208,9 @@ impl web::ReportSink for HttpReports {
                 Err(intake::IngestError::Parse(intake::ParseError::TooLarge { max, .. })) => {
                     Err(web::SubmitError::TooLarge { max })
                 }
-                Err(intake::IngestError::Parse(e)) => Err(web::SubmitError::NotAMessage(match e {
-                    intake::ParseError::NotAMessage(why) => why.to_string(),
-                    other => other.to_string(),
-                })),
+                Err(intake::IngestError::Parse(intake::ParseError::NotAMessage(why))) => {
+                    Err(web::SubmitError::NotAMessage { why: why.key() })
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "report over HTTP not stored");
                     Err(web::SubmitError::Unavailable)

@@ -47,7 +47,16 @@ pub struct CheckView {
 
 /// The advice for a check's outcome, with its facts filled in. Shared with the command line.
 pub fn view(lang: Lang, check: &Check) -> CheckView {
-    let args: Vec<(&str, String)> = check.facts.iter().map(|(k, v)| (*k, v.clone())).collect();
+    // Facts that are keys (`problem`, `error`) are said in the reader's language; the
+    // others are data (names, records, addresses).
+    let data: Vec<(&str, String)> = check.facts.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let args: Vec<(&str, String)> = data
+        .iter()
+        .map(|(k, v)| match *k {
+            "problem" | "error" => (*k, lang.text(&format!("diag-{k}-{v}"), &data)),
+            _ => (*k, v.clone()),
+        })
+        .collect();
     CheckView {
         check: check.check,
         status: check.status.as_str(),

@@ -49,8 +49,11 @@ pub struct Submitted {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitError {
-    /// The input is not a mail message; the reason in English for the log and the API.
-    NotAMessage(String),
+    /// The input is not a mail message. `why` is the intake's key for the reason
+    /// (`report-not-mail-WHY` says it in the reader's language).
+    NotAMessage {
+        why: &'static str,
+    },
     TooLarge {
         max: usize,
     },
@@ -155,15 +158,24 @@ async fn api_submit(
         .await
     {
         Ok(done) => Ok((StatusCode::ACCEPTED, Json(done)).into_response()),
-        Err(SubmitError::NotAMessage(why)) => Err(ApiError::new(
+        Err(SubmitError::NotAMessage { why }) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             &locale,
             "report-not-mail",
-            &[("why", why)],
+            &[("why", not_mail_why(&locale, why))],
         )),
         Err(SubmitError::TooLarge { .. }) => Err(too_large()),
         Err(SubmitError::Unavailable) => Err(unavailable(&locale)),
     }
+}
+
+/// Why the input is not mail, in the reader's language; a key the intake added later and no
+/// translation has yet is said generally rather than in English.
+fn not_mail_why(locale: &Locale, why: &str) -> String {
+    locale
+        .lang
+        .try_text(&format!("report-not-mail-{why}"), &[])
+        .unwrap_or_else(|| locale.text("report-not-mail-other", &[]))
 }
 
 fn unavailable(locale: &Locale) -> ApiError {
@@ -324,7 +336,8 @@ async fn form_submit(
         .unwrap_or_else(|_| format!("web:{client}"));
     match sink.submit(raw, SubmitChannel::Web, Some(reporter)).await {
         Ok(done) => thanks(portal, &locale, &done),
-        Err(SubmitError::NotAMessage(why)) => {
+        Err(SubmitError::NotAMessage { why }) => {
+            let why = not_mail_why(&locale, why);
             let shown = form.shown(vec![locale.text("report-not-mail", &[("why", why)])]);
             render_form(portal, &locale, StatusCode::UNPROCESSABLE_ENTITY, shown)
         }

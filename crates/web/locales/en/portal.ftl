@@ -173,6 +173,10 @@ report-email-hint = Only to ask you a question about this report, if we must.
 report-submit = Send the report
 report-empty = Paste the message or choose a file.
 report-not-mail = This does not look like a mail message with headers: { $why }. Paste the whole message, starting with its first header line (such as Received: or Return-Path:).
+report-not-mail-no-header-block = no header block could be read
+report-not-mail-empty-first-line = it starts with an empty line, not with a header
+report-not-mail-first-line-not-header = its first line is not a header field
+report-not-mail-other = it could not be read as one
 report-too-large = The message is larger than { $size } bytes.
 report-thanks-title = Thank you
 report-thanks = Your report is stored as number { $submission }, with { $count } reported message(s).
@@ -266,6 +270,13 @@ diag-mx-found = { $domain } receives mail at: { $hosts }.
 diag-mx-missing = { $domain } has no MX record. Bounces and replies to your mail may not reach you, and some receivers refuse senders whose domain cannot receive mail. Publish an MX record.
 diag-mx-null = { $domain } publishes a null MX (it receives no mail). Receivers refuse mail from such domains, as replies could never arrive. Send from a domain that receives mail.
 diag-dns-error = The DNS lookup failed, so this could not be checked: { $error }. Try again later; if it keeps failing, the domain's name servers may be unreachable.
+diag-problem-several-records = there is more than one DMARC record
+diag-problem-unknown-policy = unknown policy p={ $policy }
+diag-problem-no-policy = the p= tag is missing
+diag-error-timeout = no answer in time
+diag-error-failed = the name servers gave no usable answer
+diag-error-spf-timeout = the SPF evaluation did not finish in time
+diag-error-spf-temperror = a DNS lookup during the SPF evaluation failed
 
 ## Help pages and support
 help-title = Help for senders

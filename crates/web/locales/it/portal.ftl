@@ -173,6 +173,10 @@ report-email-hint = Solo per farti una domanda su questa segnalazione, se necess
 report-submit = Invia la segnalazione
 report-empty = Incolla il messaggio o scegli un file.
 report-not-mail = Questo non sembra un messaggio di posta con intestazioni: { $why }. Incolla l'intero messaggio, a partire dalla prima riga di intestazione (ad esempio Received: o Return-Path:).
+report-not-mail-no-header-block = non è stato possibile leggere alcuna intestazione
+report-not-mail-empty-first-line = inizia con una riga vuota invece che con un'intestazione
+report-not-mail-first-line-not-header = la prima riga non è un campo di intestazione
+report-not-mail-other = non è stato possibile leggerlo come tale
 report-too-large = Il messaggio è più grande di { $size } byte.
 report-thanks-title = Grazie
 report-thanks = La tua segnalazione è stata registrata con il numero { $submission }. Messaggi segnalati: { $count }.
@@ -266,6 +270,13 @@ diag-mx-found = { $domain } riceve la posta su: { $hosts }.
 diag-mx-missing = { $domain } non ha un record MX. I messaggi di mancato recapito e le risposte alla tua posta potrebbero non raggiungerti, e alcuni server riceventi rifiutano i mittenti il cui dominio non può ricevere posta. Pubblica un record MX.
 diag-mx-null = { $domain } pubblica un null MX (non riceve posta). I server riceventi rifiutano la posta proveniente da domini di questo tipo, perché le risposte non potrebbero mai arrivare. Invia da un dominio che riceve posta.
 diag-dns-error = La ricerca DNS non è riuscita, quindi non è stato possibile eseguire questo controllo: { $error }. Riprova più tardi; se l'errore persiste, i name server del dominio potrebbero non essere raggiungibili.
+diag-problem-several-records = esiste più di un record DMARC
+diag-problem-unknown-policy = policy sconosciuta p={ $policy }
+diag-problem-no-policy = manca il tag p=
+diag-error-timeout = nessuna risposta entro il tempo previsto
+diag-error-failed = i name server non hanno dato una risposta utilizzabile
+diag-error-spf-timeout = la valutazione SPF non si è conclusa in tempo
+diag-error-spf-temperror = una ricerca DNS durante la valutazione SPF non è riuscita
 
 ## Pagine della guida e assistenza
 help-title = Guida per i mittenti

@@ -173,6 +173,10 @@ report-email-hint = Apenas para lhe fazer uma pergunta sobre esta denúncia, se 
 report-submit = Enviar a denúncia
 report-empty = Cole a mensagem ou escolha um arquivo.
 report-not-mail = Isto não parece ser uma mensagem de email com cabeçalhos: { $why }. Cole a mensagem inteira, a partir da primeira linha de cabeçalho (como Received: ou Return-Path:).
+report-not-mail-no-header-block = não foi possível ler nenhum cabeçalho
+report-not-mail-empty-first-line = começa com uma linha em branco, e não com um cabeçalho
+report-not-mail-first-line-not-header = a primeira linha não é um campo de cabeçalho
+report-not-mail-other = não foi possível lê-la como tal
 report-too-large = A mensagem é maior que { $size } bytes.
 report-thanks-title = Obrigado
 report-thanks = A sua denúncia foi registrada com o número { $submission }. Mensagens denunciadas: { $count }.
@@ -266,6 +270,13 @@ diag-mx-found = { $domain } recebe mensagens em: { $hosts }.
 diag-mx-missing = { $domain } não tem registro MX. As mensagens de devolução e as respostas às suas mensagens podem não chegar até você, e alguns servidores de destino recusam remetentes cujo domínio não pode receber mensagens. Publique um registro MX.
 diag-mx-null = { $domain } publica um MX nulo (não recebe mensagens). Os servidores de destino recusam mensagens desses domínios, pois as respostas nunca poderiam chegar. Envie a partir de um domínio que receba mensagens.
 diag-dns-error = A consulta DNS falhou, por isso não foi possível fazer esta verificação: { $error }. Tente novamente mais tarde; se a falha persistir, os servidores de nomes do domínio podem estar inacessíveis.
+diag-problem-several-records = há mais de um registro DMARC
+diag-problem-unknown-policy = política desconhecida p={ $policy }
+diag-problem-no-policy = falta a tag p=
+diag-error-timeout = nenhuma resposta a tempo
+diag-error-failed = os servidores de nomes não deram uma resposta utilizável
+diag-error-spf-timeout = a avaliação do SPF não terminou a tempo
+diag-error-spf-temperror = uma consulta DNS durante a avaliação do SPF falhou
 
 ## Páginas de ajuda e suporte
 help-title = Ajuda para remetentes

@@ -173,6 +173,10 @@ report-email-hint = 仅在必要时用于就本次举报向您询问。
 report-submit = 提交举报
 report-empty = 请粘贴邮件内容或选择文件。
 report-not-mail = 这看起来不是包含邮件头的邮件：{ $why }。请粘贴完整的邮件，从第一行邮件头（例如 Received: 或 Return-Path:）开始。
+report-not-mail-no-header-block = 无法读取任何邮件头
+report-not-mail-empty-first-line = 第一行是空行，而不是邮件头
+report-not-mail-first-line-not-header = 第一行不是邮件头字段
+report-not-mail-other = 无法将其作为邮件读取
 report-too-large = 邮件大小超过 { $size } 字节。
 report-thanks-title = 感谢您的举报
 report-thanks = 您的举报已记录，编号为 { $submission }，共包含 { $count } 封被举报的邮件。
@@ -266,6 +270,13 @@ diag-mx-found = { $domain } 的收信主机：{ $hosts }。
 diag-mx-missing = { $domain } 没有 MX 记录。您邮件的退信和回复可能无法送达您，而且部分收件方会拒收来自无法收信的域名的邮件。请发布 MX 记录。
 diag-mx-null = { $domain } 发布了空 MX 记录（表示不接收任何邮件）。收件方会拒收来自此类域名的邮件，因为回复永远无法送达。请使用可以收信的域名发送邮件。
 diag-dns-error = DNS 查询失败，因此无法完成此项检查：{ $error }。请稍后重试；如果一直失败，可能是该域名的域名服务器无法访问。
+diag-problem-several-records = 存在多条 DMARC 记录
+diag-problem-unknown-policy = 未知的策略 p={ $policy }
+diag-problem-no-policy = 缺少 p= 标签
+diag-error-timeout = 未能及时收到应答
+diag-error-failed = 域名服务器未给出可用的应答
+diag-error-spf-timeout = SPF 评估未能及时完成
+diag-error-spf-temperror = SPF 评估过程中的一次 DNS 查询失败
 
 ## 帮助页面和支持
 help-title = 发件人帮助

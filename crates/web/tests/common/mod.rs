@@ -184,9 +184,9 @@ impl web::ReportSink for FakeDesk {
     ) -> web::SubmitFuture<'_> {
         Box::pin(async move {
             if !raw.starts_with(b"Received:") && !raw.starts_with(b"From:") {
-                return Err(web::SubmitError::NotAMessage(
-                    "its first line is not a header field".into(),
-                ));
+                return Err(web::SubmitError::NotAMessage {
+                    why: "first-line-not-header",
+                });
             }
             let mut seen = self.seen.lock().unwrap();
             let _ = reporter;
