@@ -315,10 +315,9 @@ mod tests {
     }
 
     #[test]
-    fn every_shipped_page_parses_in_every_language_with_its_own_title() {
+    fn every_shipped_page_parses_in_every_language() {
         let library = Library::load(None, &figures()).unwrap();
         for (slug, _) in SHIPPED {
-            let en = library.page(Lang::En, slug).unwrap();
             for lang in Lang::ALL {
                 let page = library.page(lang, slug).unwrap();
                 assert!(page.translated && !page.html.is_empty(), "{slug} {lang:?}");
@@ -326,9 +325,6 @@ mod tests {
                     !page.html.contains("{{"),
                     "{slug} {lang:?}: placeholder left"
                 );
-                if lang != Lang::En {
-                    assert_ne!(page.title, en.title, "{slug} {lang:?} is not translated");
-                }
             }
         }
         assert_eq!(library.pages(Lang::It).len(), SHIPPED.len());

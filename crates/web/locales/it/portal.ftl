@@ -10,7 +10,7 @@ nav-delist = Rimuovi un IP
 nav-label = Principale
 lang-label = Lingua
 footer-about = Queste pagine sono destinate a chiunque invii posta ai nostri utenti. Per utilizzarle non serve un account presso di noi.
-footer-api = JSON API
+footer-api = API JSON
 
 ## Panoramica
 home-title = Servizi per i mittenti
@@ -27,7 +27,7 @@ home-bounce-body = Un rifiuto da parte nostra indica il problema e il passaggio 
 
 ## Verifica
 lookup-title = Verifica un indirizzo IP
-lookup-intro = Inserisci l'indirizzo IP che ha inviato la posta rifiutata. Il nostro messaggio di mancato recapito lo riporta tra parentesi dopo «banned sending IP».
+lookup-intro = Inserisci l'indirizzo IP che ha inviato la posta rifiutata. Il nostro messaggio di mancato recapito lo riporta tra parentesi quadre dopo «banned sending IP».
 lookup-ip-label = Indirizzo IP
 lookup-ip-hint = IPv4, ad esempio 192.0.2.1, oppure IPv6, ad esempio 2001:db8::1
 lookup-submit = Verifica
@@ -50,7 +50,7 @@ bad-ip = «{ $value }» non è un indirizzo IP. Inserisci un indirizzo IPv4 come
 ## Motivi (mostrati al posto del testo inglese dell'operatore quando l'inserimento nella lista usa un motivo predefinito)
 reason-manual = Inserito nella lista dai nostri postmaster in seguito ad abusi provenienti da questo indirizzo IP.
 reason-complaints = I nostri utenti hanno segnalato come posta indesiderata i messaggi provenienti da questo indirizzo IP.
-reason-spamtrap = I messaggi provenienti da questo indirizzo IP hanno raggiunto indirizzi spam trap, che non hanno mai chiesto di ricevere posta.
+reason-spamtrap = I messaggi provenienti da questo indirizzo IP hanno raggiunto indirizzi trappola (spam trap), per i quali nessuno ha mai chiesto di ricevere posta.
 reason-compromised = Questo indirizzo IP mostra segni di un computer compromesso, di una botnet o di un proxy aperto.
 reason-policy = Questo indirizzo IP appartiene a un intervallo che non dovrebbe inviare posta direttamente, ad esempio un intervallo dinamico o destinato agli utenti finali.
 reason-hard = Inserito nella lista per abusi gravi o ripetuti; non può essere rimosso tramite il portale.
@@ -70,7 +70,7 @@ delist-terms = Puoi rimuovere autonomamente un indirizzo IP al massimo { $max } 
 ## Rimozione: link inviato
 sent-title = Controlla la tua casella di posta
 sent-body = Se { $ip } può essere rimosso, è in arrivo un link di conferma all'indirizzo { $email }. Il link funziona una sola volta ed è valido per { $minutes } minuti.
-sent-reference = Il codice di riferimento della tua richiesta è { $reference }. Conservalo: la pagina di stato mostra a che punto è la richiesta, anche se il nostro messaggio è stato recapitato.
+sent-reference = Il codice di riferimento della tua richiesta è { $reference }. Conservalo: la pagina di stato mostra a che punto è la richiesta e indica anche se il nostro messaggio è stato recapitato.
 sent-status = Visualizza lo stato della richiesta
 sent-retrying = Il nostro server di posta non ha ancora accettato il messaggio. Continueremo a riprovare fino alla scadenza del link; la pagina di stato indica quando viene inviato.
 sent-no-mail = Non è arrivato nulla? Controlla la cartella della posta indesiderata e verifica che l'indirizzo sia scritto correttamente. Puoi richiedere un nuovo link in qualsiasi momento.
@@ -251,7 +251,7 @@ diag-listed-no = { $ip } non è presente nella nostra lista.
 diag-listed-yes = { $ip } è presente nella nostra lista ({ $code }): { $reason } Puoi richiederne la rimozione dopo averne eliminato la causa.
 diag-listed-support = { $ip } è presente nella nostra lista ({ $code }): { $reason } Non può essere rimosso tramite il self-service; consulta la pagina dell'assistenza.
 diag-ptr-found = L'indirizzo IP ha un record PTR: { $name }.
-diag-ptr-generic = Il nome PTR { $name } sembra uno di quelli assegnati alle connessioni domestiche o dinamiche. Chiedi al titolare dell'indirizzo IP di impostare un nome del tuo server di posta, ad esempio mail.example.com.
+diag-ptr-generic = Il nome PTR { $name } sembra uno di quelli assegnati alle connessioni domestiche o dinamiche. Chiedi al titolare dell'indirizzo IP di impostare come nome PTR il nome host del tuo server di posta, ad esempio mail.example.com.
 diag-ptr-missing = { $ip } non ha un record PTR. Molti server riceventi rifiutano la posta proveniente da indirizzi privi di DNS inverso. Chiedi a chi gestisce l'indirizzo IP (il tuo provider di hosting o di rete) di impostarne uno.
 diag-fcrdns-pass = { $name } viene risolto in { $ip }: il DNS inverso è confermato dal DNS diretto.
 diag-fcrdns-fail = Nessuno dei nomi PTR ({ $name }) viene risolto in { $ip }. Aggiungi per il nome un record A o AAAA che punti all'indirizzo IP.
@@ -260,11 +260,11 @@ diag-spf-pass = Il record SPF di { $domain } autorizza { $ip }.
 diag-spf-fail = Il record SPF di { $domain } non autorizza { $ip } e chiede ai server riceventi di rifiutare questa posta. Aggiungi al record l'indirizzo IP oppure l'include del tuo servizio di invio.
 diag-spf-softfail = Il record SPF di { $domain } non autorizza { $ip } (~all, soft fail). I server riceventi tratteranno questa posta con sospetto; aggiungi l'indirizzo IP al record.
 diag-spf-neutral = Il record SPF di { $domain } non si esprime su { $ip } (?all). Aggiungi l'indirizzo IP al record e terminalo con -all o ~all.
-diag-spf-none = { $domain } non ha un record SPF. Pubblicane uno che elenchi tutti i server che inviano posta per il dominio, ad esempio "v=spf1 ip4:{ $ip } -all".
+diag-spf-none = { $domain } non ha un record SPF. Pubblicane uno che elenchi tutti i server che inviano posta per il dominio, ad esempio «v=spf1 ip4:{ $ip } -all».
 diag-spf-permerror = Il record SPF di { $domain } non è valido (errore di sintassi, più di un record o più di 10 ricerche DNS), quindi i server riceventi lo trattano come un errore. Correggi il record.
 diag-dmarc-enforced = { $domain } pubblica una policy DMARC p={ $policy }.
 diag-dmarc-none = { $domain } pubblica un record DMARC con p=none: i server riceventi si limitano a inviare report, senza applicare alcuna misura. Passa a quarantine o reject quando i report mostrano che tutta la tua posta supera il controllo.
-diag-dmarc-missing = { $domain } non ha un record DMARC. Pubblicane uno in _dmarc.{ $domain }, iniziando con "v=DMARC1; p=none" e un indirizzo rua= a cui inviare i report.
+diag-dmarc-missing = { $domain } non ha un record DMARC. Pubblicane uno in _dmarc.{ $domain }, iniziando con «v=DMARC1; p=none» e un indirizzo rua= a cui inviare i report.
 diag-dmarc-invalid = Il record DMARC di { $domain } non è valido ({ $problem }). I server riceventi lo ignorano: correggilo.
 diag-mx-found = { $domain } riceve la posta su: { $hosts }.
 diag-mx-missing = { $domain } non ha un record MX. I messaggi di mancato recapito e le risposte alla tua posta potrebbero non raggiungerti, e alcuni server riceventi rifiutano i mittenti il cui dominio non può ricevere posta. Pubblica un record MX.
@@ -304,9 +304,9 @@ support-no-self-tickets = Perché lo chiediamo: un ticket aperto da un nostro cl
 # The notice to a tenant's contact when one of its senders is restricted.
 mail-restricted-subject = Invio limitato per { $sender } dopo { $count } reclami (pratica n. { $case })
 mail-restricted-body = Il nostro team antiabuso ha ricevuto { $count } reclami in { $window } relativi a messaggi inviati tramite la nostra piattaforma da { $sender } ({ $tenant }).
-mail-restricted-effect = La posta in uscita da { $sender } viene ora rifiutata con "550 5.1.8 Access denied, bad outbound sender" finché il nostro team antiabuso non rimuove la limitazione. Nessun altro servizio di { $tenant } è interessato.
+mail-restricted-effect = La posta in uscita da { $sender } viene ora rifiutata con «550 5.1.8 Access denied, bad outbound sender» finché il nostro team antiabuso non rimuove la limitazione. Nessun altro servizio di { $tenant } è interessato.
 mail-restricted-todo = Cosa fare:
-mail-restricted-step-account = Verificate se l'account è stato compromesso: cambiatene la password e controllate gli accessi che non riconoscete.
-mail-restricted-step-consent = Se i messaggi sono stati inviati intenzionalmente, verificate che ogni destinatario li abbia richiesti, che la disiscrizione richieda un solo clic e che gli indirizzi che rimbalzano vengano rimossi.
-mail-restricted-step-reply = Rispondete a questo messaggio indicando che cosa avete trovato e modificato, citando la pratica n. { $case }: rimuoviamo la limitazione non appena la causa è risolta.
+mail-restricted-step-account = Verifica se l'account è stato compromesso: cambiane la password e controlla gli accessi che non riconosci.
+mail-restricted-step-consent = Se i messaggi sono stati inviati intenzionalmente, verifica che ogni destinatario li abbia richiesti, che l'annullamento dell'iscrizione richieda un solo clic e che gli indirizzi che generano messaggi di mancato recapito vengano rimossi.
+mail-restricted-step-reply = Rispondi a questo messaggio indicando che cosa hai trovato e modificato, citando la pratica n. { $case }: rimuoviamo la limitazione non appena la causa è risolta.
 mail-restricted-case = Pratica: n. { $case }
