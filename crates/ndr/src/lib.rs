@@ -322,10 +322,16 @@ impl Catalog {
             .subject
             .get(&code.subject.to_string())
             .unwrap_or(&g.subject["other"]);
+        // Sentences ending in full-width punctuation (Chinese) join without a space.
+        let space = if class.ends_with(|c: char| c.is_ascii()) {
+            " "
+        } else {
+            ""
+        };
         Explanation {
             code,
             title: g.title.replace("{code}", &code.to_string()),
-            meaning: format!("{class} {subject}"),
+            meaning: format!("{class}{space}{subject}"),
             owner: None,
             steps: vec![g.read_text.clone()],
             links: if code.subject == 7 {
@@ -622,6 +628,10 @@ mod tests {
             );
         }
         assert_eq!(all.get("fr").explain(code("5.7.606")).title, en.title);
+        let zh = all.get("zh-CN").explain(code("4.3.9")).meaning;
+        assert!(zh.contains("。问题") && !zh.contains(' '), "{zh}");
+        let it = all.get("it").explain(code("4.3.9")).meaning;
+        assert!(it.contains(". Il problema"), "{it}");
     }
 
     #[test]

@@ -194,7 +194,7 @@ home-ndr-title = 解读退信
 home-ndr-body = 粘贴您收到的拒收通知。我们会从中找出代码和 IP 地址，并告诉您每个代码的含义、应由谁处理以及下一步该怎么做。
 home-ndr-open = 解读我的退信
 home-diagnose-title = 检查您的配置
-home-diagnose-body = 以收件服务器的视角检查发送 IP 地址和域名：我们的阻止发件人列表、反向解析 (PTR)、SPF、DMARC 和 MX，每项检查均附有建议。
+home-diagnose-body = 以收件服务器的视角检查发送 IP 地址和域名：我们的阻止发件人列表、反向解析（PTR）、SPF、DMARC 和 MX，每项检查均附有建议。
 home-help-title = 发件人帮助
 home-help-body = 我们对发件人的要求、我们的过滤和身份验证机制、分步指南以及常见问题解答。
 
@@ -242,7 +242,7 @@ diag-status-pass = 通过
 diag-status-warn = 警告
 diag-status-fail = 失败
 diag-check-listed = 我们的阻止发件人列表
-diag-check-ptr = 反向解析 (PTR)
+diag-check-ptr = 反向解析（PTR）
 diag-check-fcrdns = 正向确认的反向解析
 diag-check-spf = SPF
 diag-check-dmarc = DMARC
