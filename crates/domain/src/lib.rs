@@ -25,6 +25,6 @@ pub use listing::{
     NewListing, Period, UnknownWord, parse_duration,
 };
 pub use policy::{PolicyEntry, PolicyKeyError, PolicyKind, SenderName, SenderPattern, policy_key};
-pub use public_listing::PublicListing;
-pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug};
+pub use public_listing::{PublicListing, Words};
+pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug, ReasonText};
 pub use report::{ReportDecision, ReportTrust};

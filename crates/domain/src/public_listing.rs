@@ -7,6 +7,22 @@ use time::OffsetDateTime;
 
 use crate::{DelistRefusal, Listing, Reason, ReasonCatalog, assess_self_delist};
 
+/// Words for the reader, and whether they are English standing in for the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words {
+    pub text: String,
+    pub english_fallback: bool,
+}
+
+impl Words {
+    pub(crate) fn new(text: String, english_fallback: bool) -> Words {
+        Words {
+            text,
+            english_fallback,
+        }
+    }
+}
+
 /// The listing shown for an address, with its reason and the self-delist verdict.
 #[derive(Clone, Copy, Debug)]
 pub struct PublicListing<'a> {
@@ -54,17 +70,28 @@ impl<'a> PublicListing<'a> {
         self.removal.is_ok()
     }
 
-    /// The reason in words: the operator's public text for this listing, else the reason's
-    /// text in the reader's language (`translate` is asked for the key `reason-SLUG`; this
-    /// crate knows no language), else the catalog's summary, else the slug itself.
-    pub fn public_reason(&self, translate: impl FnOnce(&str) -> Option<String>) -> String {
+    /// The reason in words, in the language `tag` where the catalog has it: a shipped
+    /// reason's translation (`translate` is asked for the key `reason-SLUG`; this crate knows
+    /// no language), else the operator's summary in that language, else the English one,
+    /// marked as such so the page can say it; a slug the catalog lost is shown as it is.
+    pub fn public_reason(
+        &self,
+        tag: &str,
+        translate: impl FnOnce(&str) -> Option<String>,
+    ) -> Words {
         let slug = self.listing.reason.as_str();
-        self.listing
-            .public_text
-            .clone()
-            .or_else(|| translate(&format!("reason-{slug}")))
-            .or_else(|| self.reason.map(|r| r.summary.clone()))
-            .unwrap_or_else(|| slug.to_string())
+        match self.reason {
+            Some(reason) => reason.words(tag, translate),
+            None => Words::new(slug.to_string(), false),
+        }
+    }
+
+    /// The operator's own text for this listing (`list add --public-text`), shown beside the
+    /// reason, never instead of it: it is written once, in English, so readers of another
+    /// language are told so.
+    pub fn note(&self, tag: &str) -> Option<Words> {
+        let text = self.listing.public_text.as_deref()?.trim();
+        (!text.is_empty()).then(|| Words::new(text.to_string(), !tag.eq_ignore_ascii_case("en")))
     }
 
     /// The enhanced status code of the rejection, or empty for a reason no longer known.
@@ -129,19 +156,53 @@ mod tests {
     }
 
     #[test]
-    fn the_reason_text_prefers_the_listing_then_the_language_then_the_catalog() {
+    fn the_reason_is_in_the_readers_language_and_the_listings_own_text_stands_beside_it() {
         let catalog = ReasonCatalog::defaults();
         let now = OffsetDateTime::now_utc();
         let mut own = listing(1, "192.0.2.7", "manual");
         own.public_text = Some("ticket 42".into());
         let covering = [own];
         let shown = PublicListing::find(&covering, 0, 3, &catalog, now).unwrap();
-        assert_eq!(shown.public_reason(|_| Some("x".into())), "ticket 42");
+        let asked = shown.public_reason("it", |key| Some(format!("text of {key}")));
+        assert_eq!(asked, Words::new("text of reason-manual".into(), false));
+        assert_eq!(shown.note("it"), Some(Words::new("ticket 42".into(), true)));
+        assert_eq!(
+            shown.note("en"),
+            Some(Words::new("ticket 42".into(), false))
+        );
+        // A translation missing everywhere: the English summary, said to be English.
+        let summary = catalog.get("manual").unwrap().summary.clone();
+        assert_eq!(
+            shown.public_reason("it", |_| None),
+            Words::new(summary, true)
+        );
+    }
+
+    #[test]
+    fn an_operators_reason_is_shown_in_the_language_they_wrote_else_in_english_said_so() {
+        let texts = [("en", "forged bounces"), ("pt-BR", "retornos forjados")];
+        let config = crate::ReasonConfig {
+            smtp_code: "5.7.612".into(),
+            dnsbl_a: std::net::Ipv4Addr::new(127, 0, 0, 12),
+            summary: crate::ReasonText::ByLanguage(
+                texts
+                    .iter()
+                    .map(|(t, s)| (t.to_string(), s.to_string()))
+                    .collect(),
+            ),
+            self_delist: true,
+        };
+        let extra = std::collections::BTreeMap::from([("manual".to_string(), config)]);
+        let catalog = ReasonCatalog::with_config(&extra).unwrap();
+        let now = OffsetDateTime::now_utc();
         let covering = [listing(1, "192.0.2.7", "manual")];
         let shown = PublicListing::find(&covering, 0, 3, &catalog, now).unwrap();
-        let asked = shown.public_reason(|key| Some(format!("text of {key}")));
-        assert_eq!(asked, "text of reason-manual");
-        let summary = &catalog.get("manual").unwrap().summary;
-        assert_eq!(&shown.public_reason(|_| None), summary);
+        // The shipped translation of "manual" no longer fits the operator's words.
+        let never = |_: &str| -> Option<String> { panic!("asked for a shipped translation") };
+        let pt = shown.public_reason("pt-BR", never);
+        assert_eq!(pt, Words::new("retornos forjados".into(), false));
+        let it = shown.public_reason("it", never);
+        assert_eq!(it, Words::new("forged bounces".into(), true));
+        assert_eq!(shown.note("it"), None);
     }
 }

@@ -1,10 +1,13 @@
 //! Why an IP is listed: the reason catalog that maps a slug to the SMTP reply, the DNSBL
 //! return code and the public explanation a sender reads.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
 use serde::Deserialize;
+
+use crate::Words;
 
 /// A reason's name as operators type it: lowercase ASCII letters, digits and `-`, 1 to 32 long.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,6 +56,10 @@ pub enum ReasonError {
         "reason {slug:?}: DNSBL answer {addr} is reserved (127.0.0.1 means 'not listed' to clients)"
     )]
     ReservedDnsblAnswer { slug: String, addr: Ipv4Addr },
+    #[error(
+        "reason {slug:?}: summary has no English text (`en`), which readers of other languages fall back to"
+    )]
+    NoEnglishSummary { slug: String },
 }
 
 /// One entry of the catalog.
@@ -63,10 +70,68 @@ pub struct Reason {
     pub smtp_code: String,
     /// The A record a DNSBL client sees, in 127.0.0.0/8.
     pub dnsbl_a: Ipv4Addr,
-    /// What the sender is told, in one sentence.
+    /// What the sender is told, in one sentence, in English.
     pub summary: String,
+    /// The summary in other languages, by BCP 47 tag (`it`, `zh-CN`, `pt-BR`), as the
+    /// operator wrote them.
+    pub translations: BTreeMap<String, String>,
+    /// The words are the shipped ones, whose translations the portal has (`reason-SLUG`);
+    /// false once an operator's config gives the reason words of its own.
+    pub shipped_words: bool,
     /// Whether the owner of a listed IP may remove it through the portal.
     pub self_delist: bool,
+}
+
+impl Reason {
+    /// The reason in words in the language `tag`: the shipped words' translation
+    /// (`translate` is asked for `reason-SLUG`), else the operator's summary in that
+    /// language, else the English summary, marked as standing in.
+    pub fn words(&self, tag: &str, translate: impl FnOnce(&str) -> Option<String>) -> Words {
+        if self.shipped_words
+            && let Some(text) = translate(&format!("reason-{}", self.slug))
+        {
+            return Words::new(text, false);
+        }
+        match self.summary_in(tag) {
+            Some(text) => Words::new(text.to_string(), false),
+            None => Words::new(self.summary.clone(), true),
+        }
+    }
+
+    /// The operator's summary in the language `tag` (any case), if they wrote one; English
+    /// is `summary`.
+    pub fn summary_in(&self, tag: &str) -> Option<&str> {
+        if tag.eq_ignore_ascii_case("en") {
+            return Some(&self.summary);
+        }
+        self.translations
+            .iter()
+            .find(|(t, _)| t.eq_ignore_ascii_case(tag))
+            .map(|(_, text)| text.as_str())
+    }
+}
+
+/// A reason's words in config: a string (English only), or a table by language tag that
+/// must hold `en`: `[reasons.backscatter.summary]` with `en = "…"`, `it = "…"`,
+/// `"zh-CN" = "…"`, `"pt-BR" = "…"`. Readers of a language it lacks get the English, and
+/// the portal says so.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ReasonText {
+    English(String),
+    ByLanguage(BTreeMap<String, String>),
+}
+
+impl From<&str> for ReasonText {
+    fn from(s: &str) -> Self {
+        ReasonText::English(s.to_string())
+    }
+}
+
+impl From<String> for ReasonText {
+    fn from(s: String) -> Self {
+        ReasonText::English(s)
+    }
 }
 
 /// How operators add or override reasons in config: `[reasons.backscatter]`.
@@ -75,7 +140,7 @@ pub struct Reason {
 pub struct ReasonConfig {
     pub smtp_code: String,
     pub dnsbl_a: Ipv4Addr,
-    pub summary: String,
+    pub summary: ReasonText,
     #[serde(default = "yes")]
     pub self_delist: bool,
 }
@@ -97,6 +162,8 @@ impl ReasonCatalog {
             smtp_code: code.to_string(),
             dnsbl_a: Ipv4Addr::new(127, 0, 0, a),
             summary: summary.to_string(),
+            translations: BTreeMap::new(),
+            shipped_words: true,
             self_delist,
         };
         ReasonCatalog {
@@ -174,11 +241,28 @@ impl ReasonCatalog {
                     addr: cfg.dnsbl_a,
                 });
             }
+            let (summary, translations) = match &cfg.summary {
+                ReasonText::English(text) => (text.clone(), BTreeMap::new()),
+                ReasonText::ByLanguage(texts) => {
+                    let mut texts = texts.clone();
+                    let english = texts
+                        .keys()
+                        .find(|t| t.eq_ignore_ascii_case("en"))
+                        .cloned()
+                        .and_then(|t| texts.remove(&t))
+                        .ok_or_else(|| ReasonError::NoEnglishSummary {
+                            slug: slug.0.clone(),
+                        })?;
+                    (english, texts)
+                }
+            };
             let reason = Reason {
                 slug: slug.clone(),
                 smtp_code: cfg.smtp_code.clone(),
                 dnsbl_a: cfg.dnsbl_a,
-                summary: cfg.summary.clone(),
+                summary,
+                translations,
+                shipped_words: false,
                 self_delist: cfg.self_delist,
             };
             match catalog.reasons.iter_mut().find(|r| r.slug == slug) {
@@ -283,6 +367,42 @@ mod tests {
             ReasonCatalog::with_config(&extra),
             Err(ReasonError::BadCode { .. })
         ));
+    }
+
+    #[test]
+    fn a_reason_may_carry_its_summary_in_several_languages_with_english_required() {
+        let cfg: BTreeMap<String, ReasonConfig> = toml_like(&[
+            ("en", "bounces to forged senders"),
+            ("it", "rimbalzi verso mittenti falsificati"),
+        ]);
+        let c = ReasonCatalog::with_config(&cfg).unwrap();
+        let r = c.get("backscatter").unwrap();
+        assert_eq!(r.summary, "bounces to forged senders");
+        assert_eq!(
+            r.summary_in("IT"),
+            Some("rimbalzi verso mittenti falsificati")
+        );
+        assert_eq!(r.summary_in("pt-BR"), None);
+        assert!(!r.shipped_words);
+        let cfg = toml_like(&[("it", "rimbalzi")]);
+        assert!(matches!(
+            ReasonCatalog::with_config(&cfg),
+            Err(ReasonError::NoEnglishSummary { .. })
+        ));
+    }
+
+    fn toml_like(texts: &[(&str, &str)]) -> BTreeMap<String, ReasonConfig> {
+        let texts = texts
+            .iter()
+            .map(|(t, s)| (t.to_string(), s.to_string()))
+            .collect();
+        let cfg = ReasonConfig {
+            smtp_code: "5.7.612".into(),
+            dnsbl_a: Ipv4Addr::new(127, 0, 0, 12),
+            summary: ReasonText::ByLanguage(texts),
+            self_delist: true,
+        };
+        BTreeMap::from([("backscatter".to_string(), cfg)])
     }
 
     #[test]

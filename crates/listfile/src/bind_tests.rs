@@ -360,7 +360,7 @@ fn closest_encloser_resolution_of_the_zone_agrees_with_the_listings() {
         let cfg = ReasonConfig {
             smtp_code: "5.7.650".into(),
             dnsbl_a: Ipv4Addr::new(127, 0, 0, 20 + i),
-            summary: format!("reason {i}"),
+            summary: format!("reason {i}").into(),
             self_delist: true,
         };
         extra.insert(format!("r{i}"), cfg);

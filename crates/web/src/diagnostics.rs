@@ -84,11 +84,12 @@ pub fn listed_check(ip: &str, listing: Option<(&str, &str, bool)>) -> Check {
         .with("code", code)
 }
 
-fn listed_here(listing: &ListingView) -> Check {
+fn listed_here(lang: Lang, listing: &ListingView) -> Check {
+    let reason = crate::pages::in_a_sentence(lang, &listing.reason, listing.reason_english);
     listed_check(
         &listing.ip,
         listing.listed.then_some((
-            listing.reason.as_str(),
+            reason.as_str(),
             listing.code.as_str(),
             listing.removable == "yes",
         )),
@@ -151,7 +152,7 @@ async fn run(state: &AppState, locale: &Locale, asked: &Asked) -> Result<Vec<Che
     let listing = look_up(state, asked.ip, locale, OffsetDateTime::now_utc());
     let (dns, listing) = tokio::join!(dns, listing);
     let dns = dns.map_err(Failed::NotRun)?;
-    let mut checks = vec![listed_here(&listing.map_err(Failed::Store)?)];
+    let mut checks = vec![listed_here(locale.lang, &listing.map_err(Failed::Store)?)];
     checks.extend(dns);
     Ok(checks.iter().map(|c| view(locale.lang, c)).collect())
 }

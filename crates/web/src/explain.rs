@@ -139,10 +139,8 @@ async fn explain(
                 .iter()
                 .find(|r| r.smtp_code == code)
                 .map(|r| {
-                    locale
-                        .lang
-                        .try_text(&format!("reason-{}", r.slug.as_str()), &[])
-                        .unwrap_or_else(|| r.summary.clone())
+                    let words = r.words(locale.lang.tag(), |key| locale.lang.try_text(key, &[]));
+                    crate::pages::in_a_sentence(locale.lang, &words.text, words.english_fallback)
                 });
             let owner = owner_key(e.owner);
             CodeView {

@@ -152,6 +152,12 @@ pub(crate) struct ListingView {
     pub listed: bool,
     pub range: String,
     pub reason: String,
+    /// The reason is English standing in for the reader's language (an operator's reason
+    /// with no text in it); the page says so.
+    pub reason_english: bool,
+    /// The operator's own text for this listing, English, shown beside the reason.
+    pub note: Option<String>,
+    pub note_english: bool,
     pub reason_slug: String,
     pub code: String,
     pub dnsbl_a: String,
@@ -177,6 +183,9 @@ pub(crate) async fn look_up(
         listed: false,
         range: String::new(),
         reason: String::new(),
+        reason_english: false,
+        note: None,
+        note_english: false,
         reason_slug: String::new(),
         code: String::new(),
         dnsbl_a: String::new(),
@@ -230,7 +239,14 @@ fn fill(view: &mut ListingView, shown: &PublicListing<'_>, locale: &Locale) {
     } else {
         listing.range.to_string()
     };
-    view.reason = shown.public_reason(|key| locale.lang.try_text(key, &[]));
+    let tag = locale.lang.tag();
+    let words = shown.public_reason(tag, |key| locale.lang.try_text(key, &[]));
+    view.reason = words.text;
+    view.reason_english = words.english_fallback;
+    if let Some(note) = shown.note(tag) {
+        view.note = Some(note.text);
+        view.note_english = note.english_fallback;
+    }
     view.reason_slug = listing.reason.as_str().to_string();
     view.code = shown.smtp_code().to_string();
     view.dnsbl_a = reason.map(|r| r.dnsbl_a.to_string()).unwrap_or_default();
@@ -238,6 +254,16 @@ fn fill(view: &mut ListingView, shown: &PublicListing<'_>, locale: &Locale) {
     view.since_iso = iso(listing.created_at);
     view.expires = listing.expires_at.map(format_time);
     view.expires_iso = listing.expires_at.map(iso);
+}
+
+/// Words that go inside a translated sentence; English standing in for the reader's
+/// language is followed by the sentence that says so.
+pub(crate) fn in_a_sentence(lang: crate::Lang, text: &str, english_fallback: bool) -> String {
+    if english_fallback {
+        format!("{text} {}", lang.text("untranslated-english", &[]))
+    } else {
+        text.to_string()
+    }
 }
 
 #[derive(Deserialize)]
@@ -297,6 +323,11 @@ struct ApiListing {
     range: String,
     reason: String,
     public_reason: String,
+    /// The language `public_reason` is in: the caller's, or `en` when it has no text in it.
+    public_reason_lang: &'static str,
+    /// The operator's text for this listing, in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     smtp_code: String,
     dnsbl_a: String,
     listed_since: String,
@@ -334,6 +365,12 @@ async fn lookup_api(
             range: view.range.clone(),
             reason: view.reason_slug.clone(),
             public_reason: view.reason.clone(),
+            public_reason_lang: if view.reason_english {
+                "en"
+            } else {
+                locale.lang.tag()
+            },
+            note: view.note.clone(),
             smtp_code: view.code.clone(),
             dnsbl_a: view.dnsbl_a.clone(),
             listed_since: view.since_iso.clone(),

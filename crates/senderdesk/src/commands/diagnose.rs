@@ -43,7 +43,9 @@ pub async fn run(ctx: &Context, store: &Store, args: &DiagnoseArgs) -> anyhow::R
         now,
     );
     let listed = shown.map(|s| {
-        let text = s.public_reason(|key| Lang::En.try_text(key, &[]));
+        let text = s
+            .public_reason("en", |key| Lang::En.try_text(key, &[]))
+            .text;
         (text, s.smtp_code(), s.self_removable())
     });
     let ip_text = ip.to_string();

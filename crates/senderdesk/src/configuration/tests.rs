@@ -139,6 +139,24 @@ fn custom_reasons_extend_the_catalog() {
 }
 
 #[test]
+fn a_custom_reasons_summary_may_be_a_table_by_language_as_the_example_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let table = "[reasons.backscatter]\nsmtp_code = \"5.7.612\"\ndnsbl_a = \"127.0.0.12\"\n\
+                 [reasons.backscatter.summary]\nen = \"forged bounces\"\n\"pt-BR\" = \"retornos\"\n";
+    std::fs::write(&path, table).unwrap();
+    let config = Config::load(Some(&path), []).unwrap();
+    let catalog = config.catalog().unwrap();
+    let reason = catalog.get("backscatter").unwrap();
+    assert_eq!(reason.summary, "forged bounces");
+    assert_eq!(reason.summary_in("pt-BR"), Some("retornos"));
+    // Without English, readers of a language it lacks would have nothing: refused at load.
+    std::fs::write(&path, table.replace("en = ", "it = ")).unwrap();
+    let err = Config::load(Some(&path), []).and_then(|c| c.catalog().map(|_| ()));
+    assert!(format!("{:#}", err.unwrap_err()).contains("no English text"));
+}
+
+#[test]
 fn secrets_never_appear_in_debug_output() {
     let mut config = Config::default();
     config.portal.secret_key = Some(Secret("hunter2".into()));

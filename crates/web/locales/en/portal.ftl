@@ -36,6 +36,8 @@ lookup-not-listed-next = If our servers still reject your mail, the reason is so
 lookup-listed = { $ip } is on our list.
 lookup-range = Listed range
 lookup-reason = Reason
+lookup-note = Our note on this listing
+untranslated-english = (Our operators wrote this in English only.)
 lookup-code = Code in the bounce
 lookup-since = Listed since
 lookup-expires = Expires
@@ -47,7 +49,7 @@ lookup-removable-range = It is listed as part of a wider range, which only our s
 lookup-delist = Request removal
 bad-ip = "{ $value }" is not an IP address. Enter an IPv4 address such as 192.0.2.1 or an IPv6 address such as 2001:db8::1.
 
-## Reasons (shown instead of the operator's English text when the listing uses a built-in reason)
+## Reasons (the built-in reasons' words; a reason given words of its own in the config shows those instead, and a listing's own text is shown beside the reason, never instead of it)
 reason-manual = Listed by our postmasters after abuse from this IP address.
 reason-complaints = Our users reported mail from this IP address as junk.
 reason-spamtrap = Mail from this IP address reached spam trap addresses, which nobody ever asked to receive mail.

@@ -36,6 +36,8 @@ lookup-not-listed-next = Se i nostri server continuano a rifiutare la tua posta,
 lookup-listed = { $ip } è presente nella nostra lista.
 lookup-range = Intervallo inserito nella lista
 lookup-reason = Motivo
+lookup-note = La nostra nota su questo inserimento
+untranslated-english = (I nostri operatori hanno scritto questo testo solo in inglese.)
 lookup-code = Codice nel messaggio di mancato recapito
 lookup-since = Nella lista dal
 lookup-expires = Scadenza
@@ -47,7 +49,7 @@ lookup-removable-range = È inserito nella lista come parte di un intervallo pi�
 lookup-delist = Richiedi la rimozione
 bad-ip = «{ $value }» non è un indirizzo IP. Inserisci un indirizzo IPv4 come 192.0.2.1 oppure un indirizzo IPv6 come 2001:db8::1.
 
-## Motivi (mostrati al posto del testo inglese dell'operatore quando l'inserimento nella lista usa un motivo predefinito)
+## Motivi (le parole dei motivi predefiniti; un motivo a cui la configurazione dà parole proprie mostra quelle, e il testo proprio di un inserimento compare accanto al motivo, mai al suo posto)
 reason-manual = Inserito nella lista dai nostri postmaster in seguito ad abusi provenienti da questo indirizzo IP.
 reason-complaints = I nostri utenti hanno segnalato come posta indesiderata i messaggi provenienti da questo indirizzo IP.
 reason-spamtrap = I messaggi provenienti da questo indirizzo IP hanno raggiunto indirizzi trappola (spam trap), per i quali nessuno ha mai chiesto di ricevere posta.

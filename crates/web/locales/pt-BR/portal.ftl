@@ -36,6 +36,8 @@ lookup-not-listed-next = Se os nossos servidores ainda rejeitarem as suas mensag
 lookup-listed = { $ip } está na nossa lista.
 lookup-range = Intervalo listado
 lookup-reason = Motivo
+lookup-note = Nossa observação sobre esta listagem
+untranslated-english = (Nossos operadores escreveram este texto apenas em inglês.)
 lookup-code = Código na mensagem de devolução
 lookup-since = Listado desde
 lookup-expires = Expira em
@@ -47,7 +49,7 @@ lookup-removable-range = Ele está listado como parte de um intervalo maior, que
 lookup-delist = Solicitar remoção
 bad-ip = "{ $value }" não é um endereço IP. Insira um endereço IPv4, como 192.0.2.1, ou um endereço IPv6, como 2001:db8::1.
 
-## Motivos (exibidos no lugar do texto em inglês do operador quando a listagem usa um motivo predefinido)
+## Motivos (o texto dos motivos predefinidos; um motivo com texto próprio na configuração mostra esse texto, e o texto próprio de uma listagem aparece ao lado do motivo, nunca no lugar dele)
 reason-manual = Listado pelos nossos postmasters após abuso originado deste endereço IP.
 reason-complaints = Os nossos usuários denunciaram mensagens deste endereço IP como lixo eletrônico.
 reason-spamtrap = Mensagens deste endereço IP chegaram a endereços de armadilha de spam (spam traps), que nunca solicitaram o recebimento de mensagens.

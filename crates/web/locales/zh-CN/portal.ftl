@@ -36,6 +36,8 @@ lookup-not-listed-next = 如果我们的服务器仍拒收您的邮件，则另�
 lookup-listed = { $ip } 已被列入我们的阻止发件人列表。
 lookup-range = 列入的地址段
 lookup-reason = 原因
+lookup-note = 我们对此条目的说明
+untranslated-english = （此段文字仅有英文版本。）
 lookup-code = 退信中的代码
 lookup-since = 列入时间
 lookup-expires = 到期时间
@@ -47,7 +49,7 @@ lookup-removable-range = 该地址是作为一个更大地址段的一部分被�
 lookup-delist = 申请移除
 bad-ip = “{ $value }”不是有效的 IP 地址。请输入 IPv4 地址（如 192.0.2.1）或 IPv6 地址（如 2001:db8::1）。
 
-## 原因（当列入记录使用内置原因时，显示以下文本，而不是运营方填写的英文说明）
+## 原因（内置原因的文本；若配置为某个原因提供了自己的文本，则显示该文本；条目自身的说明显示在原因旁边，而不是取代原因）
 reason-manual = 由于该 IP 地址存在滥用行为，已被我们的邮件管理员列入。
 reason-complaints = 我们的用户将来自该 IP 地址的邮件举报为垃圾邮件。
 reason-spamtrap = 来自该 IP 地址的邮件发送到了垃圾邮件陷阱地址，而这些地址从未申请接收任何邮件。

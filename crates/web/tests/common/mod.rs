@@ -33,19 +33,35 @@ pub async fn harness_with(
     pow_difficulty: u8,
     template_dir: Option<std::path::PathBuf>,
 ) -> Harness {
+    let listed: Vec<_> = listed.iter().map(|(r, why)| (*r, *why, None)).collect();
+    harness_full(
+        &listed,
+        ReasonCatalog::defaults(),
+        pow_difficulty,
+        template_dir,
+    )
+    .await
+}
+
+/// A harness whose listings may carry the operator's public text, on `catalog`.
+pub async fn harness_full(
+    listed: &[(&str, &str, Option<&str>)],
+    catalog: ReasonCatalog,
+    pow_difficulty: u8,
+    template_dir: Option<std::path::PathBuf>,
+) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&DatabaseLocation::Sqlite(dir.path().join("t.db")))
         .await
         .unwrap();
-    let catalog = ReasonCatalog::defaults();
     let mut builder = IndexBuilder::new();
-    for (range, reason) in listed {
+    for (range, reason, public_text) in listed {
         let range: IpRange = range.parse().unwrap();
         let reason_def = catalog.get(reason).unwrap();
         let new = NewListing {
             range,
             reason: ReasonSlug::parse(reason).unwrap(),
-            public_text: None,
+            public_text: public_text.map(str::to_string),
             note: None,
             source: ListingSource::Operator,
             expires_at: None,
