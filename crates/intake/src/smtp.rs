@@ -1,20 +1,17 @@
-//! The SMTP/LMTP intake: our own tokio loop around smtp-proto's sans-I/O parser. It takes
-//! mail only for the report addresses (junk@, abuse@, fbl@ of the configured domains),
-//! advertises and enforces SIZE, and answers 250 only after the report is committed to the
-//! store, so a report we acknowledged is never lost. Connections, commands and time are
-//! bounded, and so are each client address's sessions and reports (see [`limits`]).
+//! The SMTP/LMTP intake: the tokio loop around [`session::Session`], the sans-I/O dialogue
+//! on smtp-proto's parser. It takes mail only for the report addresses (junk@, abuse@, fbl@
+//! of the configured domains), advertises and enforces SIZE, and answers 250 only after the
+//! report is committed to the store, so a report we acknowledged is never lost. This loop
+//! moves bytes, applies the timeouts, bounds connections and each client address's sessions
+//! and reports (see [`limits`]), and hands reports to the desk; every reply is the session's.
 
 mod limits;
+mod session;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use smtp_proto::request::receiver::{DataReceiver, RequestReceiver};
-use smtp_proto::{
-    EXT_8BIT_MIME, EXT_ENHANCED_STATUS_CODES, EXT_PIPELINING, EXT_SIZE, EXT_START_TLS,
-    EhloResponse, Error as ProtoError, Request,
-};
 use time::OffsetDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -24,9 +21,8 @@ use crate::desk::{Channel, Desk, IngestError};
 use crate::parse::ParseError;
 use crate::trust::Origin;
 use limits::ClientLimits;
-
-/// The local parts that take reports, at every configured domain.
-pub const REPORT_MAILBOXES: [&str; 3] = ["junk", "abuse", "fbl"];
+pub use session::REPORT_MAILBOXES;
+use session::{Action, Admission, Delivery, Envelope, Rules, Session};
 
 #[derive(Debug, Clone)]
 pub struct SmtpSettings {
@@ -119,9 +115,18 @@ impl SmtpIntake {
             settings.reports_per_hour_per_ip,
         );
         let slots = Arc::new(Semaphore::new(settings.max_connections));
+        let rules = Arc::new(Rules {
+            hostname: settings.hostname.clone(),
+            domains: settings.domains.clone(),
+            max_size: desk.settings().limits.max_bytes,
+            max_errors: settings.max_errors,
+            max_recipients: settings.max_recipients,
+            starttls: settings.tls.is_some(),
+        });
         let shared = Arc::new(Shared {
             desk,
             settings,
+            rules,
             limits,
         });
         let task = tokio::spawn(async move {
@@ -181,6 +186,7 @@ impl SmtpIntake {
 struct Shared {
     desk: Desk,
     settings: SmtpSettings,
+    rules: Arc<Rules>,
     limits: ClientLimits,
 }
 
@@ -193,32 +199,6 @@ fn reject(mut stream: TcpStream, text: String) {
     });
 }
 
-#[derive(Default)]
-struct Envelope {
-    helo: bool,
-    lmtp: bool,
-    from: Option<String>,
-    rcpts: Vec<String>,
-}
-
-fn reply(code: &str, text: &str) -> Vec<u8> {
-    format!("{code} {text}\r\n").into_bytes()
-}
-
-/// Whether `address` is one of our report mailboxes.
-fn is_report_address(address: &str, domains: &[String]) -> bool {
-    let Some((local, domain)) = address.rsplit_once('@') else {
-        return false;
-    };
-    let local = local.split('+').next().unwrap_or(local);
-    REPORT_MAILBOXES
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(local))
-        && domains
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(domain.trim_end_matches('.')))
-}
-
 /// How a conversation on one stream ended.
 enum Ended {
     Closed,
@@ -227,223 +207,94 @@ enum Ended {
 }
 
 async fn session(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
-    let settings = &shared.settings;
-    let greeting = reply(
-        "220",
-        &format!("{} ESMTP senderdesk abuse report intake", settings.hostname),
-    );
-    let Ended::StartTls = converse(&mut stream, greeting, false, peer, shared).await else {
+    let mut session = Session::new(shared.rules.clone());
+    let mut greeting = Vec::new();
+    session.greeting(&mut greeting);
+    let Ended::StartTls = converse(&mut stream, &mut session, greeting, peer, shared).await else {
         return;
     };
-    let Some(config) = settings.tls.clone() else {
+    let Some(config) = shared.settings.tls.clone() else {
         return;
     };
     // Anything the client pipelined after STARTTLS is dropped with the plaintext stream's
     // buffer (RFC 3207 section 4.2), and the session starts over inside TLS.
     match tokio_rustls::TlsAcceptor::from(config).accept(stream).await {
         Ok(mut tls) => {
-            let _ = converse(&mut tls, Vec::new(), true, peer, shared).await;
+            session.tls_started();
+            let _ = converse(&mut tls, &mut session, Vec::new(), peer, shared).await;
         }
         Err(e) => tracing::info!(%peer, error = %e, "STARTTLS handshake failed"),
     }
 }
 
+/// Runs the session on one stream. Replies are gathered and written before the next read,
+/// so a pipelining client gets one write for a batch of commands.
 async fn converse<S>(
     stream: &mut S,
-    greeting: Vec<u8>,
-    tls: bool,
+    session: &mut Session,
+    mut out: Vec<u8>,
     peer: SocketAddr,
     shared: &Shared,
 ) -> Ended
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
-    let (desk, settings) = (&shared.desk, &shared.settings);
-    let max_size = desk.settings().limits.max_bytes;
-    let mut out = greeting;
-    let mut receiver = RequestReceiver::default();
-    let mut envelope = Envelope::default();
-    let mut data: Option<(DataReceiver, Vec<u8>, bool)> = None;
-    let mut errors = 0u32;
     let mut buf = vec![0u8; 16 * 1024];
+    let mut action = Action::Read;
     loop {
-        if !out.is_empty() {
-            if stream.write_all(&out).await.is_err() {
-                return Ended::Closed;
-            }
-            out.clear();
-        }
-        let n = match tokio::time::timeout(settings.idle_timeout, stream.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => return Ended::Closed,
-            Ok(Ok(n)) => n,
-            Err(_) => {
-                let _ = stream
-                    .write_all(b"421 4.4.2 Idle too long, closing\r\n")
-                    .await;
-                return Ended::Closed;
-            }
-        };
-        let mut bytes = buf[..n].iter();
-        loop {
-            if let Some((receiver_state, body, too_big)) = &mut data {
-                let done = receiver_state.ingest(&mut bytes, body);
-                if body.len() > max_size {
-                    *too_big = true;
-                    body.clear();
-                }
-                if !done {
-                    break;
-                }
-                let (_, body, too_big) = data.take().expect("in data state");
-                let answer = if too_big {
-                    reply(
-                        "552",
-                        &format!("5.3.4 The report is larger than {max_size} bytes"),
-                    )
-                } else {
-                    deliver(desk, &body, &envelope, peer).await
-                };
-                if envelope.lmtp {
-                    for _ in &envelope.rcpts {
-                        out.extend_from_slice(&answer);
-                    }
-                } else {
-                    out.extend_from_slice(&answer);
-                }
-                envelope.from = None;
-                envelope.rcpts.clear();
-                continue;
-            }
-            let request = match receiver.ingest(&mut bytes) {
-                Ok(r) => r,
-                Err(ProtoError::NeedsMoreData { .. }) => break,
-                Err(e) => {
-                    errors += 1;
-                    out.extend(match e {
-                        ProtoError::UnknownCommand => reply("500", "5.5.1 Command not recognised"),
-                        ProtoError::ResponseTooLong => reply("500", "5.5.2 Line too long"),
-                        ProtoError::InvalidSenderAddress => {
-                            reply("501", "5.1.7 Bad sender address")
-                        }
-                        ProtoError::InvalidRecipientAddress => {
-                            reply("501", "5.1.3 Bad recipient address")
-                        }
-                        _ => reply("501", "5.5.4 Syntax error"),
-                    });
-                    if errors >= settings.max_errors {
-                        out.extend(reply("421", "4.7.0 Too many errors, closing"));
-                        let _ = stream.write_all(&out).await;
-                        return Ended::Closed;
-                    }
-                    continue;
-                }
-            };
-            match request {
-                Request::Ehlo { .. } | Request::Lhlo { .. } => {
-                    let lmtp = matches!(request, Request::Lhlo { .. });
-                    envelope = Envelope {
-                        helo: true,
-                        lmtp,
-                        ..Envelope::default()
-                    };
-                    let mut ehlo = EhloResponse::new(settings.hostname.as_str());
-                    ehlo.capabilities =
-                        EXT_SIZE | EXT_8BIT_MIME | EXT_ENHANCED_STATUS_CODES | EXT_PIPELINING;
-                    if settings.tls.is_some() && !tls {
-                        ehlo.capabilities |= EXT_START_TLS;
-                    }
-                    ehlo.size = max_size;
-                    let _ = ehlo.write(&mut out);
-                }
-                Request::Helo { .. } => {
-                    envelope = Envelope {
-                        helo: true,
-                        ..Envelope::default()
-                    };
-                    out.extend(reply("250", &settings.hostname));
-                }
-                Request::Mail { from } => {
-                    if !envelope.helo {
-                        out.extend(reply("503", "5.5.1 Say EHLO first"));
-                    } else if envelope.from.is_some() {
-                        out.extend(reply("503", "5.5.1 Sender already given"));
-                    } else if from.size > max_size {
-                        out.extend(reply(
-                            "552",
-                            &format!("5.3.4 Reports may be at most {max_size} bytes"),
-                        ));
-                    } else if !shared.limits.admit_report(peer.ip()) {
-                        // Temporary, so a legitimate forwarder queues and retries.
-                        tracing::info!(%peer, "SMTP report refused: over the per-address rate");
-                        out.extend(reply(
-                            "451",
-                            &format!(
-                                "4.7.1 Too many reports from your address (at most {} an hour), try again later",
-                                shared.limits.per_hour()
-                            ),
-                        ));
-                    } else {
-                        envelope.from = Some(from.address.to_string());
-                        out.extend(reply("250", "2.1.0 OK"));
-                    }
-                }
-                Request::Rcpt { to } => {
-                    if envelope.from.is_none() {
-                        out.extend(reply("503", "5.5.1 MAIL first"));
-                    } else if envelope.rcpts.len() >= settings.max_recipients {
-                        out.extend(reply("452", "4.5.3 Too many recipients"));
-                    } else if is_report_address(&to.address, &settings.domains) {
-                        envelope.rcpts.push(to.address.to_string());
-                        out.extend(reply("250", "2.1.5 OK"));
-                    } else {
-                        out.extend(reply(
-                            "550",
-                            &format!("5.1.1 <{}>: not a report address here; send reports to junk@, abuse@ or fbl@", to.address),
-                        ));
-                    }
-                }
-                Request::Data => {
-                    if envelope.rcpts.is_empty() {
-                        out.extend(reply("503", "5.5.1 RCPT first"));
-                    } else {
-                        out.extend(reply("354", "End the report with <CRLF>.<CRLF>"));
-                        data = Some((DataReceiver::new(), Vec::with_capacity(16 * 1024), false));
-                    }
-                }
-                Request::Bdat { .. } => out.extend(reply("502", "5.5.1 BDAT is not offered here")),
-                Request::Rset => {
-                    envelope.from = None;
-                    envelope.rcpts.clear();
-                    out.extend(reply("250", "2.0.0 OK"));
-                }
-                Request::Noop { .. } => out.extend(reply("250", "2.0.0 OK")),
-                Request::Vrfy { .. } => {
-                    out.extend(reply("252", "2.5.2 Cannot verify, but will take reports"))
-                }
-                Request::Quit => {
-                    out.extend(reply("221", "2.0.0 Bye"));
-                    let _ = stream.write_all(&out).await;
-                    return Ended::Closed;
-                }
-                Request::StartTls if tls => out.extend(reply("503", "5.5.1 TLS is already active")),
-                Request::StartTls if settings.tls.is_none() => {
-                    out.extend(reply("454", "4.7.0 TLS is not configured"))
-                }
-                Request::StartTls => {
-                    out.extend(reply("220", "2.0.0 Ready to start TLS"));
+        action = match action {
+            Action::Read => {
+                if !out.is_empty() {
                     if stream.write_all(&out).await.is_err() {
                         return Ended::Closed;
                     }
-                    return Ended::StartTls;
+                    out.clear();
                 }
-                _ => out.extend(reply("502", "5.5.1 Command not implemented")),
+                let idle = shared.settings.idle_timeout;
+                let n = match tokio::time::timeout(idle, stream.read(&mut buf)).await {
+                    Ok(Ok(0)) | Ok(Err(_)) => return Ended::Closed,
+                    Ok(Ok(n)) => n,
+                    Err(_) => {
+                        let _ = stream
+                            .write_all(b"421 4.4.2 Idle too long, closing\r\n")
+                            .await;
+                        return Ended::Closed;
+                    }
+                };
+                session.receive(&buf[..n], &mut out)
             }
-        }
+            Action::AdmitReport => {
+                let admission = if shared.limits.admit_report(peer.ip()) {
+                    Admission::Admitted
+                } else {
+                    tracing::info!(%peer, "SMTP report refused: over the per-address rate");
+                    Admission::OverRate {
+                        per_hour: shared.limits.per_hour(),
+                    }
+                };
+                session.admitted(admission, &mut out)
+            }
+            Action::Deliver { envelope, body } => {
+                let delivery = deliver(&shared.desk, &body, &envelope, peer).await;
+                session.delivered(delivery, &mut out)
+            }
+            Action::StartTls => {
+                if stream.write_all(&out).await.is_err() {
+                    return Ended::Closed;
+                }
+                return Ended::StartTls;
+            }
+            Action::Close => {
+                let _ = stream.write_all(&out).await;
+                return Ended::Closed;
+            }
+        };
     }
 }
 
-async fn deliver(desk: &Desk, body: &[u8], envelope: &Envelope, peer: SocketAddr) -> Vec<u8> {
-    let reporter = envelope.from.as_deref().filter(|f| !f.is_empty());
+/// Hands a report to the desk and says how it went; the session words the reply.
+async fn deliver(desk: &Desk, body: &[u8], envelope: &Envelope, peer: SocketAddr) -> Delivery {
+    let reporter = Some(envelope.reverse_path.as_str()).filter(|f| !f.is_empty());
     match desk
         .ingest(
             body,
@@ -456,30 +307,19 @@ async fn deliver(desk: &Desk, body: &[u8], envelope: &Envelope, peer: SocketAddr
     {
         Ok(receipt) => {
             tracing::info!(%peer, submission = receipt.submission_id, reports = receipt.reports.len(), "report received over SMTP");
-            reply(
-                "250",
-                &format!(
-                    "2.0.0 Report stored as submission {}",
-                    receipt.submission_id
-                ),
-            )
+            Delivery::Stored {
+                submission: receipt.submission_id,
+            }
         }
-        Err(IngestError::Parse(ParseError::TooLarge { max, .. })) => reply(
-            "552",
-            &format!("5.3.4 The report is larger than {max} bytes"),
-        ),
-        Err(IngestError::Parse(e)) => reply("550", &format!("5.6.0 {e}")),
-        // The database refuses this report itself: trying again would fail the same way.
+        Err(IngestError::Parse(ParseError::TooLarge { max, .. })) => Delivery::TooLarge { max },
+        Err(IngestError::Parse(e)) => Delivery::Unreadable(e.to_string()),
         Err(e) if !e.is_temporary() => {
             tracing::error!(%peer, error = %e, "report refused by the store");
-            reply("554", &format!("5.6.0 {e}"))
+            Delivery::Refused(e.to_string())
         }
         Err(e) => {
             tracing::error!(%peer, error = %e, "report not stored");
-            reply(
-                "451",
-                "4.3.0 The report could not be stored; please try again later",
-            )
+            Delivery::Deferred
         }
     }
 }
