@@ -383,7 +383,7 @@ impl Session {
                 } else {
                     reply(replies, "354", "End the report with <CRLF>.<CRLF>");
                     self.state = State::Data {
-                        receiver: DataReceiver::new(),
+                        receiver: data_receiver(),
                         body: Vec::with_capacity(16 * 1024),
                         too_big: false,
                     };
@@ -436,6 +436,17 @@ fn reply(replies: &mut Vec<u8>, code: &str, text: &str) {
     for part in [code, " ", text, "\r\n"] {
         replies.extend_from_slice(part.as_bytes());
     }
+}
+
+/// A receiver for the body after `354`. smtp-proto finds a line's leading dot only after a
+/// CRLF it read itself, so a fresh receiver would keep the stuffed dot of the body's first
+/// line and miss a lone `.` right after DATA (an empty body), leaving the client waiting.
+/// The DATA command's own CRLF is the line end before the body (RFC 5321 section 4.5.2), so
+/// the receiver is shown one first.
+fn data_receiver() -> DataReceiver {
+    let mut receiver = DataReceiver::new();
+    receiver.ingest(&mut b"\r\n".iter(), &mut Vec::new());
+    receiver
 }
 
 /// The reply to a body over the limit, ours (SIZE) or the parser's.

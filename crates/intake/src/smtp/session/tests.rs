@@ -375,14 +375,30 @@ fn a_body_split_across_many_reads_arrives_whole() {
 }
 
 #[test]
-fn dot_stuffed_lines_are_unstuffed_and_a_lone_dot_ends_the_body() {
+fn dot_stuffed_lines_are_unstuffed_from_the_first_line_on() {
     let mut c = Client::new(rules());
     c.transaction("EHLO");
-    let action = c.send("DATA\r\nSubject: a\r\n\r\n..leading dot\r\n...\r\n.x\r\n.\r\n");
+    let action = c.send("DATA\r\n..first\r\nSubject: a\r\n\r\n...\r\n.x\r\n.\r\n");
     let Action::Deliver { body, .. } = action else {
         panic!("{action:?}");
     };
-    assert_eq!(body, b"Subject: a\r\n\r\n.leading dot\r\n..\r\nx\r\n");
+    assert_eq!(body, b".first\r\nSubject: a\r\n\r\n..\r\nx\r\n");
+}
+
+#[test]
+fn a_lone_dot_right_after_data_is_an_empty_report_not_a_wait() {
+    let mut c = Client::new(rules());
+    c.transaction("EHLO");
+    let action = c.send("DATA\r\n.\r\n");
+    let Action::Deliver { body, .. } = action else {
+        panic!("{action:?}");
+    };
+    assert!(body.is_empty());
+    // The same when the final dot comes in a read of its own.
+    c.session.delivered(Delivery::Deferred, &mut c.replies);
+    c.transaction("EHLO");
+    assert_eq!(c.send("DATA\r\n"), Action::Read);
+    assert!(matches!(c.send(".\r\n"), Action::Deliver { .. }));
 }
 
 #[test]
