@@ -8,10 +8,12 @@
 //! senderdesk-bench policy-floor --port PORT [--model tokio|threads]
 //! senderdesk-bench gen-reports DIR [COUNT] [--one-sender] [--seed N]
 //! senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]
+//! senderdesk-bench argon2 [--rounds N]
 //! ```
 //!
 //! Output is `key=value` lines, one figure per line, for scripts to grep.
 
+mod argon2;
 mod dataset;
 mod intake_load;
 mod policy_floor;
@@ -33,7 +35,7 @@ use dataset::{Dataset, Rng};
 const NOW: i64 = 1_750_000_000;
 const QUERIES: usize = 1_000_000;
 
-const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N] [--framing-only]\n       senderdesk-bench policy-floor --port PORT [--model tokio|threads]\n       senderdesk-bench gen-reports DIR [COUNT] [--one-sender] [--seed N]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]";
+const USAGE: &str = "usage: senderdesk-bench index [--seed N] [--rounds N] [--zones DIR]\n       senderdesk-bench gen-rbldnsd DIR [--seed N]\n       senderdesk-bench gen-queries DIR ZONE [--seed N]\n       senderdesk-bench policy-load [--addr ADDR] [--conns N] [--seconds S] [--pipeline K] [--queries FILE] [--seed N] [--framing-only]\n       senderdesk-bench policy-floor --port PORT [--model tokio|threads]\n       senderdesk-bench gen-reports DIR [COUNT] [--one-sender] [--seed N]\n       senderdesk-bench intake-load --db FILE --reports DIR [--concurrency N]\n       senderdesk-bench argon2 [--rounds N]";
 
 struct Options {
     seed: u64,
@@ -53,6 +55,9 @@ fn main() -> ExitCode {
     }
     if command == "policy-load" {
         return policy_load::main(rest);
+    }
+    if command == "argon2" {
+        return argon2::main(rest);
     }
     if command == "intake-load" {
         return intake_load::load(rest);

@@ -7,6 +7,7 @@
 //! lookup index, later the DNS serial and other nodes) pick up changes incrementally by asking
 //! for rows with `changed_seq` above the last one they saw.
 
+mod accounts;
 mod decisions;
 mod delist;
 mod error;
@@ -26,6 +27,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use accounts::{LinkRefusal, LiveLink, NewLink, NewUser, User};
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;

@@ -41,6 +41,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "mail_queue",
         include_str!("../migrations/sqlite/0006_mail_queue.sql"),
     ),
+    (
+        7,
+        "accounts",
+        include_str!("../migrations/sqlite/0007_accounts.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -72,6 +77,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "mail_queue",
         include_str!("../migrations/postgres/0006_mail_queue.sql"),
+    ),
+    (
+        7,
+        "accounts",
+        include_str!("../migrations/postgres/0007_accounts.sql"),
     ),
 ];
 
