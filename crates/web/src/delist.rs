@@ -475,7 +475,7 @@ async fn confirm(
                 "delist",
                 context! {
                     ip => r.ip.to_string(),
-                    time => r.completed_at.map(format_time).unwrap_or_default(),
+                    time => r.completed_at.map(|t| format_time(locale.lang, t)).unwrap_or_default(),
                     reference => r.reference.to_string(),
                     email => r.email.as_str(),
                     cache_minutes => s.dns_ttl.div_ceil(60),
@@ -544,8 +544,8 @@ async fn status(
             ip => request.ip.to_string(),
             state => state_word,
             refusal,
-            created => format_time(request.created_at),
-            completed => request.completed_at.map(format_time),
+            created => format_time(locale.lang, request.created_at),
+            completed => request.completed_at.map(|t| format_time(locale.lang, t)),
             mail => request.mail.as_str(),
         },
     )

@@ -178,9 +178,10 @@ fn not_run_status(why: &NotRun) -> StatusCode {
 /// An RFC 9457 problem: its type names the refusal, its detail says it in words.
 fn problem(state: &AppState, locale: &Locale, why: &NotRun) -> ApiError {
     let (slug, title) = match why {
-        NotRun::Refused(r) => (r.key(), "This target is not diagnosed"),
-        NotRun::Busy => ("busy", "Too many diagnoses are running"),
+        NotRun::Refused(r) => (r.key(), "diag-api-title-refused"),
+        NotRun::Busy => ("busy", "diag-api-title-busy"),
     };
+    let title = locale.text(title, &[]);
     let error = ApiError::said(
         not_run_status(why),
         locale.lang,

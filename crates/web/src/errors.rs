@@ -195,7 +195,9 @@ impl IntoResponse for PageError {
 pub(crate) struct ApiError {
     status: StatusCode,
     lang: Lang,
-    kind: Option<(String, &'static str)>,
+    /// A problem type of our own and its title, in the caller's language (RFC 9457 §3.1.3
+    /// lets a title change for localization alone).
+    kind: Option<(String, String)>,
     detail: String,
     headers: Vec<(HeaderName, HeaderValue)>,
     cause: Option<Cause>,
@@ -243,7 +245,7 @@ impl ApiError {
     }
 
     /// A problem type of our own, for a refusal a client may want to tell from others.
-    pub(crate) fn typed(mut self, uri: String, title: &'static str) -> ApiError {
+    pub(crate) fn typed(mut self, uri: String, title: String) -> ApiError {
         self.kind = Some((uri, title));
         self
     }
@@ -260,7 +262,7 @@ impl IntoResponse for ApiError {
             log(self.status, cause);
         }
         let (kind, title) = match &self.kind {
-            Some((uri, title)) => (uri.as_str(), *title),
+            Some((uri, title)) => (uri.as_str(), title.as_str()),
             None => (
                 "about:blank",
                 self.status.canonical_reason().unwrap_or("Error"),

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::errors::{ApiError, PageError, body_limit};
+use crate::i18n::translated;
 use crate::pages::{ListingView, look_up, page};
 use crate::view::Locale;
 
@@ -145,11 +146,11 @@ async fn explain(
             let owner = owner_key(e.owner);
             CodeView {
                 code,
-                title: e.title,
-                meaning: e.meaning,
+                title: translated(e.title),
+                meaning: translated(e.meaning),
                 owner,
                 owner_text: locale.text(&format!("ndr-owner-{}", owner.unwrap_or("depends")), &[]),
-                steps: e.steps,
+                steps: e.steps.into_iter().map(translated).collect(),
                 links,
                 ours,
                 specific: e.specific,

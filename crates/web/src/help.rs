@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::AppState;
 use crate::errors::PageError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, translated};
 use crate::pages::page;
 use crate::view::Locale;
 
@@ -228,9 +228,9 @@ fn parse(slug: &str, text: &str, figures: &Figures) -> Result<HelpPage, String> 
     }
     Ok(HelpPage {
         slug: slug.to_string(),
-        title,
-        summary: summary.split_whitespace().collect::<Vec<_>>().join(" "),
-        html: markdown(body),
+        title: translated(title),
+        summary: translated(summary.split_whitespace().collect::<Vec<_>>().join(" ")),
+        html: translated(markdown(body)),
         translated: true,
     })
 }

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
@@ -16,6 +17,34 @@ static_loader! {
         // No Unicode isolation marks around placeables: they end up inside HTML and mail.
         customise: |bundle| bundle.set_use_isolating(false),
     };
+}
+
+/// Set by the test that finds words from code on rendered pages (`tests/every_word.rs`):
+/// every translated text is then wrapped in [`MARK_OPEN`] … [`MARK_CLOSE`] and every value
+/// put into one in [`ARG_OPEN`] … [`ARG_CLOSE`], so text outside marks, or English passed
+/// into a translated sentence, shows where a page says something no translation wrote.
+static MARKING: AtomicBool = AtomicBool::new(false);
+
+pub const MARK_OPEN: char = '⟦';
+pub const MARK_CLOSE: char = '⟧';
+pub const ARG_OPEN: char = '⟨';
+pub const ARG_CLOSE: char = '⟩';
+
+/// Turns marking on for the rest of the process; only for that test, which runs in a
+/// process of its own.
+#[doc(hidden)]
+pub fn mark_translations() {
+    MARKING.store(true, Ordering::Relaxed);
+}
+
+/// `text` from a translation that is not a Fluent message (help pages, the NDR catalog),
+/// marked like one when marking is on.
+pub(crate) fn translated(text: String) -> String {
+    if MARKING.load(Ordering::Relaxed) {
+        format!("{MARK_OPEN}{text}{MARK_CLOSE}")
+    } else {
+        text
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,11 +107,30 @@ impl Lang {
     /// The message `key` with `args`, or `None` when no language (not even the English
     /// fallback) has it.
     pub fn try_text(self, key: &str, args: &[(&str, String)]) -> Option<String> {
+        let marking = MARKING.load(Ordering::Relaxed);
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
-            .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+            .map(|(k, v)| {
+                let v = if marking {
+                    format!("{ARG_OPEN}{v}{ARG_CLOSE}")
+                } else {
+                    v.clone()
+                };
+                (Cow::Owned(k.to_string()), FluentValue::from(v))
+            })
             .collect();
-        LOCALES.try_lookup_with_args(&self.id(), key, &args)
+        let text = LOCALES.try_lookup_with_args(&self.id(), key, &args)?;
+        Some(translated(text))
+    }
+
+    /// `n` as this language writes it: grouped by CLDR's rules (10,485,760 in English and
+    /// Chinese, 10.485.760 in Italian and Portuguese).
+    pub fn number(self, n: u64) -> String {
+        let locale: icu_locale_core::Locale = self.tag().parse().expect("our tags are valid");
+        match icu_decimal::DecimalFormatter::try_new(locale.into(), Default::default()) {
+            Ok(f) => f.format(&icu_decimal::input::Decimal::from(n)).to_string(),
+            Err(_) => n.to_string(),
+        }
     }
 
     /// The message `key`; a missing key shows as the key itself (and the page test fails).
@@ -103,6 +151,15 @@ pub fn choose(query: Option<&str>, cookie: Option<&str>, accept: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_as_each_language_writes_them() {
+        assert_eq!(Lang::En.number(10_485_760), "10,485,760");
+        assert_eq!(Lang::It.number(10_485_760), "10.485.760");
+        assert_eq!(Lang::PtBr.number(10_485_760), "10.485.760");
+        assert_eq!(Lang::ZhCn.number(10_485_760), "10,485,760");
+        assert_eq!(Lang::It.number(999), "999");
+    }
 
     #[test]
     fn the_query_wins_then_the_cookie_then_the_browser() {

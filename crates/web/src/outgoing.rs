@@ -45,7 +45,7 @@ pub(crate) fn done_mail(
     let s = &portal.settings;
     let ctx = context! {
         ip => request.ip.to_string(),
-        time => request.completed_at.map(format_time).unwrap_or_default(),
+        time => request.completed_at.map(|t| format_time(lang, t)).unwrap_or_default(),
         reference => request.reference.to_string(),
         status_url => format!("{}/delist/status/{}", s.base_url, request.reference),
         base_url => s.base_url.clone(),

@@ -133,7 +133,7 @@ async fn api_submit(
             StatusCode::PAYLOAD_TOO_LARGE,
             &locale,
             "report-too-large",
-            &[("size", max.to_string())],
+            &[("size", locale.lang.number(max as u64))],
         )
     };
     if declared_length(&parts.headers).is_some_and(|n| n > max as u64) {
@@ -342,7 +342,8 @@ async fn form_submit(
             render_form(portal, &locale, StatusCode::UNPROCESSABLE_ENTITY, shown)
         }
         Err(SubmitError::TooLarge { max }) => {
-            let error = locale.text("report-too-large", &[("size", max.to_string())]);
+            let size = locale.lang.number(max as u64);
+            let error = locale.text("report-too-large", &[("size", size)]);
             let shown = Shown {
                 message: "",
                 ..form.shown(vec![error])

@@ -123,7 +123,8 @@ async fn a_declared_length_over_the_limit_is_refused_before_the_body_is_read() {
         .expect("answered without reading the body");
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     let problem = problem(&headers, &body, status);
-    assert!(problem["detail"].as_str().unwrap().contains("65536"));
+    // The limit is grouped as the caller's language writes numbers (English here).
+    assert!(problem["detail"].as_str().unwrap().contains("65,536"));
 }
 
 #[tokio::test]
@@ -151,7 +152,7 @@ async fn api_refusals_are_rfc9457_problems_in_the_callers_language() {
     let (status, headers, body) = h.send(request).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     let p = problem(&headers, &body, status);
-    assert!(p["detail"].as_str().unwrap().contains("65536"), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("65,536"), "{p}");
     assert_eq!(headers[header::CONTENT_LANGUAGE], "zh-CN");
 
     // Without a token: 401, a problem, and the challenge header kept.

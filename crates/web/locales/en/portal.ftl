@@ -9,6 +9,19 @@ nav-lookup = Check an IP
 nav-delist = Delist an IP
 nav-label = Main
 lang-label = Language
+date-time = { $day } { $month } { $year }, { $time } UTC
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
 footer-about = These pages are for anyone who sends mail to our users. You need no account with us to use them.
 footer-api = JSON API
 
@@ -279,6 +292,8 @@ diag-error-timeout = no answer in time
 diag-error-failed = the name servers gave no usable answer
 diag-error-spf-timeout = the SPF evaluation did not finish in time
 diag-error-spf-temperror = a DNS lookup during the SPF evaluation failed
+diag-api-title-refused = This target is not diagnosed
+diag-api-title-busy = Too many diagnoses are running
 
 ## Help pages and support
 help-title = Help for senders

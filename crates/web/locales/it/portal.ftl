@@ -9,6 +9,19 @@ nav-lookup = Verifica un IP
 nav-delist = Rimuovi un IP
 nav-label = Principale
 lang-label = Lingua
+date-time = { $day } { $month } { $year }, { $time } UTC
+month-1 = gennaio
+month-2 = febbraio
+month-3 = marzo
+month-4 = aprile
+month-5 = maggio
+month-6 = giugno
+month-7 = luglio
+month-8 = agosto
+month-9 = settembre
+month-10 = ottobre
+month-11 = novembre
+month-12 = dicembre
 footer-about = Queste pagine sono destinate a chiunque invii posta ai nostri utenti. Per utilizzarle non serve un account presso di noi.
 footer-api = API JSON
 
@@ -279,6 +292,8 @@ diag-error-timeout = nessuna risposta entro il tempo previsto
 diag-error-failed = i name server non hanno dato una risposta utilizzabile
 diag-error-spf-timeout = la valutazione SPF non si è conclusa in tempo
 diag-error-spf-temperror = una ricerca DNS durante la valutazione SPF non è riuscita
+diag-api-title-refused = Questo indirizzo o dominio non viene analizzato
+diag-api-title-busy = Sono in corso troppe diagnosi
 
 ## Pagine della guida e assistenza
 help-title = Guida per i mittenti

@@ -9,6 +9,19 @@ nav-lookup = Verificar um IP
 nav-delist = Remover um IP
 nav-label = Principal
 lang-label = Idioma
+date-time = { $day } de { $month } de { $year }, { $time } UTC
+month-1 = janeiro
+month-2 = fevereiro
+month-3 = março
+month-4 = abril
+month-5 = maio
+month-6 = junho
+month-7 = julho
+month-8 = agosto
+month-9 = setembro
+month-10 = outubro
+month-11 = novembro
+month-12 = dezembro
 footer-about = Estas páginas são para qualquer pessoa que envie mensagens aos nossos usuários. Você não precisa de uma conta conosco para usá-las.
 footer-api = API JSON
 
@@ -279,6 +292,8 @@ diag-error-timeout = nenhuma resposta a tempo
 diag-error-failed = os servidores de nomes não deram uma resposta utilizável
 diag-error-spf-timeout = a avaliação do SPF não terminou a tempo
 diag-error-spf-temperror = uma consulta DNS durante a avaliação do SPF falhou
+diag-api-title-refused = Este endereço ou domínio não é diagnosticado
+diag-api-title-busy = Há diagnósticos demais em andamento
 
 ## Páginas de ajuda e suporte
 help-title = Ajuda para remetentes

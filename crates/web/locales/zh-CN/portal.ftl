@@ -9,6 +9,19 @@ nav-lookup = 查询 IP 地址
 nav-delist = 移除 IP 地址
 nav-label = 主导航
 lang-label = 语言
+date-time = { $year }年{ $month }{ $day }日 { $time }（UTC）
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月
 footer-about = 本页面面向所有向我们的用户发送邮件的发件人。使用这些服务无需在我们这里注册账户。
 footer-api = JSON API
 
@@ -279,6 +292,8 @@ diag-error-timeout = 未能及时收到应答
 diag-error-failed = 域名服务器未给出可用的应答
 diag-error-spf-timeout = SPF 评估未能及时完成
 diag-error-spf-temperror = SPF 评估过程中的一次 DNS 查询失败
+diag-api-title-refused = 不对此地址或域名进行诊断
+diag-api-title-busy = 正在进行的诊断过多
 
 ## 帮助页面和支持
 help-title = 发件人帮助

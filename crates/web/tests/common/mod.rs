@@ -133,8 +133,17 @@ impl Harness {
         &self,
         request: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, String) {
-        let app = web::router(self.state.clone())
-            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 200], 40000))));
+        self.send_from(request, SocketAddr::from(([192, 0, 2, 200], 40000)))
+            .await
+    }
+
+    /// `request` from the client `client`, whose rates are its own.
+    pub async fn send_from(
+        &self,
+        request: Request<Body>,
+        client: SocketAddr,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let app = web::router(self.state.clone()).layer(MockConnectInfo(client));
         let response = app.oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -235,3 +244,41 @@ pub fn minijinja_escape(s: &str) -> String {
 pub fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// Every page, in the states the handler tests' listings give them (192.0.2.7 listed,
+/// 198.51.100.0/24 a range, 203.0.113.5 another listing), with bad input and pages that
+/// do not exist.
+pub const PAGES: &[&str] = &[
+    "/",
+    "/lookup",
+    "/lookup?ip=192.0.2.7",
+    "/lookup?ip=192.0.2.8",
+    "/lookup?ip=198.51.100.9",
+    "/lookup?ip=203.0.113.5",
+    "/lookup?ip=192.0.2.99",
+    "/lookup?ip=nope",
+    "/delist",
+    "/delist?ip=192.0.2.7",
+    "/delist/status/DL-0000-0000",
+    "/delist/confirm/abc",
+    "/no-such-page",
+    "/static/nothing.css",
+    "/ndr",
+    "/ndr?text=550+5.7.607+Access+denied%2C+banned+sending+IP+%5B192.0.2.7%5D",
+    "/ndr?text=550+5.7.612+banned+sending+IP+%5B203.0.113.5%5D",
+    "/ndr?text=451+4.7.500+Server+busy+from+%5B198.51.100.3%5D",
+    "/ndr?code=5.4.1",
+    "/ndr?code=4.3.9",
+    "/ndr?code=5.9.999",
+    "/ndr?text=no+code+here",
+    "/diagnose",
+    "/diagnose?ip=192.0.2.7&domain=example.com",
+    "/diagnose?ip=203.0.113.5",
+    "/diagnose?ip=nope&domain=no",
+    "/diagnose?ip=10.0.0.1&domain=example.com",
+    "/help",
+    "/help/troubleshooting",
+    "/help/no-such-page",
+    "/support",
+    "/report",
+];

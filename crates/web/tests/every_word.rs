@@ -1,0 +1,256 @@
+//! Every word a reader sees comes from a translation: every page, refusal and mail is
+//! rendered in each language with translated texts marked (a process of its own, since the
+//! switch is global), and any word outside the marks, or English passed into a translated
+//! sentence, fails the test with the page it was on.
+
+mod common;
+#[path = "common/marks.rs"]
+mod marks;
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use domain::{ReasonCatalog, ReasonConfig};
+use web::Lang;
+
+use common::*;
+
+/// Words that are no translation's to give: each language's own name in the switcher; what
+/// this test types in (pasted bounces, forms), which pages show back; what the operator
+/// wrote (a listing's note, an English-only reason, a tenant's name), which pages show as
+/// written (`words.rs` checks they say it is English); the status phrase RFC 9457 §4.2.1
+/// asks as the title of an untyped problem.
+const ALLOWED: &[&str] = &[
+    "English",
+    "Italiano",
+    "简体中文",
+    "Português",
+    "Brasil", // the switcher
+    "nope",
+    "no",
+    "not-an-address",
+    "Access",
+    "denied",
+    "banned",
+    "sending",
+    "IP",
+    "Server",
+    "busy",
+    "from",
+    "code",
+    "here", // typed in
+    "ticket",
+    "bounces",
+    "sent",
+    "to",
+    "forged",
+    "senders",
+    "acme", // the operator's
+    "Bad",
+    "Request",
+    "Unprocessable",
+    "Entity", // HTTP status phrases
+    // The mails' From name is the configured one in every language for now: a name per
+    // language needs it stored with each queued mail (a mail_queue column).
+    "Sender",
+    "services",
+];
+
+/// A reason whose words the operator wrote in English only: pages must show them as
+/// English (`<span lang="en">`), which the reading leaves out.
+fn catalog() -> ReasonCatalog {
+    let backscatter = ReasonConfig {
+        smtp_code: "5.7.612".into(),
+        dnsbl_a: Ipv4Addr::new(127, 0, 0, 12),
+        summary: "bounces sent to forged senders".into(),
+        self_delist: true,
+    };
+    ReasonCatalog::with_config(&BTreeMap::from([("backscatter".to_string(), backscatter)])).unwrap()
+}
+
+const API: &[&str] = &[
+    "/api/v1/lookup/nope",
+    "/api/v1/diagnose?ip=10.0.0.1",
+    "/api/v1/diagnose",
+    "/api/v1/ndr",
+];
+
+/// Fails with every word from code, page by page.
+fn check(leaks: &mut Vec<String>, lang: Lang, what: &str, texts: &[String]) {
+    for text in texts {
+        let words = marks::from_code(text, ALLOWED);
+        if !words.is_empty() {
+            leaks.push(format!("{} {what}: {words:?}", lang.tag()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_page_refusal_and_mail_says_only_what_a_translation_wrote() {
+    web::i18n::mark_translations();
+    let h = harness_full(
+        &[
+            ("192.0.2.7", "manual", Some("ticket 4711")),
+            ("192.0.2.8", "hard", None),
+            ("198.51.100.0/24", "policy", None),
+            ("203.0.113.5", "backscatter", None),
+        ],
+        catalog(),
+        0,
+        None,
+    )
+    .await;
+    let mut leaks = Vec::new();
+    let help: Vec<String> = [
+        "requirements",
+        "troubleshooting",
+        "blocklist",
+        "spf",
+        "dmarc",
+    ]
+    .iter()
+    .map(|s| format!("/help/{s}"))
+    .collect();
+    for lang in Lang::ALL {
+        let tag = lang.tag();
+        for uri in PAGES.iter().copied().chain(help.iter().map(String::as_str)) {
+            let sep = if uri.contains('?') { '&' } else { '?' };
+            let (_, _, body) = h.get(&format!("{uri}{sep}lang={tag}")).await;
+            check(&mut leaks, lang, uri, &marks::visible(&body));
+        }
+        for uri in API {
+            let request = Request::get(*uri)
+                .header(header::ACCEPT_LANGUAGE, tag)
+                .body(Body::empty())
+                .unwrap();
+            let (_, _, body) = h.send(request).await;
+            let problem: serde_json::Value = serde_json::from_str(&body).expect(&body);
+            let said = [&problem["title"], &problem["detail"]]
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>();
+            check(&mut leaks, lang, uri, &said);
+        }
+        // Refusals made outside the handlers, and forms sent back with what was wrong.
+        let cross_site = Request::post("/delist")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT_LANGUAGE, tag)
+            .header("sec-fetch-site", "cross-site")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::from("ip=192.0.2.7"))
+            .unwrap();
+        let (_, _, body) = h.send(cross_site).await;
+        check(&mut leaks, lang, "cross-site POST", &marks::visible(&body));
+        let posts = [
+            ("/delist", "email=not-an-address&ip=300.1.1.1".to_string()),
+            ("/delist", "email=a%40b.example&ip=192.0.2.8".to_string()),
+            ("/delist", "email=a%40b.example&ip=198.51.100.3".to_string()),
+            ("/report", "message=hello+there".to_string()),
+            ("/report", "message=".to_string()),
+            ("/report", format!("message={}", "x".repeat(70 * 1024))),
+            (
+                "/report",
+                "message=From%3A+a%40b.example%0A%0Ahi".to_string(),
+            ),
+            (
+                "/delist",
+                "email=pm%40sender.example&ip=192.0.2.7".to_string(),
+            ),
+        ];
+        for (i, (uri, form)) in posts.into_iter().enumerate() {
+            // Each form from a client of its own, so no rate limit answers instead.
+            let client = std::net::SocketAddr::from(([198, 18, i as u8, lang as u8], 40000));
+            let request = Request::post(format!("{uri}?lang={tag}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(form.clone()))
+                .unwrap();
+            let (_, _, body) = h.send_from(request, client).await;
+            let what = format!("POST {uri} {}", &form[..form.len().min(40)]);
+            check(&mut leaks, lang, &what, &marks::visible(&body));
+        }
+    }
+    // The delist mails, one request in each language, and the pages after the link.
+    let mails = wait_for_mails(&h, Lang::ALL.len()).await;
+    for mail in &mails {
+        let lang = mail_lang(mail);
+        // The link sits inside a value's marks: read it up to the first character no URL has.
+        let text = mail_parser::MessageParser::default()
+            .parse(mail.as_bytes())
+            .and_then(|m| m.body_text(0).map(|t| t.to_string()))
+            .unwrap_or_default();
+        let at = text.find("/delist/confirm/").expect("a link in the mail");
+        let path: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c))
+            .collect();
+        let (_, _, confirm) = h.get(&format!("{path}?lang={}", lang.tag())).await;
+        check(&mut leaks, lang, "confirm page", &marks::visible(&confirm));
+        check_mail(&mut leaks, lang, "verification mail", mail);
+    }
+    for lang in Lang::ALL {
+        let restricted = web::restriction_mail(
+            &h.state.portal.templates,
+            "http://portal.test",
+            &web::RestrictionNotice {
+                to: "abuse@acme.example".into(),
+                lang: lang.tag().into(),
+                sender: "bob@acme.example".into(),
+                tenant: "acme".into(),
+                complaints: 5,
+                window: "24h".into(),
+                case: 7,
+            },
+        )
+        .unwrap();
+        let said = [restricted.subject, restricted.text];
+        check(&mut leaks, lang, "restriction mail", &said);
+        check(
+            &mut leaks,
+            lang,
+            "restriction mail",
+            &marks::visible(&restricted.html),
+        );
+    }
+    assert!(leaks.is_empty(), "words from code:\n{}", leaks.join("\n"));
+}
+
+async fn wait_for_mails(h: &Harness, n: usize) -> Vec<String> {
+    for _ in 0..300 {
+        let mails = h.mails();
+        if mails.len() >= n {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{n} mails did not arrive: {:?}", h.mails().len());
+}
+
+fn mail_lang(mail: &str) -> Lang {
+    let parsed = mail_parser::MessageParser::default()
+        .parse(mail.as_bytes())
+        .unwrap();
+    let html = parsed.body_html(0).unwrap_or_default().to_string();
+    Lang::ALL
+        .into_iter()
+        .find(|l| html.contains(&format!("lang=\"{}\"", l.tag())))
+        .unwrap_or(Lang::En)
+}
+
+fn check_mail(leaks: &mut Vec<String>, lang: Lang, what: &str, mail: &str) {
+    let parsed = mail_parser::MessageParser::default()
+        .parse(mail.as_bytes())
+        .unwrap();
+    let mut said = vec![
+        parsed.subject().unwrap_or_default().to_string(),
+        parsed.body_text(0).unwrap_or_default().to_string(),
+    ];
+    if let Some(name) = parsed.from().and_then(|f| f.first()).and_then(|a| a.name()) {
+        said.push(name.to_string());
+    }
+    check(leaks, lang, what, &said);
+    let html = parsed.body_html(0).unwrap_or_default().to_string();
+    check(leaks, lang, what, &marks::visible(&html));
+}
