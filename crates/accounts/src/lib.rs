@@ -11,6 +11,13 @@ use sha2::{Digest, Sha256};
 
 pub use domain::{BadEmail, RequesterEmail as UserEmail};
 
+/// An account's email as stored and looked up: checked as a mail address, then lowercased
+/// whole, so `Root@Example.net` and `root@example.net` are one account (nobody keeps two
+/// mailboxes that differ only in case, and a sign-in must not depend on how it was typed).
+pub fn account_email(text: &str) -> Result<String, BadEmail> {
+    Ok(UserEmail::parse(text)?.as_str().to_lowercase())
+}
+
 /// What a user may do. Stored as its word; the database checks the same three.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -189,6 +196,15 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_email_is_one_spelling_whatever_the_case() {
+        assert_eq!(
+            account_email(" Root@Example.NET ").unwrap(),
+            "root@example.net"
+        );
+        assert!(account_email("nobody").is_err());
+    }
 
     #[test]
     fn roles_read_and_write_their_words() {

@@ -65,6 +65,9 @@ pub enum Command {
     /// Our tenants, and the outbound IPs and domains that identify their mail.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Our own people's accounts: add, list, disable, and mail a set-password link.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Explain a bounce (NDR) or status code: what it means, whose move it is, what to do.
     #[command(subcommand)]
     Ndr(NdrCommand),
@@ -408,4 +411,42 @@ mod tests {
         assert_eq!(a.global.data, PathBuf::from("/d"));
         assert_eq!(b.global.data, PathBuf::from("/d"));
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user and mail a single-use link (valid 24 h) to choose a password; a running
+    /// serve sends it. With no [mail] relay the link is also printed here.
+    #[command(
+        after_help = "Examples:\n  senderdesk user add root@example.net --role admin\n  \
+                      senderdesk user add ops@acme.example --role tenant-admin --tenant acme --lang it"
+    )]
+    Add(UserAddArgs),
+    /// Show every user: role, tenant, and whether active, waiting for a password or disabled.
+    List,
+    /// Disable a user: their unused links stop working at once.
+    #[command(after_help = "Example:\n  senderdesk user disable agent@example.net")]
+    Disable { email: String },
+    /// Mail a user a new single-use link to choose a new password; earlier links stop working.
+    #[command(after_help = "Example:\n  senderdesk user reset agent@example.net")]
+    Reset {
+        email: String,
+        /// The language of the mail: en, it, zh-CN or pt-BR.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    pub email: String,
+    /// admin (everything), agent (support and abuse desk) or tenant-admin (one tenant).
+    #[arg(long)]
+    pub role: accounts::Role,
+    /// The tenant a tenant-admin belongs to (see `senderdesk tenant list`).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// The language of the mail: en, it, zh-CN or pt-BR.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
 }

@@ -17,7 +17,7 @@ use clap::Parser;
 
 use crate::cli::{
     AllowCommand, Cli, Command, ListCommand, NdrCommand, ReportCommand, SenderCommand,
-    TenantCommand,
+    TenantCommand, UserCommand,
 };
 use crate::context::Context;
 use domain::PolicyKind;
@@ -179,6 +179,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ndr(NdrCommand::Explain { text }) => {
             let base = ctx.config.portal_base_url(ctx.config.listen.http);
             commands::ndr::explain(text, &base)
+        }
+        Command::User(cmd) => {
+            let store = ctx.open_store().await?;
+            let result = match cmd {
+                UserCommand::List => commands::user::list(&store).await,
+                UserCommand::Disable { email } => commands::user::disable(&store, email).await,
+                UserCommand::Add(a) => {
+                    let mail = commands::user::LinkMail::new(&ctx, store.clone())?;
+                    commands::user::add(&store, &mail, a).await
+                }
+                UserCommand::Reset { email, lang } => {
+                    let mail = commands::user::LinkMail::new(&ctx, store.clone())?;
+                    commands::user::reset(&store, &mail, email, lang).await
+                }
+            };
+            store.close().await;
+            result
         }
         Command::Tenant(cmd) => {
             let store = ctx.open_store().await?;

@@ -10,6 +10,7 @@
 //! Every response carries strict security headers; every POST passes tower-http's CSRF check
 //! (Sec-Fetch-Site / Origin); bodies are small and requests time out.
 
+mod accounts;
 mod delist;
 pub mod diagnostics;
 mod errors;
@@ -45,7 +46,7 @@ use time::Duration as Span;
 
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
-pub use outgoing::{RestrictionNotice, restriction_mail};
+pub use outgoing::{AccountMail, RestrictionNotice, account_mail, restriction_mail};
 pub use reports::{ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
 pub use serve::{MAX_CONNECTIONS, ServeOptions, serve};
 pub use view::Templates;
@@ -176,6 +177,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::router())
         .merge(delist::router())
+        .merge(accounts::router())
         .merge(reports::router(state.portal.settings.report_max_bytes))
         .merge(explain::router())
         .merge(diagnostics::router())

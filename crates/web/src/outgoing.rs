@@ -134,6 +134,52 @@ pub fn restriction_mail(
     })
 }
 
+/// What the mail with a single-use set-password link says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountMail {
+    pub to: String,
+    /// The reader's language tag; English when it is not one of ours.
+    pub lang: String,
+    /// `admin`, `agent` or `tenant-admin`.
+    pub role: String,
+    /// The link with its token: a secret, so the mail's tag never carries it.
+    pub link: String,
+    /// A reset (true) or a new account's first password.
+    pub reset: bool,
+    pub hours: i64,
+}
+
+/// The set-password mail, rendered from `mail_account.{txt,html}` in the reader's language.
+/// Takes the templates alone, as the CLI queues it without a portal.
+pub fn account_mail(
+    templates: &crate::Templates,
+    base_url: &str,
+    m: &AccountMail,
+) -> Result<OutgoingMail, minijinja::Error> {
+    let lang = Lang::from_tag(&m.lang).unwrap_or(Lang::En);
+    let (subject_key, body_key) = if m.reset {
+        ("mail-account-reset-subject", "mail-account-reset-body")
+    } else {
+        ("mail-account-set-subject", "mail-account-set-body")
+    };
+    let ctx = context! {
+        subject_key,
+        body_key,
+        email => m.to.clone(),
+        role => m.role.clone(),
+        hours => m.hours,
+        link => m.link.clone(),
+        base_url => base_url.to_string(),
+    };
+    Ok(OutgoingMail {
+        to: m.to.clone(),
+        subject: lang.text(subject_key, &[]),
+        text: templates.render("mail_account.txt", lang, ctx.clone())?,
+        html: templates.render("mail_account.html", lang, ctx)?,
+        tag: format!("account-{}", if m.reset { "reset" } else { "new" }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         "mail_restricted.html",
         include_str!("../templates/mail_restricted.html"),
     ),
+    (
+        "mail_account.txt",
+        include_str!("../templates/mail_account.txt"),
+    ),
+    (
+        "mail_account.html",
+        include_str!("../templates/mail_account.html"),
+    ),
+    (
+        "account_password.html",
+        include_str!("../templates/account_password.html"),
+    ),
 ];
 
 pub struct Templates {

@@ -6,6 +6,7 @@ pub mod ndr;
 pub mod policy;
 pub mod report;
 pub mod transfer;
+pub mod user;
 
 use time::OffsetDateTime;
 use time::macros::format_description;

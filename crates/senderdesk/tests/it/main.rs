@@ -2,6 +2,7 @@
 //! temp data folder, and on PostgreSQL too when `SENDERDESK_TEST_POSTGRES` is set. One test
 //! binary with modules, so the workspace links one executable, not one per file.
 
+mod accounts;
 mod browser;
 mod cli;
 mod diagnose;

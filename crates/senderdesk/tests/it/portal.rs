@@ -93,7 +93,7 @@ fn policy_answer(policy: &str, client: &str) -> String {
     )
 }
 
-fn path_of(link: &str) -> String {
+pub fn path_of(link: &str) -> String {
     let rest = link.split_once("://").unwrap().1;
     rest[rest.find('/').unwrap()..].to_string()
 }
