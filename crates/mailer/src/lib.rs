@@ -57,7 +57,14 @@ pub struct OutgoingMail {
     pub html: String,
     /// A name for the outbox file, such as the request reference.
     pub tag: String,
+    /// The sender's display name in the recipient's language; used instead of the
+    /// configured one only while that is still [`DEFAULT_FROM_NAME`], so an operator's own
+    /// name is never replaced.
+    pub from_name: Option<String>,
 }
+
+/// The display name of the shipped `[mail] from`.
+pub const DEFAULT_FROM_NAME: &str = "Sender services";
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,8 +141,14 @@ impl Mailer {
         getrandom::fill(&mut random).map_err(|e| MailerError::Build(e.to_string()))?;
         let id: String = random.iter().map(|b| format!("{b:02x}")).collect();
         let message_id = format!("<{}.{id}@{}>", mail.tag, self.from.email.domain());
+        let from = match (&mail.from_name, self.from.name.as_deref()) {
+            (Some(name), Some(DEFAULT_FROM_NAME)) => {
+                Mailbox::new(Some(name.clone()), self.from.email.clone())
+            }
+            _ => self.from.clone(),
+        };
         Message::builder()
-            .from(self.from.clone())
+            .from(from)
             .to(to)
             .subject(mail.subject.clone())
             .message_id(Some(message_id))
@@ -267,6 +280,7 @@ mod tests {
             text: format!("Link: http://127.0.0.1/delist/confirm/abc\n{long_line}\n"),
             html: format!("<p>{long_line}</p>"),
             tag: "DL-7KQ2-M9XD".into(),
+            from_name: None,
         };
         let Delivery::Outbox(path) = mailer.send(&mail).await.unwrap() else {
             panic!("no relay configured, so the outbox is used");
@@ -330,6 +344,42 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_default_from_name_is_said_in_the_recipients_language_and_an_operators_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mail = OutgoingMail {
+            to: "owner@example.org".into(),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "<p>h</p>".into(),
+            tag: "x".into(),
+            from_name: Some("Servizi per i mittenti".into()),
+        };
+        let from = |configured: &str| {
+            let mailer = Mailer::new(&MailerSettings {
+                relay: None,
+                from: configured.into(),
+                outbox: dir.path().to_path_buf(),
+            })
+            .unwrap();
+            let formatted = mailer.build(&mail).unwrap().formatted();
+            String::from_utf8_lossy(&formatted)
+                .lines()
+                .find(|l| l.starts_with("From: "))
+                .unwrap()
+                .to_string()
+        };
+        assert!(
+            from("Sender services <postmaster@example.net>").contains("Servizi per i mittenti"),
+            "the shipped name is translated"
+        );
+        assert_eq!(
+            from("Acme Mail Desk <postmaster@example.net>"),
+            "From: \"Acme Mail Desk\" <postmaster@example.net>",
+            "an operator's own name is kept"
+        );
+    }
+
     #[tokio::test]
     async fn outbox_mail_is_readable_only_by_its_owner() {
         use std::os::unix::fs::PermissionsExt;
@@ -342,6 +392,7 @@ mod tests {
             text: "t".into(),
             html: "h".into(),
             tag: "DL-0000-0000".into(),
+            from_name: None,
         };
         let Delivery::Outbox(path) = mailer.send(&mail).await.unwrap() else {
             panic!("the outbox is used");

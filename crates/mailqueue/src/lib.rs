@@ -78,6 +78,7 @@ impl MailQueue {
             subject: mail.subject.clone(),
             text: mail.text.clone(),
             html: mail.html.clone(),
+            from_name: mail.from_name.clone(),
             delist_request_id: delist_request,
             expires_at,
         };
@@ -143,6 +144,7 @@ impl MailQueue {
             text: queued.text.clone(),
             html: queued.html.clone(),
             tag: queued.tag.clone(),
+            from_name: queued.from_name.clone(),
         };
         let outcome = self.inner.mailer.send(&mail).await;
         let now = OffsetDateTime::now_utc();

@@ -14,6 +14,7 @@ fn mail(tag: &str) -> OutgoingMail {
         text: "https://portal.example/delist/confirm/secret".into(),
         html: "<p>link</p>".into(),
         tag: tag.into(),
+        from_name: Some("Servizi per i mittenti".into()),
     }
 }
 

@@ -46,6 +46,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/sqlite/0007_accounts.sql"),
     ),
+    (
+        8,
+        "mail_from_name",
+        include_str!("../migrations/sqlite/0008_mail_from_name.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -82,6 +87,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "accounts",
         include_str!("../migrations/postgres/0007_accounts.sql"),
+    ),
+    (
+        8,
+        "mail_from_name",
+        include_str!("../migrations/postgres/0008_mail_from_name.sql"),
     ),
 ];
 

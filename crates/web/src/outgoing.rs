@@ -34,6 +34,7 @@ pub(crate) fn verification_mail(
             .render("mail_verify.txt", lang, ctx.clone())?,
         html: portal.templates.render("mail_verify.html", lang, ctx)?,
         tag: request.reference.to_string(),
+        from_name: Some(lang.text("mail-signature", &[])),
     })
 }
 
@@ -58,6 +59,7 @@ pub(crate) fn done_mail(
             .render("mail_done.txt", lang, ctx.clone())?,
         html: portal.templates.render("mail_done.html", lang, ctx)?,
         tag: format!("{}-done", request.reference),
+        from_name: Some(lang.text("mail-signature", &[])),
     })
 }
 
@@ -131,6 +133,7 @@ pub fn restriction_mail(
         text: templates.render("mail_restricted.txt", lang, ctx.clone())?,
         html: templates.render("mail_restricted.html", lang, ctx)?,
         tag: format!("case-{}", n.case),
+        from_name: Some(lang.text("mail-signature", &[])),
     })
 }
 
@@ -177,6 +180,7 @@ pub fn account_mail(
         text: templates.render("mail_account.txt", lang, ctx.clone())?,
         html: templates.render("mail_account.html", lang, ctx)?,
         tag: format!("account-{}", if m.reset { "reset" } else { "new" }),
+        from_name: Some(lang.text("mail-signature", &[])),
     })
 }
 

@@ -52,10 +52,6 @@ const ALLOWED: &[&str] = &[
     "Request",
     "Unprocessable",
     "Entity", // HTTP status phrases
-    // The mails' From name is the configured one in every language for now: a name per
-    // language needs it stored with each queued mail (a mail_queue column).
-    "Sender",
-    "services",
 ];
 
 /// A reason whose words the operator wrote in English only: pages must show them as
