@@ -4,7 +4,8 @@
 mod common;
 use common::*;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use store::{NewLink, NewUser};
 use time::{Duration, OffsetDateTime};
 
@@ -162,6 +163,71 @@ async fn a_short_or_mistyped_password_is_refused_with_the_reason_and_the_link_st
     // Nothing was used up: the right password still goes through.
     let (status, _) = h.post(&path, &form(GOOD, GOOD)).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// An attacker's posts to a live link: from another site, oversized, or not a form at all;
+/// and the link of an account disabled since it was mailed. Each is refused and sets nothing.
+#[tokio::test]
+async fn cross_site_oversized_or_malformed_posts_and_a_disabled_account_set_nothing() {
+    let h = harness(&[], 0).await;
+    let path = user_with_link(
+        &h,
+        "target@example.net",
+        OffsetDateTime::now_utc() + Duration::hours(24),
+    )
+    .await;
+    let post = |site: &str, content_type: &str, body: String| {
+        Request::post(path.as_str())
+            .header(header::CONTENT_TYPE, content_type)
+            .header("sec-fetch-site", site)
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let urlencoded = "application/x-www-form-urlencoded";
+    let (status, _, _) = h
+        .send(post("cross-site", urlencoded, form(GOOD, GOOD)))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a cross-site post");
+    let huge = form(GOOD, GOOD) + &"x".repeat(web::MAX_BODY);
+    let (status, _, _) = h.send(post("same-origin", urlencoded, huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "an oversized body");
+    let (status, _, _) = h
+        .send(post(
+            "same-origin",
+            "application/json",
+            "{\"password\":1}".into(),
+        ))
+        .await;
+    assert!(
+        status.is_client_error(),
+        "a body that is not a form: {status}"
+    );
+    assert_eq!(
+        h.state
+            .store
+            .password_hash("target@example.net")
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Disabled after the mail went out: the link no longer sets anything.
+    h.state
+        .store
+        .set_disabled("target@example.net", true, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let (status, _) = h.post(&path, &form(GOOD, GOOD)).await;
+    assert!(status.is_client_error(), "{status}");
+    assert_eq!(
+        h.state
+            .store
+            .password_hash("target@example.net")
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
