@@ -135,45 +135,54 @@ pub enum NotRun {
 /// by mail-auth adds its own, bounded by RFC 7208's limits (ten lookups, two void ones).
 pub const MAX_QUERIES: usize = 1 + dns::MAX_PTR_NAMES + 1 + dns::MAX_DMARC_QUERIES + 1;
 
+/// mail-auth's authenticator (and its hickory resolver) asking `servers`, each query bounded
+/// by `timeout` and tried once; `servers` empty means the system's configuration, and
+/// without one a resolver on this host, as the C library does. The one DNS setup of
+/// senderdesk's checks: diagnostics here, DKIM checks in the abuse desk.
+pub fn authenticator(
+    servers: &[SocketAddr],
+    timeout: Duration,
+) -> Result<MessageAuthenticator, DiagnoseError> {
+    let mut options = ResolverOpts::default();
+    options.timeout = timeout;
+    options.attempts = 1;
+    let at = |servers: &[SocketAddr]| {
+        ResolverConfig::from_parts(
+            None,
+            Vec::new(),
+            servers
+                .iter()
+                .map(|addr| {
+                    let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+                    for c in &mut ns.connections {
+                        c.port = addr.port();
+                    }
+                    ns
+                })
+                .collect(),
+        )
+    };
+    let config = if servers.is_empty() {
+        match mail_auth::hickory_resolver::system_conf::read_system_conf() {
+            Ok((config, system)) => {
+                options.ndots = system.ndots;
+                config
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no system resolver configuration; asking 127.0.0.1:53 (set a resolver in the config)");
+                at(&[SocketAddr::from(([127, 0, 0, 1], 53))])
+            }
+        }
+    } else {
+        at(servers)
+    };
+    MessageAuthenticator::new(config, options).map_err(|e| DiagnoseError(e.to_string()))
+}
+
 impl Diagnoser {
     /// `servers` empty means the system's resolver configuration (`/etc/resolv.conf`).
     pub fn new(servers: &[SocketAddr], timeout: Duration) -> Result<Diagnoser, DiagnoseError> {
-        let mut options = ResolverOpts::default();
-        options.timeout = timeout;
-        options.attempts = 1;
-        let at = |servers: &[SocketAddr]| {
-            ResolverConfig::from_parts(
-                None,
-                Vec::new(),
-                servers
-                    .iter()
-                    .map(|addr| {
-                        let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-                        for c in &mut ns.connections {
-                            c.port = addr.port();
-                        }
-                        ns
-                    })
-                    .collect(),
-            )
-        };
-        let config = if servers.is_empty() {
-            match mail_auth::hickory_resolver::system_conf::read_system_conf() {
-                Ok((config, system)) => {
-                    options.ndots = system.ndots;
-                    config
-                }
-                // As the C library does without /etc/resolv.conf: a resolver on this host.
-                Err(e) => {
-                    tracing::warn!(error = %e, "no system resolver configuration; diagnostics ask 127.0.0.1:53 (set [diagnose] resolver)");
-                    at(&[SocketAddr::from(([127, 0, 0, 1], 53))])
-                }
-            }
-        } else {
-            at(servers)
-        };
-        let auth =
-            MessageAuthenticator::new(config, options).map_err(|e| DiagnoseError(e.to_string()))?;
+        let auth = authenticator(servers, timeout)?;
         Ok(Diagnoser {
             auth,
             timeout,

@@ -6,7 +6,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mail_auth::hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use mail_auth::{AuthenticatedMessage, DkimResult, MessageAuthenticator};
 use serde::Serialize;
 
@@ -64,9 +63,7 @@ impl DkimCheck {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("cannot set up the DNS resolver for DKIM checks: {0}")]
-pub struct VerifierError(String);
+pub use diagnose::DiagnoseError as VerifierError;
 
 /// Verifies DKIM signatures through one resolver: the system's, or `[intake] resolver`.
 pub struct Verifier {
@@ -76,32 +73,12 @@ pub struct Verifier {
 
 impl Verifier {
     /// `servers` empty means the system's resolver configuration (`/etc/resolv.conf`);
-    /// `timeout` bounds each query.
+    /// `timeout` bounds each query. The resolver is set up as diagnostics' is.
     pub fn new(servers: &[SocketAddr], timeout: Duration) -> Result<Verifier, VerifierError> {
-        let mut options = ResolverOpts::default();
-        options.timeout = timeout;
-        options.attempts = 1;
-        let config = if servers.is_empty() {
-            let (config, system) = mail_auth::hickory_resolver::system_conf::read_system_conf()
-                .map_err(|e| VerifierError(e.to_string()))?;
-            options.ndots = system.ndots;
-            config
-        } else {
-            let name_servers = servers
-                .iter()
-                .map(|addr| {
-                    let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-                    for c in &mut ns.connections {
-                        c.port = addr.port();
-                    }
-                    ns
-                })
-                .collect();
-            ResolverConfig::from_parts(None, Vec::new(), name_servers)
-        };
-        let auth =
-            MessageAuthenticator::new(config, options).map_err(|e| VerifierError(e.to_string()))?;
-        Ok(Verifier { auth, timeout })
+        Ok(Verifier {
+            auth: diagnose::authenticator(servers, timeout)?,
+            timeout,
+        })
     }
 
     /// Verifies the signatures in `raw` whose signing domain `wanted` accepts; the others are
