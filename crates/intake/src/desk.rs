@@ -39,12 +39,6 @@ pub struct DeskSettings {
     pub verifier: Option<Arc<Verifier>>,
 }
 
-impl std::fmt::Debug for Verifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Verifier")
-    }
-}
-
 /// How a report reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {

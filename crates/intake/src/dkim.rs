@@ -71,6 +71,15 @@ pub struct Verifier {
     timeout: Duration,
 }
 
+/// The resolver inside has no useful `Debug`; the desk's settings print this.
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Verifier {
     /// `servers` empty means the system's resolver configuration (`/etc/resolv.conf`);
     /// `timeout` bounds each query. The resolver is set up as diagnostics' is.
