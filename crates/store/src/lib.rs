@@ -8,6 +8,7 @@
 //! for rows with `changed_seq` above the last one they saw.
 
 mod accounts;
+mod audit;
 mod decisions;
 mod delist;
 mod error;
@@ -27,6 +28,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use audit::{Actor, AuditEntry, AuditQuery, Change};
+pub(crate) use audit::write_audit;
 pub use accounts::{LinkRefusal, LiveLink, NewLink, NewUser, User};
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};

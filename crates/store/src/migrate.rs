@@ -51,6 +51,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "mail_from_name",
         include_str!("../migrations/sqlite/0008_mail_from_name.sql"),
     ),
+    (
+        9,
+        "sessions_audit",
+        include_str!("../migrations/sqlite/0009_sessions_audit.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -92,6 +97,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "mail_from_name",
         include_str!("../migrations/postgres/0008_mail_from_name.sql"),
+    ),
+    (
+        9,
+        "sessions_audit",
+        include_str!("../migrations/postgres/0009_sessions_audit.sql"),
     ),
 ];
 

@@ -1,0 +1,123 @@
+//! The audit log: one row per change, written by the change's own transaction, so a change
+//! without its record (or a record of a change that rolled back) cannot exist. The database
+//! refuses to update or delete a row (migration 0009), as it does for listing history.
+
+use time::OffsetDateTime;
+
+use crate::rows::{self, AnyRow};
+use crate::{Store, StoreError, with_reader};
+
+/// Who made a change, as the log names them: `user:EMAIL` (signed in), `cli:OSUSER`,
+/// `system` (expiry, the complaint threshold), `requester:EMAIL` (a sender's own delist),
+/// `api:TOKEN`. The address is the client's for a web request, none for the CLI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub address: Option<String>,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, address: Option<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            address,
+        }
+    }
+
+    /// The system itself (expiry sweeps, the complaint threshold), from no address.
+    pub fn system() -> Actor {
+        Actor::new(crate::listings::SYSTEM_ACTOR, None)
+    }
+}
+
+/// One change as recorded. `before` and `after` are JSON objects (absent for a creation or
+/// a removal respectively), written by the code that made the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub actor: String,
+    pub address: Option<String>,
+    /// What was done, as `THING.VERB`: `listing.add`, `user.disable`, `session.end-all`, …
+    pub action: String,
+    /// What it was done to: a range, an email, a report number.
+    pub subject: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Which entries `audit` returns: newest first, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub since: Option<OffsetDateTime>,
+    /// The actor's exact name (`user:root@example.net`, `cli:alice`).
+    pub actor: Option<String>,
+    pub limit: i64,
+}
+
+/// A change's record, for [`write_audit!`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Appends the record of a change inside the write transaction `$tx`, so the change and its
+/// record commit together or not at all.
+macro_rules! write_audit {
+    ($store:expr, $tx:ident, $actor:expr, $at:expr, $change:expr) => {{
+        let actor: &$crate::Actor = $actor;
+        let change: $crate::Change<'_> = $change;
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, address, action, subject, before, after) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($at)
+        .bind(&actor.name)
+        .bind(actor.address.as_deref())
+        .bind(change.action)
+        .bind(change.subject)
+        .bind(change.before.as_deref())
+        .bind(change.after.as_deref())
+        .execute(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?
+    }};
+}
+pub(crate) use write_audit;
+
+impl Store {
+    /// The audit log, newest first, filtered as asked.
+    pub async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let since = query.since.map(|t| t.unix_timestamp()).unwrap_or(i64::MIN);
+        let limit = query.limit.clamp(1, 100_000);
+        with_reader!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, at, actor, address, action, subject, before, after FROM audit_log \
+                 WHERE at >= $1 AND (CAST($2 AS TEXT) IS NULL OR actor = CAST($2 AS TEXT)) ORDER BY id DESC LIMIT $3",
+            )
+            .bind(since)
+            .bind(query.actor.as_deref())
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(AuditEntry {
+                    id: row.col("id")?,
+                    at: rows::time(row.col("at")?)?,
+                    actor: row.col("actor")?,
+                    address: row.col("address")?,
+                    action: row.col("action")?,
+                    subject: row.col("subject")?,
+                    before: row.col("before")?,
+                    after: row.col("after")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+}
