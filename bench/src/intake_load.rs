@@ -146,6 +146,7 @@ pub fn load(args: &[String]) -> ExitCode {
                     None,
                     &[ips.parse().unwrap()],
                     &[domain.to_string()],
+                    &store::Actor::new("op", None),
                     now,
                 )
                 .await;

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 // by path rather than copied.
 #[path = "../../store/tests/common/mod.rs"]
 mod common;
-use common::{backends, ip, new_listing, now};
+use common::{backends, by, ip, new_listing, now};
 
 struct Views<S: Source> {
     updater: Updater<S>,
@@ -48,14 +48,14 @@ async fn loaded<S: Source>(source: S, max_incremental: i64) -> Views<S> {
 
 async fn list(store: &Store, range: &str, reason: &str) {
     store
-        .add_listing(&new_listing(range, reason), "test", now())
+        .add_listing(&new_listing(range, reason), &by("test"), now())
         .await
         .unwrap();
 }
 
 async fn delist(store: &Store, range: &str) {
     store
-        .remove_listing(&range.parse().unwrap(), "test", None, now())
+        .remove_listing(&range.parse().unwrap(), &by("test"), None, now())
         .await
         .unwrap();
 }
@@ -70,7 +70,10 @@ async fn add_policy(store: &Store, kind: PolicyKind, text: &str) {
         note: None,
         source: "operator",
     };
-    store.add_policy_entry(&entry, "test", now()).await.unwrap();
+    store
+        .add_policy_entry(&entry, &by("test"), now())
+        .await
+        .unwrap();
 }
 
 /// Every (range, listing id) the index holds.
@@ -301,7 +304,7 @@ async fn a_listing_past_its_expiry_is_recorded_expired_and_leaves_the_index() {
         let t0 = now();
         let mut expiring = new_listing("192.0.2.9", "manual");
         expiring.expires_at = Some(t0 + time::Duration::seconds(30));
-        s.add_listing(&expiring, "test", t0).await.unwrap();
+        s.add_listing(&expiring, &by("test"), t0).await.unwrap();
         list(s, "192.0.2.10", "manual").await;
         let mut v = loaded(s.clone(), Limits::default().max_incremental).await;
 
@@ -357,9 +360,15 @@ async fn a_policy_change_reloads_the_policy_view_and_a_listing_change_does_not()
         assert!(view.restricted.contains("tenant@ours.example"));
 
         list(s, "192.0.2.1", "manual").await;
-        s.remove_policy_entry(PolicyKind::Allow, "198.51.100.0/24", "test", None, now())
-            .await
-            .unwrap();
+        s.remove_policy_entry(
+            PolicyKind::Allow,
+            "198.51.100.0/24",
+            &by("test"),
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
         let done = v.updater.refresh(now()).await.unwrap();
         assert_eq!(done, refreshed(Listings::Applied(1), true), "{}", b.name);
         assert!(v.policy.load().allow.get(&allowed).is_none(), "{}", b.name);

@@ -9,9 +9,8 @@ use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use store::{
-    Decided, NewPolicyEntry, NewReport, NewSubmission, Recorded, Store, StoreError, Tenant,
-};
+use actions::{ActionError, ReportDecided};
+use store::{Actor, NewPolicyEntry, NewReport, NewSubmission, Recorded, Store, StoreError, Tenant};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
 
@@ -21,9 +20,6 @@ use crate::extract::OurSide;
 use crate::model::{Feedback, ReportedMessage};
 use crate::parse::{Limits, ParseError, parse_report};
 use crate::trust::{FeedbackLoop, Origin, standing};
-
-/// Who acts, in the policy history, when the desk restricts a sender.
-pub const DESK_ACTOR: &str = "abuse-desk";
 
 #[derive(Debug, Clone)]
 pub struct DeskSettings {
@@ -67,15 +63,6 @@ pub enum IngestError {
     Store(#[from] StoreError),
     #[error("the report could not be stored: {0}")]
     Unstored(String),
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DecideError {
-    /// Unknown report, already decided, a repeat: nothing changed.
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Store(StoreError),
 }
 
 impl IngestError {
@@ -401,7 +388,10 @@ impl Desk {
                 .iter()
                 .find(|a| a.sender.as_deref() == Some(sender))
                 .and_then(|a| a.tenant_id);
-            let (restricted, case) = self.act(sender, tenant_id, *count, &tenants, now).await?;
+            // Nobody decided this one: the threshold did, so the restriction is the system's.
+            let (restricted, case) = self
+                .act(sender, tenant_id, *count, &tenants, &Actor::system(), now)
+                .await?;
             receipt.restricted.extend(restricted);
             receipt.cases.extend(case);
         }
@@ -434,61 +424,17 @@ impl Desk {
             .map_err(IngestError::from)
     }
 
-    /// Records a person's decision on report `id`: confirmed, it counts (and may restrict its
-    /// sender at once); dismissed, it never counts. Refuses, changing nothing, an unknown
-    /// report, one already decided, or a repeat of another.
-    pub async fn decide(
-        &self,
-        id: i64,
-        decision: ReportDecision,
-        actor: &str,
-        note: Option<&str>,
-        now: OffsetDateTime,
-    ) -> Result<(Decided, Vec<String>), DecideError> {
-        let window_start = now - self.inner.settings.window;
-        let decided = self
-            .inner
-            .store
-            .decide_report(
-                id,
-                decision,
-                actor,
-                note,
-                store::Counting {
-                    since: window_start,
-                    cap: self.inner.settings.restrict_after,
-                },
-                now,
-            )
-            .await
-            .map_err(|e| match e {
-                StoreError::Missing { .. } => {
-                    DecideError::Refused(format!("there is no report #{id}; nothing changed"))
-                }
-                StoreError::Conflict { what } => DecideError::Refused(what),
-                other => DecideError::Store(other),
-            })?;
-        let mut restricted = Vec::new();
-        if let (Some(sender), Some(count)) = (&decided.sender, decided.complaints) {
-            let tenants = self.tenants().await.map_err(DecideError::Store)?;
-            let (r, _) = self
-                .act(sender, decided.tenant_id, count, &tenants, now)
-                .await
-                .map_err(DecideError::Store)?;
-            restricted.extend(r);
-        }
-        Ok((decided, restricted))
-    }
-
     /// Restricts `sender` when its count (taken in the commit that added the complaint)
     /// reached the threshold, and opens a case for it. Returns the restriction, if new, and
-    /// the case, if opened.
+    /// the case, if opened. `actor` is whose change the restriction is: the system's when a
+    /// report alone brought the sender there, the person's whose confirmation did.
     async fn act(
         &self,
         sender: &str,
         tenant_id: Option<i64>,
         count: u32,
         tenants: &[Tenant],
+        actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(Option<String>, Option<i64>), StoreError> {
         let settings = &self.inner.settings;
@@ -514,7 +460,7 @@ impl Desk {
                     note: Some(&note),
                     source: "reports",
                 },
-                DESK_ACTOR,
+                actor,
                 now,
             )
             .await?;
@@ -580,5 +526,51 @@ fn describe(d: Duration) -> String {
         s if s % 3_600 == 0 => format!("{}h", s / 3_600),
         s if s % 60 == 0 => format!("{}m", s / 60),
         s => format!("{s}s"),
+    }
+}
+
+/// The desk is how the action service decides reports: it keeps the threshold's rules.
+impl actions::ReportDesk for Desk {
+    /// Records a person's decision on report `id`: confirmed, it counts (and may restrict its
+    /// sender at once, recorded as the same person's change); dismissed, it never counts.
+    /// Refuses, changing nothing, an unknown report, one already decided, or a repeat of
+    /// another. People reach this through `actions::Actions`, which checks their role first.
+    async fn decide(
+        &self,
+        id: i64,
+        decision: ReportDecision,
+        actor: &Actor,
+        note: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<ReportDecided, ActionError> {
+        let window_start = now - self.inner.settings.window;
+        let counting = store::Counting {
+            since: window_start,
+            cap: self.inner.settings.restrict_after,
+        };
+        let decided = self
+            .inner
+            .store
+            .decide_report(id, decision, actor, note, counting, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Missing { .. } => {
+                    ActionError::Refused(format!("there is no report #{id}; nothing changed"))
+                }
+                StoreError::Conflict { what } => ActionError::Refused(what),
+                other => ActionError::Store(other),
+            })?;
+        let mut restricted = Vec::new();
+        if let (Some(sender), Some(count)) = (&decided.sender, decided.complaints) {
+            let tenants = self.tenants().await?;
+            let (r, _) = self
+                .act(sender, decided.tenant_id, count, &tenants, actor, now)
+                .await?;
+            restricted.extend(r);
+        }
+        Ok(ReportDecided {
+            decided,
+            restricted,
+        })
     }
 }

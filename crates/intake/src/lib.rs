@@ -14,8 +14,8 @@ mod trust;
 
 pub use attribute::{Attribution, attribute};
 pub use desk::{
-    Channel, DESK_ACTOR, DecideError, Desk, DeskSettings, IngestError, Notify, NotifyFuture,
-    Receipt, ReportReceipt, Restriction, decompress,
+    Channel, Desk, DeskSettings, IngestError, Notify, NotifyFuture, Receipt, ReportReceipt,
+    Restriction, decompress,
 };
 pub use dkim::{DkimCheck, DkimVerdict, Verifier, VerifierError};
 pub use extract::{OurSide, find_urls};

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
+use actions::{ReportDecided, ReportDesk};
 use domain::{ReportDecision, ReportTrust};
 use intake::{Channel, Desk, DeskSettings, Limits, Origin, OurSide, Vouch};
-use store::{DatabaseLocation, Store};
+use store::{Actor, DatabaseLocation, Store};
 use time::{Duration, OffsetDateTime};
 
 fn corpus(name: &str) -> Vec<u8> {
@@ -19,6 +20,11 @@ fn corpus(name: &str) -> Vec<u8> {
         })
         .unwrap();
     std::fs::read(file).unwrap()
+}
+
+/// Who a test's change is by, from no address.
+fn by(name: &str) -> Actor {
+    Actor::new(name, None)
 }
 
 /// A report an operator fed in with `--trusted`: it counts.
@@ -46,6 +52,7 @@ async fn desk(restrict_after: u32) -> (Desk, Store, tempfile::TempDir) {
                 "198.51.100.16/30".parse().unwrap(),
             ],
             &["acme.example".into()],
+            &by("op"),
             now,
         )
         .await
@@ -59,6 +66,7 @@ async fn desk(restrict_after: u32) -> (Desk, Store, tempfile::TempDir) {
                 "198.51.100.24/29".parse().unwrap(),
             ],
             &["globex.example".into()],
+            &by("op"),
             now,
         )
         .await
@@ -194,11 +202,14 @@ async fn anonymous_reports_are_attributed_but_count_only_once_the_desk_confirms_
         row.details
     );
 
-    let (first, restricted) = desk
+    let ReportDecided {
+        decided: first,
+        restricted,
+    } = desk
         .decide(
             ids[0],
             ReportDecision::Confirmed,
-            "alice",
+            &by("alice"),
             Some("headers checked"),
             now,
         )
@@ -206,11 +217,11 @@ async fn anonymous_reports_are_attributed_but_count_only_once_the_desk_confirms_
         .unwrap();
     assert_eq!(first.complaints, Some(1));
     assert!(restricted.is_empty());
-    let (_, restricted) = desk
-        .decide(ids[1], ReportDecision::Confirmed, "alice", None, now)
+    let second = desk
+        .decide(ids[1], ReportDecision::Confirmed, &by("alice"), None, now)
         .await
         .unwrap();
-    assert_eq!(restricted, vec!["flash@acme.example".to_string()]);
+    assert_eq!(second.restricted, vec!["flash@acme.example".to_string()]);
     let row = store.report(ids[0]).await.unwrap().unwrap().0;
     assert!(row.counts);
     assert_eq!(row.effective_trust(), ReportTrust::Operator);
@@ -219,6 +230,118 @@ async fn anonymous_reports_are_attributed_but_count_only_once_the_desk_confirms_
         (decision.actor.as_str(), decision.note.as_deref()),
         ("alice", Some("headers checked"))
     );
+}
+
+/// The log's records of `actor`, newest first.
+async fn audit_of(store: &Store, actor: &str) -> Vec<store::AuditEntry> {
+    let query = store::AuditQuery {
+        actor: Some(actor.into()),
+        limit: 100,
+        ..Default::default()
+    };
+    store.audit(&query).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_restriction_by_the_threshold_is_the_systems_and_one_a_confirmation_causes_the_deciders()
+{
+    let (desk1, store, _dir) = desk(2).await;
+    let now = OffsetDateTime::now_utc();
+    desk1.ingest(&corpus("034"), &trusted(), now).await.unwrap();
+    desk1.ingest(&corpus("036"), &trusted(), now).await.unwrap();
+    let log = audit_of(&store, "system").await;
+    let seen: Vec<_> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.subject.as_str(), e.address.as_deref()))
+        .collect();
+    assert_eq!(seen, [("policy.add", "flash@acme.example", None)]);
+    assert!(
+        log[0]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(r#""kind":"restriction""#)
+    );
+
+    let (desk2, store, _dir) = desk(2).await;
+    let mut ids = Vec::new();
+    for (name, reporter) in [("034", "a@isp.example"), ("036", "b@isp.example")] {
+        let origin = Origin::new(Channel::Smtp).reporter(Some(reporter));
+        ids.push(
+            desk2
+                .ingest(&corpus(name), &origin, now)
+                .await
+                .unwrap()
+                .reports[0]
+                .id,
+        );
+    }
+    let person = |email: &str, role| actions::Who {
+        principal: actions::Principal::User {
+            id: 7,
+            email: email.into(),
+            role,
+            tenant: None,
+        },
+        address: Some("192.0.2.10".parse().unwrap()),
+    };
+    let service = actions::Actions::new(store.clone());
+    let confirm = |who, id| {
+        let (service, desk2) = (&service, &desk2);
+        async move {
+            service
+                .decide_report(&who, desk2, id, ReportDecision::Confirmed, None, now)
+                .await
+        }
+    };
+    // A tenant-admin is refused before the desk is asked: no decision, no record.
+    let refused = confirm(
+        person("ops@acme.example", actions::Role::TenantAdmin),
+        ids[0],
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(actions::ActionError::Forbidden { .. })),
+        "{refused:?}"
+    );
+    assert!(
+        store
+            .report(ids[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .decision
+            .is_none()
+    );
+    assert!(audit_of(&store, "user:ops@acme.example").await.is_empty());
+
+    let agent = || person("agent@example.net", actions::Role::Agent);
+    confirm(agent(), ids[0]).await.unwrap();
+    let second = confirm(agent(), ids[1]).await.unwrap();
+    assert_eq!(second.restricted, ["flash@acme.example"]);
+    let log = audit_of(&store, "user:agent@example.net").await;
+    let seen: Vec<_> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.address.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("policy.add", Some("192.0.2.10")),
+            ("report.confirm", Some("192.0.2.10")),
+            ("report.confirm", Some("192.0.2.10"))
+        ]
+    );
+    assert!(
+        audit_of(&store, "system").await.is_empty(),
+        "nobody but the agent acted"
+    );
+    let history = store
+        .policy_history(domain::PolicyKind::Restriction, "flash@acme.example")
+        .await
+        .unwrap();
+    assert_eq!(history[0].actor, "user:agent@example.net");
 }
 
 #[tokio::test]
@@ -231,7 +354,7 @@ async fn deciding_an_unknown_report_or_one_already_decided_says_so_and_changes_n
         .unwrap();
     let id = r.reports[0].id;
     let unknown = desk
-        .decide(id + 100, ReportDecision::Confirmed, "alice", None, now)
+        .decide(id + 100, ReportDecision::Confirmed, &by("alice"), None, now)
         .await
         .unwrap_err();
     assert!(
@@ -240,11 +363,17 @@ async fn deciding_an_unknown_report_or_one_already_decided_says_so_and_changes_n
             .contains(&format!("no report #{}", id + 100)),
         "{unknown}"
     );
-    desk.decide(id, ReportDecision::Dismissed, "bob", Some("forged"), now)
-        .await
-        .unwrap();
+    desk.decide(
+        id,
+        ReportDecision::Dismissed,
+        &by("bob"),
+        Some("forged"),
+        now,
+    )
+    .await
+    .unwrap();
     let again = desk
-        .decide(id, ReportDecision::Confirmed, "alice", None, now)
+        .decide(id, ReportDecision::Confirmed, &by("alice"), None, now)
         .await
         .unwrap_err();
     assert!(
@@ -269,7 +398,7 @@ async fn deciding_an_unknown_report_or_one_already_decided_says_so_and_changes_n
         .decide(
             repeat.reports[0].id,
             ReportDecision::Confirmed,
-            "alice",
+            &by("alice"),
             None,
             now,
         )
@@ -291,7 +420,7 @@ async fn a_dismissed_trusted_report_stops_counting() {
     desk.decide(
         a.reports[0].id,
         ReportDecision::Dismissed,
-        "alice",
+        &by("alice"),
         None,
         now,
     )

@@ -20,6 +20,7 @@ use crate::cli::{
     TenantCommand, UserCommand,
 };
 use crate::context::Context;
+use actions::Actions;
 use domain::PolicyKind;
 
 fn main() -> ExitCode {
@@ -85,18 +86,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(cmd) => {
             let catalog = ctx.config.catalog()?;
             let store = ctx.open_store().await?;
+            // Every change goes through the action service, which records it.
+            let actions = Actions::new(store.clone());
             let result = match cmd {
-                ListCommand::Add(a) => commands::list::add(&store, &catalog, a).await,
-                ListCommand::Remove(a) => commands::list::remove(&store, a).await,
+                ListCommand::Add(a) => commands::list::add(&actions, &catalog, a).await,
+                ListCommand::Remove(a) => commands::list::remove(&actions, a).await,
                 ListCommand::Show(a) => commands::list::show(&store, &catalog, a).await,
-                ListCommand::Import(a) => commands::transfer::import(&store, &catalog, a).await,
+                ListCommand::Import(a) => commands::transfer::import(&actions, &catalog, a).await,
                 ListCommand::Export(a) => commands::transfer::export(&store, &ctx.config, a).await,
                 ListCommand::AddSender(a) => {
-                    commands::policy::add_sender(&store, &catalog, a).await
+                    commands::policy::add_sender(&actions, &catalog, a).await
                 }
                 ListCommand::RemoveSender(a) => {
-                    commands::policy::remove(&store, PolicyKind::SenderBan, a, "lifted the ban on")
-                        .await
+                    let kind = PolicyKind::SenderBan;
+                    commands::policy::remove(&actions, kind, a, "lifted the ban on").await
                 }
             };
             store.close().await;
@@ -104,11 +107,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Allow(cmd) => {
             let store = ctx.open_store().await?;
+            let actions = Actions::new(store.clone());
             let kind = PolicyKind::Allow;
             let result = match cmd {
-                AllowCommand::Add(a) => commands::policy::add(&store, kind, a, "allowlisted").await,
+                AllowCommand::Add(a) => {
+                    commands::policy::add(&actions, kind, a, "allowlisted").await
+                }
                 AllowCommand::Remove(a) => {
-                    commands::policy::remove(&store, kind, a, "removed from the allowlist").await
+                    commands::policy::remove(&actions, kind, a, "removed from the allowlist").await
                 }
                 AllowCommand::List => commands::policy::list(&store, kind).await,
             };
@@ -117,13 +123,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sender(cmd) => {
             let store = ctx.open_store().await?;
+            let actions = Actions::new(store.clone());
             let kind = PolicyKind::Restriction;
             let result = match cmd {
                 SenderCommand::Restrict(a) => {
-                    commands::policy::add(&store, kind, a, "restricted").await
+                    commands::policy::add(&actions, kind, a, "restricted").await
                 }
                 SenderCommand::Release(a) => {
-                    commands::policy::remove(&store, kind, a, "released").await
+                    commands::policy::remove(&actions, kind, a, "released").await
                 }
                 SenderCommand::List => commands::policy::list(&store, kind).await,
             };
@@ -164,7 +171,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         &ctx.config,
                     ));
                     let desk = abuse::desk(&ctx.config, store.clone())?.with_notify(notice.clone());
-                    commands::report::decide(&desk, a, decision, &notice).await
+                    let actions = Actions::new(store.clone());
+                    commands::report::decide(&actions, &desk, a, decision, &notice).await
                 }
             };
             store.close().await;
@@ -182,16 +190,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => {
             let store = ctx.open_store().await?;
+            let actions = Actions::new(store.clone());
             let result = match cmd {
                 UserCommand::List => commands::user::list(&store).await,
-                UserCommand::Disable { email } => commands::user::disable(&store, email).await,
+                UserCommand::Disable { email } => commands::user::disable(&actions, email).await,
                 UserCommand::Add(a) => {
                     let mail = commands::user::LinkMail::new(&ctx, store.clone())?;
-                    commands::user::add(&store, &mail, a).await
+                    commands::user::add(&actions, &mail, a).await
                 }
                 UserCommand::Reset { email, lang } => {
                     let mail = commands::user::LinkMail::new(&ctx, store.clone())?;
-                    commands::user::reset(&store, &mail, email, lang).await
+                    commands::user::reset(&store, &actions, &mail, email, lang).await
                 }
             };
             store.close().await;
@@ -199,8 +208,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Tenant(cmd) => {
             let store = ctx.open_store().await?;
+            let actions = Actions::new(store.clone());
             let result = match cmd {
-                TenantCommand::Add(a) => commands::report::add_tenant(&store, a).await,
+                TenantCommand::Add(a) => commands::report::add_tenant(&actions, a).await,
                 TenantCommand::List => commands::report::list_tenants(&store).await,
             };
             store.close().await;

@@ -2,11 +2,13 @@
 //! purposes as words the database checks, and password hashes and token hashes as opaque
 //! text: hashing lives in the `accounts` crate, so no secret passes through here in clear.
 
+use serde_json::{Map, json};
 use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
+use crate::audit::{self, Change};
 use crate::rows::{self, AnyRow};
-use crate::{Store, StoreError, in_write_tx, with_reader};
+use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
 
 /// A user to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +73,14 @@ const USER_COLUMNS: &str = "u.id, u.email, u.role, t.name AS tenant, \
      (u.password_hash IS NOT NULL) AS has_password, u.disabled_at, u.created_at";
 
 impl Store {
-    /// Adds a user. An email already taken, an unknown tenant, or a tenant given with the
-    /// wrong role is refused with words the CLI can print as they are.
-    pub async fn add_user(&self, new: &NewUser, now: OffsetDateTime) -> Result<User, StoreError> {
+    /// Adds a user, audited as `user.add`. An email already taken, an unknown tenant, or a
+    /// tenant given with the wrong role is refused with words the CLI can print as they are.
+    pub async fn add_user(
+        &self,
+        new: &NewUser,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<User, StoreError> {
         let tenant_role = new.role == "tenant-admin";
         match (&new.tenant, tenant_role) {
             (None, true) => {
@@ -121,6 +128,11 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| self.map_err(e))?;
+            let mut after = Map::from_iter([("role".to_string(), json!(new.role))]);
+            if let Some(tenant) = &new.tenant {
+                after.insert("tenant".into(), json!(tenant));
+            }
+            write_audit!(self, tx, actor, now.unix_timestamp(), Change { action: "user.add", subject: &new.email, before: None, after: audit::json(after) });
             Ok(User {
                 id,
                 email: new.email.clone(),
@@ -163,25 +175,41 @@ impl Store {
         Ok(self.users().await?.into_iter().find(|u| u.email == email))
     }
 
-    /// Disables (`true`) or re-enables a user. Disabling also ends every unused link, so a
-    /// mailed link cannot bring a disabled account back.
+    /// Disables (`true`) or re-enables a user, audited as `user.disable` or `user.enable`.
+    /// Disabling also ends every unused link, so a mailed link cannot bring a disabled
+    /// account back.
     pub async fn set_disabled(
         &self,
         email: &str,
         disabled: bool,
+        actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
-            let at = disabled.then(|| now.unix_timestamp());
-            let id: Option<i64> = sqlx::query_scalar("UPDATE users SET disabled_at = $1 WHERE email = $2 RETURNING id")
-                .bind(at)
+            let user: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, disabled_at FROM users WHERE email = $1")
                 .bind(email)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(|e| self.map_err(e))?;
-            let Some(id) = id else {
+            let Some((id, was)) = user else {
                 return Err(StoreError::Missing { what: format!("user {email}") });
             };
+            // Disabling twice keeps the first time, as the account has been dead since then.
+            let at = if disabled { was.or(Some(now.unix_timestamp())) } else { None };
+            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            if at != was {
+                let side = |t: Option<i64>| {
+                    let t = t.map(rows::time).transpose()?;
+                    Ok::<_, StoreError>(audit::json(Map::from_iter([("disabled_at".to_string(), audit::when(t))])))
+                };
+                let action = if disabled { "user.disable" } else { "user.enable" };
+                write_audit!(self, tx, actor, now.unix_timestamp(), Change { action, subject: email, before: side(was)?, after: side(at)? });
+            }
             if disabled {
                 sqlx::query(END_LINKS)
                     .bind(now.unix_timestamp())
@@ -194,12 +222,14 @@ impl Store {
         })
     }
 
-    /// Stores a link for user `email`. Earlier unused links of the user end here, so only
-    /// the newest mail works (a reset asked twice leaves one live link).
+    /// Stores a link for user `email`, audited as `user.link` (its purpose and expiry, never
+    /// its hash). Earlier unused links of the user end here, so only the newest mail works (a
+    /// reset asked twice leaves one live link).
     pub async fn create_link(
         &self,
         email: &str,
         link: &NewLink,
+        actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
@@ -231,6 +261,11 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.map_err(e))?;
+            let after = Map::from_iter([
+                ("purpose".to_string(), json!(link.purpose)),
+                ("expires_at".to_string(), audit::when(Some(link.expires_at))),
+            ]);
+            write_audit!(self, tx, actor, now.unix_timestamp(), Change { action: "user.link", subject: email, before: None, after: audit::json(after) });
             Ok(())
         })
     }

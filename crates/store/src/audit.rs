@@ -2,13 +2,18 @@
 //! without its record (or a record of a change that rolled back) cannot exist. The database
 //! refuses to update or delete a row (migration 0009), as it does for listing history.
 
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::rows::{self, AnyRow};
 use crate::{Store, StoreError, with_reader};
 
+/// The name the log gives changes nobody asked for at that moment (the abuse desk restricting
+/// a sender at its complaint threshold).
+pub const SYSTEM: &str = "system";
+
 /// Who made a change, as the log names them: `user:EMAIL` (signed in), `cli:OSUSER`,
-/// `system` (expiry, the complaint threshold), `requester:EMAIL` (a sender's own delist),
+/// `system` (the complaint threshold), `requester:EMAIL` (a sender's own delist),
 /// `api:TOKEN`. The address is the client's for a web request, none for the CLI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -24,9 +29,9 @@ impl Actor {
         }
     }
 
-    /// The system itself (expiry sweeps, the complaint threshold), from no address.
+    /// The system itself (the complaint threshold), from no address.
     pub fn system() -> Actor {
-        Actor::new(crate::listings::SYSTEM_ACTOR, None)
+        Actor::new(SYSTEM, None)
     }
 }
 
@@ -87,6 +92,43 @@ macro_rules! write_audit {
     }};
 }
 pub(crate) use write_audit;
+
+/// A record's `before` or `after` as stored: the object's JSON text, or nothing when it has
+/// no fields (a creation has no before, a removal may have no after).
+pub(crate) fn json(fields: Map<String, Value>) -> Option<String> {
+    (!fields.is_empty()).then(|| Value::Object(fields).to_string())
+}
+
+/// An edit's `before` and `after`: only the fields whose value changed, so the record says
+/// what the edit did, not what the row holds.
+pub(crate) fn changed(
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+) -> (Option<String>, Option<String>) {
+    let differs = |k: &String| before.get(k) != after.get(k);
+    let keys: Vec<&String> = before
+        .keys()
+        .chain(after.keys().filter(|k| !before.contains_key(*k)))
+        .filter(|k| differs(k))
+        .collect();
+    let pick = |side: &Map<String, Value>| {
+        keys.iter()
+            .map(|k| ((*k).clone(), side.get(*k).cloned().unwrap_or(Value::Null)))
+            .collect::<Map<String, Value>>()
+    };
+    (json(pick(before)), json(pick(after)))
+}
+
+/// A time as the log's JSON shows it: RFC 3339, UTC; null for none (never expires).
+pub(crate) fn when(t: Option<OffsetDateTime>) -> Value {
+    match t {
+        Some(t) => t
+            .to_offset(time::UtcOffset::UTC)
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_or_else(|_| Value::from(t.unix_timestamp()), Value::from),
+        None => Value::Null,
+    }
+}
 
 impl Store {
     /// The audit log, newest first, filtered as asked.

@@ -2,11 +2,13 @@
 //! makes any complaint stop counting. Each report is decided once, by someone, on the record.
 
 use domain::ReportDecision;
+use serde_json::{Map, json};
 use time::OffsetDateTime;
 
+use crate::audit::{self, Change};
 use crate::reports::counted_complaints;
 use crate::rows::AnyRow;
-use crate::{Store, StoreError, in_write_tx};
+use crate::{Actor, Store, StoreError, in_write_tx, write_audit};
 
 /// How a confirmation counts its sender's complaints: those received since `since` (the
 /// window's start), up to `cap` (the threshold).
@@ -31,20 +33,21 @@ pub struct Decided {
 
 impl Store {
     /// Records the desk's decision on report `id` and makes it count (confirmed) or not
-    /// (dismissed). An unknown report, one already decided, or a repeat of another report
-    /// (decide the first instead) is refused with nothing changed.
+    /// (dismissed), audited as `report.confirm` or `report.dismiss`. An unknown report, one
+    /// already decided, or a repeat of another report (decide the first instead) is refused
+    /// with nothing changed.
     pub async fn decide_report(
         &self,
         id: i64,
         decision: ReportDecision,
-        actor: &str,
+        actor: &Actor,
         note: Option<&str>,
         counting: Counting,
         now: OffsetDateTime,
     ) -> Result<Decided, StoreError> {
         in_write_tx!(self, tx => {
             let row = sqlx::query(
-                "SELECT r.duplicate_of, r.ours, r.sender, r.tenant_id, d.decision, d.actor, d.at \
+                "SELECT r.duplicate_of, r.ours, r.sender, r.tenant_id, r.counts, d.decision, d.actor, d.at \
                  FROM reports r LEFT JOIN report_decisions d ON d.report_id = r.id WHERE r.id = $1",
             )
             .bind(id)
@@ -69,13 +72,14 @@ impl Store {
             let ours: bool = row.col("ours")?;
             let sender: Option<String> = row.col("sender")?;
             let tenant_id: Option<i64> = row.col("tenant_id")?;
+            let counted: bool = row.col("counts")?;
             sqlx::query(
                 "INSERT INTO report_decisions (report_id, at, decision, actor, note) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
             .bind(now.unix_timestamp())
             .bind(decision.as_str())
-            .bind(actor)
+            .bind(&actor.name)
             .bind(note)
             .execute(&mut *tx)
             .await
@@ -87,6 +91,23 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| self.map_err(e))?;
+            let mut after = Map::from_iter([
+                ("decision".to_string(), json!(decision.as_str())),
+                ("counts".to_string(), json!(counts)),
+            ]);
+            if let Some(note) = note {
+                after.insert("note".into(), json!(note));
+            }
+            let action = match decision {
+                ReportDecision::Confirmed => "report.confirm",
+                ReportDecision::Dismissed => "report.dismiss",
+            };
+            write_audit!(self, tx, actor, now.unix_timestamp(), Change {
+                action,
+                subject: &id.to_string(),
+                before: audit::json(Map::from_iter([("counts".to_string(), json!(counted))])),
+                after: audit::json(after),
+            });
             let complaints = match (&sender, counts && ours) {
                 (Some(sender), true) => Some(counted_complaints!(self, tx, sender, counting.since, counting.cap)),
                 _ => None,

@@ -7,12 +7,14 @@ use domain::{
     DelistReference, DelistRefusal, DelistRequest, DelistState, EventKind, IpRange, MailState,
     RequestLimit, RequesterEmail,
 };
+use serde_json::json;
 use sqlx::{ColumnIndex, Decode, Type};
 use time::OffsetDateTime;
 
+use crate::audit::Change;
 use crate::listings::{append_event, begin_change};
 use crate::rows::{self, AnyRow, listing_columns};
-use crate::{Store, StoreError, in_write_tx, with_reader};
+use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
 
 /// A request as the portal makes it; the store adds the id, state and mail state.
 #[derive(Debug, Clone)]
@@ -227,11 +229,13 @@ impl Store {
     /// Uses a confirmation link: in one transaction, claims the request (so a link works
     /// once, even when clicked twice at the same moment), checks the rules again against the
     /// listings as they are now, and delists, recording the requester's email and client
-    /// address in the listing's history.
+    /// address in the listing's history, and in the audit log as `listing.remove` by
+    /// `requester:EMAIL` from `client`, the address that used the link.
     pub async fn confirm_self_delist(
         &self,
         token_hash: &str,
         rules: &SelfDelistRules<'_>,
+        client: IpAddr,
         now: OffsetDateTime,
     ) -> Result<Confirmation, StoreError> {
         let at = now.unix_timestamp();
@@ -320,6 +324,10 @@ impl Store {
                 req.reference, req.client_ip
             );
             append_event!(self, tx, listing.id, seq, at, EventKind::Delisted, req.email.as_str(), Some(note));
+            let actor = Actor::new(format!("requester:{}", req.email.as_str()), Some(client.to_string()));
+            let (before, after) = crate::listings::delisting(&listing, Some(("self_delist", json!(req.reference.to_string()))));
+            let subject = listing.range.to_string();
+            write_audit!(self, tx, &actor, at, Change { action: "listing.remove", subject: &subject, before, after });
             let row = sqlx::query(concat!(
                 "UPDATE delist_requests SET state = 'delisted', completed_at = $1, delisted_range = $2 \
                  WHERE id = $3 RETURNING ",

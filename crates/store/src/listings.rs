@@ -1,21 +1,23 @@
 //! Listings: add, edit, remove, expire, import, and the reads that serve `list show`, export
-//! and the lookup index.
+//! and (in `index_rows`) the lookup index.
 
 use std::net::IpAddr;
 
 use domain::{EventKind, IpRange, Listing, ListingEvent, ListingState, NewListing};
 use futures_util::TryStreamExt;
+use serde_json::{Map, Value, json};
 use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
 
+use crate::audit::{self, Change};
 use crate::rows::{self, listing_columns};
-use crate::{Store, StoreError, in_write_tx, with_reader};
+use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
+
+mod index_rows;
+pub use index_rows::IndexRow;
 
 /// Rows per multi-row INSERT: 11 parameters each stays under SQLite's 32 766 limit.
 const IMPORT_BATCH: usize = 2_000;
-
-/// Listings per packed result row when loading the index.
-const INDEX_CHUNK: i64 = 50_000;
 
 /// Who the store names in history when the system itself acts (expiry).
 pub const SYSTEM_ACTOR: &str = "senderdesk";
@@ -34,17 +36,6 @@ pub struct ImportOutcome {
     pub added: u64,
     /// Ranges that already had an active listing; those are left as they were.
     pub already_listed: u64,
-}
-
-/// What the lookup index needs of a listing, and whether it is still active.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndexRow {
-    pub id: i64,
-    pub range: IpRange,
-    pub reason: String,
-    pub expires_at: Option<i64>,
-    pub active: bool,
-    pub changed_seq: i64,
 }
 
 /// Takes the next change sequence number inside the write transaction `$tx`. The row lock
@@ -114,11 +105,12 @@ macro_rules! append_event {
 pub(crate) use {append_event, begin_change};
 
 impl Store {
-    /// Lists a range, or edits the active listing of exactly that range.
+    /// Lists a range, or edits the active listing of exactly that range; the audit log gets
+    /// `listing.add` or `listing.edit` (the changed fields only) in the same transaction.
     pub async fn add_listing(
         &self,
         new: &NewListing,
-        actor: &str,
+        actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<AddOutcome, StoreError> {
         let at = now.unix_timestamp();
@@ -154,7 +146,14 @@ impl Store {
                     .await
                     .map_err(|e| self.map_err(e))?;
                     let listing = rows::listing(&row)?;
-                    append_event!(self, tx, listing.id, seq, at, EventKind::Listed, actor, new.note.as_deref());
+                    append_event!(self, tx, listing.id, seq, at, EventKind::Listed, &actor.name, new.note.as_deref());
+                    let range = listing.range.to_string();
+                    write_audit!(self, tx, actor, at, Change {
+                        action: "listing.add",
+                        subject: &range,
+                        before: None,
+                        after: audit::json(listing_fields(&listing)),
+                    });
                     Ok(AddOutcome { listing, created: true, changed: true })
                 }
                 Some(old) => {
@@ -186,7 +185,10 @@ impl Store {
                         Some(n) => format!("{what}; {n}"),
                         None => what,
                     };
-                    append_event!(self, tx, listing.id, seq, at, EventKind::Edited, actor, Some(note));
+                    append_event!(self, tx, listing.id, seq, at, EventKind::Edited, &actor.name, Some(note));
+                    let (before, after) = audit::changed(&listing_fields(&old), &listing_fields(&listing));
+                    let range = listing.range.to_string();
+                    write_audit!(self, tx, actor, at, Change { action: "listing.edit", subject: &range, before, after });
                     Ok(AddOutcome { listing, created: false, changed: true })
                 }
             }
@@ -201,12 +203,13 @@ impl Store {
         }
     }
 
-    /// Delists the active listing of exactly `range`. When there is none, the error names
-    /// the listings that cover the range, so the operator knows what to remove instead.
+    /// Delists the active listing of exactly `range` (audited as `listing.remove`). When
+    /// there is none, the error names the listings that cover the range, so the operator
+    /// knows what to remove instead.
     pub async fn remove_listing(
         &self,
         range: &IpRange,
-        actor: &str,
+        actor: &Actor,
         note: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<Listing, StoreError> {
@@ -227,7 +230,10 @@ impl Store {
             match row {
                 Some(row) => {
                     let listing = rows::listing(&row)?;
-                    append_event!(self, tx, listing.id, seq, at, EventKind::Delisted, actor, note);
+                    append_event!(self, tx, listing.id, seq, at, EventKind::Delisted, &actor.name, note);
+                    let (before, after) = delisting(&listing, note.map(|n| ("note", json!(n))));
+                    let subject = listing.range.to_string();
+                    write_audit!(self, tx, actor, at, Change { action: "listing.remove", subject: &subject, before, after });
                     Ok(listing)
                 }
                 None => Err(StoreError::NotListed { range: *range, covered_by: Vec::new() }),
@@ -321,17 +327,20 @@ impl Store {
     }
 
     /// Lists many ranges in one transaction: all or nothing. Ranges that already have an
-    /// active listing are left unchanged and counted. `progress` is called with the number
-    /// of rows written so far.
+    /// active listing are left unchanged and counted. `source` names what was imported (a
+    /// file): the history says `import of SOURCE`, and one `listing.import` record with the
+    /// counts is the audit log's subject of it. `progress` is called with the number of rows
+    /// written so far.
     pub async fn import<F: FnMut(u64) + Send>(
         &self,
         listings: &[NewListing],
-        actor: &str,
-        note: Option<&str>,
+        actor: &Actor,
+        source: &str,
         now: OffsetDateTime,
         mut progress: F,
     ) -> Result<ImportOutcome, StoreError> {
         let at = now.unix_timestamp();
+        let note = format!("import of {source}");
         in_write_tx!(self, tx => {
             let (seq, _) = begin_change!(self, tx, now);
             let mut added = 0u64;
@@ -373,12 +382,22 @@ impl Store {
             )
             .bind(seq)
             .bind(at)
-            .bind(actor)
-            .bind(note)
+            .bind(&actor.name)
+            .bind(&note)
             .execute(&mut *tx)
             .await
             .map_err(|e| self.map_err(e))?;
-            Ok(ImportOutcome { added, already_listed: listings.len() as u64 - added })
+            let outcome = ImportOutcome { added, already_listed: listings.len() as u64 - added };
+            write_audit!(self, tx, actor, at, Change {
+                action: "listing.import",
+                subject: source,
+                before: None,
+                after: audit::json(Map::from_iter([
+                    ("added".to_string(), json!(outcome.added)),
+                    ("already_listed".to_string(), json!(outcome.already_listed)),
+                ])),
+            });
+            Ok(outcome)
         })
     }
 
@@ -400,92 +419,6 @@ impl Store {
         })
     }
 
-    /// Calls `f` with what the lookup index needs of every active listing.
-    ///
-    /// Rows come packed as text, tens of thousands per result row (`group_concat` /
-    /// `string_agg`): decoding a million rows one by one through the driver took seconds,
-    /// this takes a fraction of one, and `serve` must load a million listings in under 1 s.
-    pub async fn for_each_index_row<F: FnMut(IndexRow) + Send>(
-        &self,
-        mut f: F,
-    ) -> Result<(), StoreError> {
-        // The next chunk is fetched (on another connection) while this one is parsed, so
-        // the database and the parsing use both cores.
-        let mut chunk = self.index_chunk(0).await?;
-        loop {
-            let (Some(lines), Some(last)) = chunk else {
-                return Ok(());
-            };
-            let store = self.clone();
-            let next = tokio::spawn(async move { store.index_chunk(last).await });
-            for line in lines.split('\n') {
-                f(packed_index_row(line)?);
-            }
-            chunk = next.await.map_err(|e| StoreError::Database {
-                location: self.location.to_string(),
-                detail: e.to_string(),
-            })??;
-        }
-    }
-
-    /// Up to [`INDEX_CHUNK`] active listings with ids above `after`, packed one per line,
-    /// and the last id among them.
-    async fn index_chunk(&self, after: i64) -> Result<(Option<String>, Option<i64>), StoreError> {
-        match &self.backend {
-            crate::Backend::Sqlite { read, .. } => sqlx::query_as(
-                "SELECT group_concat(line, char(10)), max(id) FROM ( \
-                 SELECT id, id || ' ' || range_text || ' ' || reason || ' ' || \
-                 coalesce(expires_at, '-') || ' ' || changed_seq AS line \
-                 FROM listings WHERE state = 'active' AND id > $1 ORDER BY id LIMIT $2)",
-            )
-            .bind(after)
-            .bind(INDEX_CHUNK)
-            .fetch_one(read)
-            .await
-            .map_err(|e| self.map_err(e)),
-            crate::Backend::Postgres(pool) => sqlx::query_as(
-                "SELECT string_agg(line, E'\\n' ORDER BY id), max(id) FROM ( \
-                 SELECT id, id::text || ' ' || range_text || ' ' || reason || ' ' || \
-                 coalesce(expires_at::text, '-') || ' ' || changed_seq::text AS line \
-                 FROM listings WHERE state = 'active' AND id > $1 ORDER BY id LIMIT $2) t",
-            )
-            .bind(after)
-            .bind(INDEX_CHUNK)
-            .fetch_one(pool)
-            .await
-            .map_err(|e| self.map_err(e)),
-        }
-    }
-
-    /// Listings changed after `after` up to and including `upto` (a value read from
-    /// [`Store::change_seq`]), at most `limit` of them; a caller that gets `limit` rows
-    /// should reload everything instead.
-    pub async fn changes_between(
-        &self,
-        after: i64,
-        upto: i64,
-        limit: i64,
-    ) -> Result<Vec<IndexRow>, StoreError> {
-        with_reader!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT id, range_text, reason, expires_at, changed_seq, state FROM listings \
-                 WHERE changed_seq > $1 AND changed_seq <= $2 ORDER BY changed_seq, id LIMIT $3",
-            )
-            .bind(after)
-            .bind(upto)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-            .map_err(|e| self.map_err(e))?;
-            rows.iter()
-                .map(|row| {
-                    let state: String = rows::AnyRow::col(row, "state")?;
-                    index_row(row, state == ListingState::Active.as_str())
-                })
-                .collect()
-        })
-    }
-
     pub async fn active_count(&self) -> Result<i64, StoreError> {
         with_reader!(self, pool => {
             sqlx::query_scalar("SELECT COUNT(*) FROM listings WHERE state = 'active'")
@@ -496,56 +429,46 @@ impl Store {
     }
 }
 
-fn index_row<'r, R>(row: &'r R, active: bool) -> Result<IndexRow, StoreError>
-where
-    R: rows::AnyRow,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    let text: String = row.col("range_text")?;
-    Ok(IndexRow {
-        id: row.col("id")?,
-        range: rows::range(&text)?,
-        reason: row.col("reason")?,
-        expires_at: row.col("expires_at")?,
-        active,
-        changed_seq: row.col("changed_seq")?,
-    })
-}
-
-/// Reads `id range reason expires|- changed_seq`, as packed by `for_each_index_row`.
-fn packed_index_row(line: &str) -> Result<IndexRow, StoreError> {
-    let bad = |why: &str| StoreError::bad_row("index row", line, why);
-    let mut parts = line.split(' ');
-    let mut next = |what: &str| parts.next().ok_or_else(|| bad(what));
-    let id = next("no id")?.parse().map_err(|_| bad("bad id"))?;
-    let range = rows::range(next("no range")?)?;
-    let reason = next("no reason")?.to_string();
-    let expires_at = match next("no expiry")? {
-        "-" => None,
-        t => Some(t.parse().map_err(|_| bad("bad expiry"))?),
-    };
-    let changed_seq = next("no sequence")?
-        .parse()
-        .map_err(|_| bad("bad sequence"))?;
-    Ok(IndexRow {
-        id,
-        range,
-        reason,
-        expires_at,
-        active: true,
-        changed_seq,
-    })
-}
-
 /// `$1, $2, … $n` for an IN list.
 pub(crate) fn placeholders(n: usize) -> String {
     (1..=n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A listing's fields as the audit log shows them (the public text and note when set), so a
+/// new listing's record reads as what was listed and an edit's as what it changed.
+fn listing_fields(l: &Listing) -> Map<String, Value> {
+    let mut fields = Map::from_iter([
+        ("reason".to_string(), json!(l.reason.as_str())),
+        ("expires_at".to_string(), audit::when(l.expires_at)),
+        ("self_delist".to_string(), json!(l.self_delist)),
+        ("source".to_string(), json!(l.source.as_str())),
+    ]);
+    for (key, text) in [("public_text", &l.public_text), ("note", &l.note)] {
+        if let Some(text) = text {
+            fields.insert(key.into(), json!(text));
+        }
+    }
+    fields
+}
+
+/// A delisting's record: active with its reason before, delisted after, with why (the
+/// operator's note, the self-delist request's reference) when there is one.
+pub(crate) fn delisting(
+    listing: &Listing,
+    why: Option<(&str, Value)>,
+) -> (Option<String>, Option<String>) {
+    let before = Map::from_iter([
+        ("state".to_string(), json!("active")),
+        ("reason".to_string(), json!(listing.reason.as_str())),
+    ]);
+    let mut after = Map::from_iter([("state".to_string(), json!("delisted"))]);
+    if let Some((key, value)) = why {
+        after.insert(key.into(), value);
+    }
+    (audit::json(before), audit::json(after))
 }
 
 /// What an edit changes, in words for the history; `None` when nothing would change.

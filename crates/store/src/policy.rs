@@ -1,11 +1,13 @@
 //! Policy entries (allowlist, banned senders, restricted senders) and their history.
 
 use domain::{PolicyEntry, PolicyKind, ReasonSlug};
+use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
+use crate::audit::{self, Change};
 use crate::listings::next_seq;
 use crate::rows::{self, AnyRow};
-use crate::{Store, StoreError, in_write_tx, with_reader};
+use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
 
 const COLUMNS: &str = "id, kind, key, reason, note, source, active, created_at, changed_seq";
 
@@ -75,13 +77,30 @@ macro_rules! policy_event {
     };
 }
 
+/// An entry's fields as the audit log shows them: its kind (the key alone does not say which
+/// list), and the reason, note and source when set.
+fn entry_fields(entry: &PolicyEntry) -> Map<String, Value> {
+    let mut fields = Map::from_iter([
+        ("kind".to_string(), json!(entry.kind.as_str())),
+        ("source".to_string(), json!(entry.source)),
+    ]);
+    if let Some(reason) = &entry.reason {
+        fields.insert("reason".into(), json!(reason.as_str()));
+    }
+    if let Some(note) = &entry.note {
+        fields.insert("note".into(), json!(note));
+    }
+    fields
+}
+
 impl Store {
-    /// Adds an entry; `Ok((entry, false))` when an active one with this key already exists
-    /// (it is left as it was). `new.key` must already be canonical (`domain::policy_key`).
+    /// Adds an entry, audited as `policy.add`; `Ok((entry, false))` when an active one with
+    /// this key already exists (it is left as it was, and nothing is recorded). `new.key`
+    /// must already be canonical (`domain::policy_key`).
     pub async fn add_policy_entry(
         &self,
         new: &NewPolicyEntry<'_>,
-        actor: &str,
+        actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(PolicyEntry, bool), StoreError> {
         let NewPolicyEntry {
@@ -122,17 +141,24 @@ impl Store {
             .await
             .map_err(|e| self.map_err(e))?;
             let entry = policy_entry!(&row);
-            policy_event!(self, tx, entry.id, seq, at, "added", actor, note);
+            policy_event!(self, tx, entry.id, seq, at, "added", &actor.name, note);
+            write_audit!(self, tx, actor, at, Change {
+                action: "policy.add",
+                subject: key,
+                before: None,
+                after: audit::json(entry_fields(&entry)),
+            });
             Ok((entry, true))
         })
     }
 
-    /// Ends the active entry with this key; `Ok(None)` when there is none.
+    /// Ends the active entry with this key, audited as `policy.remove`; `Ok(None)` when
+    /// there is none.
     pub async fn remove_policy_entry(
         &self,
         kind: PolicyKind,
         key: &str,
-        actor: &str,
+        actor: &Actor,
         note: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<Option<PolicyEntry>, StoreError> {
@@ -157,7 +183,19 @@ impl Store {
                 return Err(StoreError::NothingToDo);
             };
             let entry = policy_entry!(&row);
-            policy_event!(self, tx, entry.id, seq, at, "removed", actor, note);
+            policy_event!(self, tx, entry.id, seq, at, "removed", &actor.name, note);
+            // The kind stays on both sides: the key alone does not say which list it was on.
+            let kind = json!(entry.kind.as_str());
+            let mut after = Map::from_iter([("kind".to_string(), kind.clone()), ("active".to_string(), json!(false))]);
+            if let Some(note) = note {
+                after.insert("note".into(), json!(note));
+            }
+            write_audit!(self, tx, actor, at, Change {
+                action: "policy.remove",
+                subject: key,
+                before: audit::json(Map::from_iter([("kind".to_string(), kind), ("active".to_string(), json!(true))])),
+                after: audit::json(after),
+            });
             Ok(entry)
         });
         match result {

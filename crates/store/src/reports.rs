@@ -3,10 +3,12 @@
 //! counted), complaint counts per sender, and cases.
 
 use domain::{IpRange, ReportDecision, ReportTrust};
+use serde_json::{Map, json};
 use time::OffsetDateTime;
 
+use crate::audit::{self, Change};
 use crate::rows::{self, AnyRow};
-use crate::{Store, StoreError, in_write_tx, with_reader};
+use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
@@ -198,14 +200,16 @@ macro_rules! counted_complaints {
 pub(crate) use counted_complaints;
 
 impl Store {
-    /// Adds a tenant with the outbound ranges and domains that identify its mail. A name or
-    /// a range/domain already taken by another tenant is refused, naming it.
+    /// Adds a tenant with the outbound ranges and domains that identify its mail, audited as
+    /// `tenant.add`. A name or a range/domain already taken by another tenant is refused,
+    /// naming it.
     pub async fn add_tenant(
         &self,
         name: &str,
         contact: Option<&str>,
         ips: &[IpRange],
         domains: &[String],
+        actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<Tenant, StoreError> {
         in_write_tx!(self, tx => {
@@ -251,23 +255,46 @@ impl Store {
                     .await
                     .map_err(|e| self.map_err(e))?;
             }
-            Ok(Tenant { id, name: name.to_string(), contact: contact.map(str::to_string), ips: ips.to_vec(), domains: domains.to_vec(), lang: "en".into() })
+            let tenant = Tenant { id, name: name.to_string(), contact: contact.map(str::to_string), ips: ips.to_vec(), domains: domains.to_vec(), lang: "en".into() };
+            let ips: Vec<String> = tenant.ips.iter().map(|r| r.to_string()).collect();
+            let mut after = Map::from_iter([("ips".to_string(), json!(ips)), ("domains".to_string(), json!(tenant.domains))]);
+            if let Some(contact) = contact {
+                after.insert("contact".into(), json!(contact));
+            }
+            write_audit!(self, tx, actor, now.unix_timestamp(), Change { action: "tenant.add", subject: name, before: None, after: audit::json(after) });
+            Ok(tenant)
         })
     }
 
-    /// Sets the language tenant `name`'s contact reads notices in.
-    pub async fn set_tenant_lang(&self, name: &str, lang: &str) -> Result<(), StoreError> {
+    /// Sets the language tenant `name`'s contact reads notices in, audited as `tenant.lang`
+    /// when it changes.
+    pub async fn set_tenant_lang(
+        &self,
+        name: &str,
+        lang: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         in_write_tx!(self, tx => {
-            let n = sqlx::query("UPDATE tenants SET lang = $1 WHERE name = $2")
+            let old: Option<String> = sqlx::query_scalar("SELECT lang FROM tenants WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            let Some(old) = old else {
+                return Err(StoreError::Missing { what: format!("tenant {name:?}") });
+            };
+            if old == lang {
+                return Ok(());
+            }
+            sqlx::query("UPDATE tenants SET lang = $1 WHERE name = $2")
                 .bind(lang)
                 .bind(name)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| self.map_err(e))?
-                .rows_affected();
-            if n == 0 {
-                return Err(StoreError::Missing { what: format!("tenant {name:?}") });
-            }
+                .map_err(|e| self.map_err(e))?;
+            let side = |lang: &str| audit::json(Map::from_iter([("lang".to_string(), json!(lang))]));
+            write_audit!(self, tx, actor, now.unix_timestamp(), Change { action: "tenant.lang", subject: name, before: side(&old), after: side(lang) });
             Ok(())
         })
     }

@@ -27,17 +27,21 @@ async fn users_are_added_once_with_a_role_and_a_tenant_only_for_tenant_admins() 
     for b in backends().await {
         let s = &b.store;
         let t = now();
-        s.add_tenant("acme", None, &[], &["acme.example".into()], t)
+        s.add_tenant("acme", None, &[], &["acme.example".into()], &by("op"), t)
             .await
             .unwrap();
         let admin = s
-            .add_user(&user("root@example.net", "admin", None), t)
+            .add_user(&user("root@example.net", "admin", None), &by("op"), t)
             .await
             .unwrap();
         assert!(!admin.has_password, "{}", b.name);
-        s.add_user(&user("ops@acme.example", "tenant-admin", Some("acme")), t)
-            .await
-            .unwrap();
+        s.add_user(
+            &user("ops@acme.example", "tenant-admin", Some("acme")),
+            &by("op"),
+            t,
+        )
+        .await
+        .unwrap();
         for (bad, why) in [
             (user("root@example.net", "agent", None), "taken email"),
             (user("x@acme.example", "tenant-admin", None), "no tenant"),
@@ -47,19 +51,26 @@ async fn users_are_added_once_with_a_role_and_a_tenant_only_for_tenant_admins() 
             ),
         ] {
             assert!(
-                matches!(s.add_user(&bad, t).await, Err(StoreError::Conflict { .. })),
+                matches!(
+                    s.add_user(&bad, &by("op"), t).await,
+                    Err(StoreError::Conflict { .. })
+                ),
                 "{}: {why}",
                 b.name
             );
         }
         assert!(matches!(
-            s.add_user(&user("z@x.example", "tenant-admin", Some("nobody")), t)
-                .await,
+            s.add_user(
+                &user("z@x.example", "tenant-admin", Some("nobody")),
+                &by("op"),
+                t
+            )
+            .await,
             Err(StoreError::Missing { .. })
         ));
         // The database's own CHECK refuses a role the code did not know.
         assert!(
-            s.add_user(&user("w@example.net", "owner", None), t)
+            s.add_user(&user("w@example.net", "owner", None), &by("op"), t)
                 .await
                 .is_err(),
             "{}",
@@ -87,12 +98,17 @@ async fn a_link_sets_the_password_once_and_is_refused_after() {
     for b in backends().await {
         let s = &b.store;
         let t = now();
-        s.add_user(&user("root@example.net", "admin", None), t)
+        s.add_user(&user("root@example.net", "admin", None), &by("op"), t)
             .await
             .unwrap();
-        s.create_link("root@example.net", &link("h1", t + Duration::hours(24)), t)
-            .await
-            .unwrap();
+        s.create_link(
+            "root@example.net",
+            &link("h1", t + Duration::hours(24)),
+            &by("op"),
+            t,
+        )
+        .await
+        .unwrap();
         let live = s.check_link("h1", t).await.unwrap().unwrap();
         assert_eq!(live.email, "root@example.net", "{}", b.name);
         let used = s.use_link("h1", "$argon2id$first", t).await.unwrap();
@@ -132,12 +148,17 @@ async fn an_expired_link_or_a_disabled_account_changes_nothing() {
     for b in backends().await {
         let s = &b.store;
         let t = now();
-        s.add_user(&user("a@example.net", "agent", None), t)
+        s.add_user(&user("a@example.net", "agent", None), &by("op"), t)
             .await
             .unwrap();
-        s.create_link("a@example.net", &link("old", t + Duration::hours(1)), t)
-            .await
-            .unwrap();
+        s.create_link(
+            "a@example.net",
+            &link("old", t + Duration::hours(1)),
+            &by("op"),
+            t,
+        )
+        .await
+        .unwrap();
         let later = t + Duration::hours(2);
         assert_eq!(
             s.use_link("old", "$argon2id$x", later).await.unwrap(),
@@ -150,11 +171,14 @@ async fn an_expired_link_or_a_disabled_account_changes_nothing() {
         s.create_link(
             "a@example.net",
             &link("fresh", later + Duration::hours(24)),
+            &by("op"),
             later,
         )
         .await
         .unwrap();
-        s.set_disabled("a@example.net", true, later).await.unwrap();
+        s.set_disabled("a@example.net", true, &by("op"), later)
+            .await
+            .unwrap();
         assert_eq!(
             s.check_link("fresh", later).await.unwrap(),
             Err(LinkRefusal::Disabled),
@@ -171,13 +195,15 @@ async fn an_expired_link_or_a_disabled_account_changes_nothing() {
             s.create_link(
                 "a@example.net",
                 &link("again", later + Duration::hours(1)),
+                &by("op"),
                 later
             )
             .await,
             Err(StoreError::Conflict { .. })
         ));
         assert!(matches!(
-            s.set_disabled("nobody@example.net", true, later).await,
+            s.set_disabled("nobody@example.net", true, &by("op"), later)
+                .await,
             Err(StoreError::Missing { .. })
         ));
     }
@@ -188,14 +214,14 @@ async fn a_new_link_ends_the_earlier_unused_one() {
     for b in backends().await {
         let s = &b.store;
         let t = now();
-        s.add_user(&user("a@example.net", "agent", None), t)
+        s.add_user(&user("a@example.net", "agent", None), &by("op"), t)
             .await
             .unwrap();
         let exp = t + Duration::hours(24);
-        s.create_link("a@example.net", &link("first", exp), t)
+        s.create_link("a@example.net", &link("first", exp), &by("op"), t)
             .await
             .unwrap();
-        s.create_link("a@example.net", &link("second", exp), t)
+        s.create_link("a@example.net", &link("second", exp), &by("op"), t)
             .await
             .unwrap();
         assert_eq!(

@@ -191,7 +191,7 @@ async fn a_confirmation_link_delists_once_and_names_the_requester_in_history() {
         let s = &b.store;
         let t = now();
         let listed = s
-            .add_listing(&new_listing("192.0.2.7", "complaints"), "test", t)
+            .add_listing(&new_listing("192.0.2.7", "complaints"), &by("test"), t)
             .await
             .unwrap()
             .listing;
@@ -217,7 +217,7 @@ async fn a_confirmation_link_delists_once_and_names_the_requester_in_history() {
         );
         let seq = s.change_seq().await.unwrap();
         let Confirmation::Delisted(done) = s
-            .confirm_self_delist(&r.token_hash, &rules(3, t), t)
+            .confirm_self_delist(&r.token_hash, &rules(3, t), ip("198.51.100.1"), t)
             .await
             .unwrap()
         else {
@@ -230,13 +230,13 @@ async fn a_confirmation_link_delists_once_and_names_the_requester_in_history() {
             "readers see the change"
         );
         assert!(matches!(
-            s.confirm_self_delist(&r.token_hash, &rules(3, t), t)
+            s.confirm_self_delist(&r.token_hash, &rules(3, t), ip("198.51.100.1"), t)
                 .await
                 .unwrap(),
             Confirmation::Used(_)
         ));
         assert!(matches!(
-            s.confirm_self_delist(&"f".repeat(64), &rules(3, t), t)
+            s.confirm_self_delist(&"f".repeat(64), &rules(3, t), ip("198.51.100.1"), t)
                 .await
                 .unwrap(),
             Confirmation::Unknown
@@ -269,7 +269,7 @@ async fn an_expired_link_changes_nothing() {
     for b in backends().await {
         let s = &b.store;
         let t = now();
-        s.add_listing(&new_listing("192.0.2.7", "complaints"), "test", t)
+        s.add_listing(&new_listing("192.0.2.7", "complaints"), &by("test"), t)
             .await
             .unwrap();
         let r = request(1, "192.0.2.7", "pm@sender.example", "198.51.100.1", t);
@@ -277,7 +277,7 @@ async fn an_expired_link_changes_nothing() {
         let later = t + Duration::minutes(31);
         assert!(
             matches!(
-                s.confirm_self_delist(&r.token_hash, &rules(3, later), later)
+                s.confirm_self_delist(&r.token_hash, &rules(3, later), ip("198.51.100.1"), later)
                     .await
                     .unwrap(),
                 Confirmation::Expired(_)
@@ -296,7 +296,7 @@ async fn the_rules_are_checked_again_when_the_link_is_used() {
         let mut t = now() - Duration::days(10);
         // Two self-delists allowed: the third relisting is refused at confirmation.
         for n in 1..=3u8 {
-            s.add_listing(&new_listing("192.0.2.7", "complaints"), "test", t)
+            s.add_listing(&new_listing("192.0.2.7", "complaints"), &by("test"), t)
                 .await
                 .unwrap();
             let r = request(
@@ -319,7 +319,7 @@ async fn the_rules_are_checked_again_when_the_link_is_used() {
             .await
             .unwrap();
             let outcome = s
-                .confirm_self_delist(&r.token_hash, &rules(2, t), t)
+                .confirm_self_delist(&r.token_hash, &rules(2, t), ip("198.51.100.1"), t)
                 .await
                 .unwrap();
             match (n, outcome) {
@@ -337,16 +337,16 @@ async fn the_rules_are_checked_again_when_the_link_is_used() {
             "still listed"
         );
         // Made hard after the mail went out: refused too.
-        s.add_listing(&new_listing("192.0.2.8", "complaints"), "test", t)
+        s.add_listing(&new_listing("192.0.2.8", "complaints"), &by("test"), t)
             .await
             .unwrap();
         let r = request(9, "192.0.2.8", "pm@sender.example", "198.51.100.9", t);
         s.admit_delist_request(&r, &limits(t), t).await.unwrap();
-        s.add_listing(&new_listing("192.0.2.8", "hard"), "test", t)
+        s.add_listing(&new_listing("192.0.2.8", "hard"), &by("test"), t)
             .await
             .unwrap();
         let Confirmation::Refused(req) = s
-            .confirm_self_delist(&r.token_hash, &rules(3, t), t)
+            .confirm_self_delist(&r.token_hash, &rules(3, t), ip("198.51.100.1"), t)
             .await
             .unwrap()
         else {

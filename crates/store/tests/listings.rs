@@ -16,7 +16,11 @@ async fn a_listed_network_covers_its_hosts_and_keeps_its_history() {
         let s = &b.store;
         let seq0 = s.change_seq().await.unwrap();
         let out = s
-            .add_listing(&new_listing("203.0.113.0/24", "manual"), "alice", now())
+            .add_listing(
+                &new_listing("203.0.113.0/24", "manual"),
+                &by("alice"),
+                now(),
+            )
             .await
             .unwrap();
         assert!(out.created && out.changed, "{}", b.name);
@@ -30,7 +34,7 @@ async fn a_listed_network_covers_its_hosts_and_keeps_its_history() {
         let removed = s
             .remove_listing(
                 &"203.0.113.0/24".parse().unwrap(),
-                "bob",
+                &by("bob"),
                 Some("fixed"),
                 now(),
             )
@@ -58,12 +62,12 @@ async fn listing_the_same_range_again_edits_it_and_an_identical_add_changes_noth
     for b in backends().await {
         let s = &b.store;
         let first = s
-            .add_listing(&new_listing("198.51.100.9", "manual"), "op", now())
+            .add_listing(&new_listing("198.51.100.9", "manual"), &by("op"), now())
             .await
             .unwrap();
         let seq = s.change_seq().await.unwrap();
         let same = s
-            .add_listing(&new_listing("198.51.100.9", "manual"), "op", now())
+            .add_listing(&new_listing("198.51.100.9", "manual"), &by("op"), now())
             .await
             .unwrap();
         assert!(!same.created && !same.changed, "{}", b.name);
@@ -75,7 +79,7 @@ async fn listing_the_same_range_again_edits_it_and_an_identical_add_changes_noth
         );
 
         let edited = s
-            .add_listing(&new_listing("198.51.100.9", "complaints"), "op", now())
+            .add_listing(&new_listing("198.51.100.9", "complaints"), &by("op"), now())
             .await
             .unwrap();
         assert!(!edited.created && edited.changed);
@@ -95,12 +99,12 @@ async fn listing_the_same_range_again_edits_it_and_an_identical_add_changes_noth
 async fn removing_a_host_inside_a_listed_network_names_the_network() {
     for b in backends().await {
         let s = &b.store;
-        s.add_listing(&new_listing("192.0.2.0/24", "manual"), "op", now())
+        s.add_listing(&new_listing("192.0.2.0/24", "manual"), &by("op"), now())
             .await
             .unwrap();
         let seq = s.change_seq().await.unwrap();
         let err = s
-            .remove_listing(&"192.0.2.55".parse().unwrap(), "op", None, now())
+            .remove_listing(&"192.0.2.55".parse().unwrap(), &by("op"), None, now())
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotListed { .. }), "{}", b.name);
@@ -121,7 +125,7 @@ async fn an_expired_listing_gets_an_event_at_its_expiry_time() {
         let t0 = now();
         let mut l = new_listing("2001:db8::/32", "spamtrap");
         l.expires_at = Some(t0 + Duration::seconds(30));
-        let added = s.add_listing(&l, "op", t0).await.unwrap();
+        let added = s.add_listing(&l, &by("op"), t0).await.unwrap();
         assert_eq!(s.expire_due(t0 + Duration::seconds(29)).await.unwrap(), 0);
         assert_eq!(s.expire_due(t0 + Duration::seconds(31)).await.unwrap(), 1);
         assert_eq!(s.expire_due(t0 + Duration::seconds(32)).await.unwrap(), 0);
@@ -139,10 +143,10 @@ async fn readers_pick_up_changes_incrementally_by_sequence() {
     for b in backends().await {
         let s = &b.store;
         let start = s.change_seq().await.unwrap();
-        s.add_listing(&new_listing("10.0.0.1", "manual"), "op", now())
+        s.add_listing(&new_listing("10.0.0.1", "manual"), &by("op"), now())
             .await
             .unwrap();
-        s.add_listing(&new_listing("10.0.0.2", "manual"), "op", now())
+        s.add_listing(&new_listing("10.0.0.2", "manual"), &by("op"), now())
             .await
             .unwrap();
         let mid = s.change_seq().await.unwrap();
@@ -151,7 +155,7 @@ async fn readers_pick_up_changes_incrementally_by_sequence() {
         assert!(first.iter().all(|r| r.active));
         assert_eq!(s.changes_between(start, mid, 1).await.unwrap().len(), 1);
 
-        s.remove_listing(&"10.0.0.1".parse().unwrap(), "op", None, now())
+        s.remove_listing(&"10.0.0.1".parse().unwrap(), &by("op"), None, now())
             .await
             .unwrap();
         let end = s.change_seq().await.unwrap();
@@ -173,7 +177,7 @@ async fn readers_pick_up_changes_incrementally_by_sequence() {
 async fn an_import_adds_new_ranges_keeps_existing_ones_and_records_history() {
     for b in backends().await {
         let s = &b.store;
-        s.add_listing(&new_listing("100.64.0.7", "hard"), "op", now())
+        s.add_listing(&new_listing("100.64.0.7", "hard"), &by("op"), now())
             .await
             .unwrap();
         let batch: Vec<NewListing> = (0..5000u32)
@@ -185,7 +189,7 @@ async fn an_import_adds_new_ranges_keeps_existing_ones_and_records_history() {
             .collect();
         let mut calls = 0;
         let out = s
-            .import(&batch, "importer", Some("feed.txt"), now(), |_| calls += 1)
+            .import(&batch, &by("importer"), "feed.txt", now(), |_| calls += 1)
             .await
             .unwrap();
         assert_eq!(out.added, 4999, "{}", b.name);
@@ -199,7 +203,7 @@ async fn an_import_adds_new_ranges_keeps_existing_ones_and_records_history() {
         let history = s.history(&[imported[0].id]).await.unwrap();
         assert_eq!(history.len(), 1);
         assert_eq!(history[0].actor, "importer");
-        assert_eq!(history[0].note.as_deref(), Some("feed.txt"));
+        assert_eq!(history[0].note.as_deref(), Some("import of feed.txt"));
 
         let mut exported = 0;
         s.for_each_active::<StoreError, _>(|_| {
@@ -216,7 +220,7 @@ async fn an_import_adds_new_ranges_keeps_existing_ones_and_records_history() {
 async fn history_cannot_be_rewritten_even_with_direct_sql() {
     for b in backends().await {
         b.store
-            .add_listing(&new_listing("192.0.2.1", "manual"), "op", now())
+            .add_listing(&new_listing("192.0.2.1", "manual"), &by("op"), now())
             .await
             .unwrap();
         let err = if b.name == "sqlite" {
@@ -278,7 +282,7 @@ async fn a_writer_blocked_by_another_process_reports_the_lock() {
         .await
         .unwrap();
     let err = store
-        .add_listing(&new_listing("192.0.2.1", "manual"), "op", now())
+        .add_listing(&new_listing("192.0.2.1", "manual"), &by("op"), now())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
@@ -310,8 +314,10 @@ async fn loading_the_index_pages_through_every_active_listing_once() {
                 l
             })
             .collect();
-        s.import(&batch, "op", None, now(), |_| {}).await.unwrap();
-        s.remove_listing(&"10.0.0.5".parse().unwrap(), "op", None, now())
+        s.import(&batch, &by("op"), "test", now(), |_| {})
+            .await
+            .unwrap();
+        s.remove_listing(&"10.0.0.5".parse().unwrap(), &by("op"), None, now())
             .await
             .unwrap();
         let mut ids = std::collections::HashSet::new();
@@ -343,7 +349,7 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
                     note: Some("t1"),
                     source: "operator",
                 },
-                "op",
+                &by("op"),
                 now(),
             )
             .await
@@ -359,7 +365,7 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
                     note: None,
                     source: "operator",
                 },
-                "op",
+                &by("op"),
                 now(),
             )
             .await
@@ -374,7 +380,7 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
                 note: None,
                 source: "operator",
             },
-            "op",
+            &by("op"),
             now(),
         )
         .await
@@ -387,7 +393,7 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
                 note: None,
                 source: "reports",
             },
-            "senderdesk",
+            &by("senderdesk"),
             now(),
         )
         .await
@@ -403,7 +409,7 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
 
         let seq = s.change_seq().await.unwrap();
         assert!(
-            s.remove_policy_entry(PolicyKind::Allow, "198.51.100.1", "op", None, now())
+            s.remove_policy_entry(PolicyKind::Allow, "198.51.100.1", &by("op"), None, now())
                 .await
                 .unwrap()
                 .is_none()
@@ -418,7 +424,7 @@ async fn policy_entries_are_added_once_removed_with_history_and_move_the_sequenc
             .remove_policy_entry(
                 PolicyKind::SenderBan,
                 "@bulk.example",
-                "op2",
+                &by("op2"),
                 Some("resolved"),
                 now(),
             )

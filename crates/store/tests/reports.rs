@@ -5,35 +5,12 @@ mod common;
 use common::*;
 
 use domain::{ReportDecision, ReportTrust};
-use store::{Counting, NewReport, NewSubmission, StoreError};
+use store::{Counting, StoreError};
 
 fn counting(since: time::OffsetDateTime) -> Counting {
     Counting { since, cap: 10 }
 }
 use time::Duration;
-
-fn submission(reporter: &str, dedup: &str, sender: &str) -> NewSubmission {
-    NewSubmission {
-        channel: "smtp",
-        reporter: reporter.into(),
-        trust: ReportTrust::Fbl,
-        trust_evidence: "DKIM signature d=fbl.example s=s1 verifies".into(),
-        format: "arf".into(),
-        raw_compressed: vec![1, 2, 3],
-        raw_size: 3,
-        warnings: "[]".into(),
-        reports: vec![NewReport {
-            feedback_type: "abuse".into(),
-            dedup_key: dedup.into(),
-            ours: true,
-            tenant_id: None,
-            sender: Some(sender.into()),
-            source_ip: Some("198.51.100.11".into()),
-            subject: Some("Offer".into()),
-            details: "{}".into(),
-        }],
-    }
-}
 
 #[tokio::test]
 async fn tenants_keep_their_keys_and_refuse_taken_ones() {
@@ -46,13 +23,14 @@ async fn tenants_keep_their_keys_and_refuse_taken_ones() {
                 Some("abuse@acme.example"),
                 &["198.51.100.16/28".parse().unwrap()],
                 &["acme.example".into()],
+                &by("op"),
                 t,
             )
             .await
             .unwrap();
         assert!(
             matches!(
-                s.add_tenant("acme", None, &[], &["x.example".into()], t)
+                s.add_tenant("acme", None, &[], &["x.example".into()], &by("op"), t)
                     .await,
                 Err(StoreError::Conflict { .. })
             ),
@@ -65,6 +43,7 @@ async fn tenants_keep_their_keys_and_refuse_taken_ones() {
                 None,
                 &["198.51.100.16/28".parse().unwrap()],
                 &[],
+                &by("op"),
                 t,
             )
             .await
@@ -183,7 +162,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
             .decide_report(
                 first_id,
                 ReportDecision::Confirmed,
-                "alice",
+                &by("alice"),
                 Some("checked"),
                 counting(start),
                 t,
@@ -200,7 +179,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
             s.decide_report(
                 first_id,
                 ReportDecision::Dismissed,
-                "bob",
+                &by("bob"),
                 None,
                 counting(start),
                 t
@@ -212,7 +191,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
             s.decide_report(
                 9999,
                 ReportDecision::Confirmed,
-                "bob",
+                &by("bob"),
                 None,
                 counting(start),
                 t
@@ -241,7 +220,7 @@ async fn anonymous_reports_count_only_once_confirmed_and_each_is_decided_once() 
             .decide_report(
                 trusted_id,
                 ReportDecision::Dismissed,
-                "alice",
+                &by("alice"),
                 None,
                 counting(start),
                 t,

@@ -443,7 +443,7 @@ async fn confirm(
     };
     let outcome = match state
         .store
-        .confirm_self_delist(&token_hash(&token), &rules, now)
+        .confirm_self_delist(&token_hash(&token), &rules, client, now)
         .await
     {
         Ok(o) => o,

@@ -22,6 +22,7 @@ async fn user_with_link(h: &Harness, email: &str, expires_at: OffsetDateTime) ->
                 role: "admin".into(),
                 tenant: None,
             },
+            &store::Actor::new("op", None),
             now - Duration::hours(48),
         )
         .await
@@ -36,6 +37,7 @@ async fn user_with_link(h: &Harness, email: &str, expires_at: OffsetDateTime) ->
                 purpose: "set-password".into(),
                 expires_at,
             },
+            &store::Actor::new("op", None),
             now - Duration::hours(48),
         )
         .await
@@ -215,7 +217,12 @@ async fn cross_site_oversized_or_malformed_posts_and_a_disabled_account_set_noth
     // Disabled after the mail went out: the link no longer sets anything.
     h.state
         .store
-        .set_disabled("target@example.net", true, OffsetDateTime::now_utc())
+        .set_disabled(
+            "target@example.net",
+            true,
+            &store::Actor::new("op", None),
+            OffsetDateTime::now_utc(),
+        )
         .await
         .unwrap();
     let (status, _) = h.post(&path, &form(GOOD, GOOD)).await;

@@ -338,6 +338,31 @@ async fn the_mailed_link_delists_once_and_records_who_asked() {
         delisted.note.as_deref().unwrap().contains("192.0.2.200"),
         "client address recorded"
     );
+    // The audit log names the requester and the address that used the link.
+    let audit = h
+        .state
+        .store
+        .audit(&store::AuditQuery {
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let e = &audit[0];
+    assert_eq!(
+        (
+            e.actor.as_str(),
+            e.address.as_deref(),
+            e.action.as_str(),
+            e.subject.as_str()
+        ),
+        (
+            "requester:pm@sender.example",
+            Some("192.0.2.200"),
+            "listing.remove",
+            "192.0.2.7"
+        )
+    );
     let reference = done.split("DL-").nth(1).unwrap()[..9].to_string();
     let (s, _, status) = h.get(&format!("/delist/status/DL-{reference}")).await;
     assert_eq!(s, StatusCode::OK);
@@ -402,7 +427,11 @@ async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
         };
         h.state
             .store
-            .add_listing(&relist, "test", OffsetDateTime::now_utc())
+            .add_listing(
+                &relist,
+                &store::Actor::new("test", None),
+                OffsetDateTime::now_utc(),
+            )
             .await
             .unwrap();
     }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use actions::Actions;
 use anyhow::{Context as _, bail};
 use domain::{
     IpRange, Listing, ListingSource, ListingState, ListingTtl, NewListing, ReasonCatalog,
@@ -11,9 +12,9 @@ use store::Store;
 use time::OffsetDateTime;
 
 use crate::cli::{AddArgs, RemoveArgs, ShowArgs};
-use crate::commands::{actor, fmt_time};
+use crate::commands::{fmt_time, who};
 
-pub async fn add(store: &Store, catalog: &ReasonCatalog, args: &AddArgs) -> anyhow::Result<()> {
+pub async fn add(actions: &Actions, catalog: &ReasonCatalog, args: &AddArgs) -> anyhow::Result<()> {
     let range: IpRange = args.range.parse()?;
     let reason = catalog.get(&args.reason)?;
     let now = OffsetDateTime::now_utc();
@@ -31,7 +32,7 @@ pub async fn add(store: &Store, catalog: &ReasonCatalog, args: &AddArgs) -> anyh
         // A reason that is never self-removable (hard) cannot be loosened per listing.
         self_delist: reason.self_delist && !args.no_self_delist,
     };
-    let out = store.add_listing(&new, &actor(), now).await?;
+    let out = actions.add_listing(&who(), &new, now).await?;
     let l = &out.listing;
     let verb = match (out.created, out.changed) {
         (true, _) => "listed",
@@ -50,12 +51,12 @@ pub async fn add(store: &Store, catalog: &ReasonCatalog, args: &AddArgs) -> anyh
     Ok(())
 }
 
-pub async fn remove(store: &Store, args: &RemoveArgs) -> anyhow::Result<()> {
+pub async fn remove(actions: &Actions, args: &RemoveArgs) -> anyhow::Result<()> {
     let range: IpRange = args.range.parse()?;
-    let l = store
+    let l = actions
         .remove_listing(
+            &who(),
             &range,
-            &actor(),
             args.note.as_deref(),
             OffsetDateTime::now_utc(),
         )

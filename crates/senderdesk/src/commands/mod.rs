@@ -8,19 +8,19 @@ pub mod report;
 pub mod transfer;
 pub mod user;
 
+use actions::Who;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-/// Who history names for a command-line change: the login behind it.
-pub fn actor() -> String {
+/// Who a command-line change is by: the CLI, as the login behind it (the one `sudo` names,
+/// so `sudo senderdesk …` records the person, not root). The audit log and the histories
+/// call it `cli:LOGIN`.
+pub fn who() -> Who {
     let user = std::env::var("SUDO_USER")
         .ok()
         .filter(|u| !u.is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()));
-    match user {
-        Some(u) => format!("cli:{u}"),
-        None => "cli".to_string(),
-    }
+    Who::cli(user)
 }
 
 /// Times for humans: UTC, to the second.

@@ -1,20 +1,21 @@
 //! `senderdesk list add-sender|remove-sender`, `allow …` and `sender …`: the policy entries
 //! the Postfix policy service decides on besides listed IPs.
 
+use actions::Actions;
 use anyhow::bail;
 use domain::{PolicyKind, ReasonCatalog, policy_key};
 use store::{NewPolicyEntry, Store};
 use time::OffsetDateTime;
 
 use crate::cli::{AddSenderArgs, PolicyKeyArgs};
-use crate::commands::{actor, fmt_time};
+use crate::commands::{fmt_time, who};
 
 fn key(kind: PolicyKind, text: &str) -> anyhow::Result<String> {
     policy_key(kind, text).map_err(anyhow::Error::msg)
 }
 
 pub async fn add_sender(
-    store: &Store,
+    actions: &Actions,
     catalog: &ReasonCatalog,
     args: &AddSenderArgs,
 ) -> anyhow::Result<()> {
@@ -27,8 +28,8 @@ pub async fn add_sender(
         note: args.note.as_deref(),
         source: "operator",
     };
-    let (entry, created) = store
-        .add_policy_entry(&new, &actor(), OffsetDateTime::now_utc())
+    let (entry, created) = actions
+        .add_policy_entry(&who(), &new, OffsetDateTime::now_utc())
         .await?;
     if created {
         println!(
@@ -47,14 +48,15 @@ pub async fn add_sender(
 
 /// Adds an entry of `kind`; `what` names it in the output ("allowlisted", "restricted").
 pub async fn add(
-    store: &Store,
+    actions: &Actions,
     kind: PolicyKind,
     args: &PolicyKeyArgs,
     what: &str,
 ) -> anyhow::Result<()> {
     let k = key(kind, &args.key)?;
-    let (entry, created) = store
+    let (entry, created) = actions
         .add_policy_entry(
+            &who(),
             &NewPolicyEntry {
                 kind,
                 key: &k,
@@ -62,7 +64,6 @@ pub async fn add(
                 note: args.note.as_deref(),
                 source: "operator",
             },
-            &actor(),
             OffsetDateTime::now_utc(),
         )
         .await?;
@@ -80,17 +81,17 @@ pub async fn add(
 
 /// Ends an entry of `kind`; an error names the key when there is none.
 pub async fn remove(
-    store: &Store,
+    actions: &Actions,
     kind: PolicyKind,
     args: &PolicyKeyArgs,
     what: &str,
 ) -> anyhow::Result<()> {
     let k = key(kind, &args.key)?;
-    match store
+    match actions
         .remove_policy_entry(
+            &who(),
             kind,
             &k,
-            &actor(),
             args.note.as_deref(),
             OffsetDateTime::now_utc(),
         )

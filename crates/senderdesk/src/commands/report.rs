@@ -2,15 +2,16 @@
 
 use std::io::Read;
 
+use actions::{Actions, NewTenant};
 use anyhow::Context as _;
 use domain::IpRange;
 use domain::ReportDecision;
-use intake::{Channel, DecideError, Desk, Origin, Vouch};
+use intake::{Channel, Desk, Origin, Vouch};
 use store::Store;
 use time::OffsetDateTime;
 
 use crate::cli::{DecideArgs, IngestArgs, TenantArgs};
-use crate::commands::{actor, fmt_time};
+use crate::commands::{fmt_time, who};
 
 /// An error that ends the process with a chosen exit status, for callers such as Postfix's
 /// pipe transport that read it (sysexits: 65 bad input, 75 try again later).
@@ -53,7 +54,7 @@ pub async fn ingest(desk: &Desk, args: &IngestArgs) -> anyhow::Result<()> {
         origin = origin.client(domain::canonical_addr(ip));
     }
     if args.trusted {
-        origin = origin.vouched(Vouch::Operator(actor()));
+        origin = origin.vouched(Vouch::Operator(who().principal.name()));
     }
     match desk.ingest(&raw, &origin, OffsetDateTime::now_utc()).await {
         Ok(receipt) => {
@@ -269,6 +270,7 @@ pub async fn show(store: &Store, id: i64, raw: bool) -> anyhow::Result<()> {
 /// `report confirm|dismiss ID`: the desk's decision, on the record; a confirmation may
 /// restrict the sender at once, and then mails the tenant's contact.
 pub async fn decide(
+    actions: &Actions,
     desk: &Desk,
     args: &DecideArgs,
     decision: ReportDecision,
@@ -279,14 +281,13 @@ pub async fn decide(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
-    let (decided, restricted) = match desk
-        .decide(args.id, decision, &actor(), note, OffsetDateTime::now_utc())
-        .await
-    {
-        Ok(done) => done,
-        Err(DecideError::Refused(why)) => anyhow::bail!(why),
-        Err(DecideError::Store(e)) => return Err(e.into()),
-    };
+    let now = OffsetDateTime::now_utc();
+    let actions::ReportDecided {
+        decided,
+        restricted,
+    } = actions
+        .decide_report(&who(), desk, args.id, decision, note, now)
+        .await?;
     match (decision, &decided.sender, decided.complaints) {
         (ReportDecision::Confirmed, Some(sender), Some(n)) => println!(
             "report #{} confirmed: it counts against {sender} ({n} complaint(s) within the window, threshold {})",
@@ -340,7 +341,7 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-pub async fn add_tenant(store: &Store, args: &TenantArgs) -> anyhow::Result<()> {
+pub async fn add_tenant(actions: &Actions, args: &TenantArgs) -> anyhow::Result<()> {
     let ips = args
         .ips
         .iter()
@@ -370,18 +371,16 @@ pub async fn add_tenant(store: &Store, args: &TenantArgs) -> anyhow::Result<()> 
             args.lang
         );
     };
-    let t = store
-        .add_tenant(
-            args.name.trim(),
-            args.contact.as_deref(),
-            &ips,
-            &domains,
-            OffsetDateTime::now_utc(),
-        )
+    let new = NewTenant {
+        name: args.name.trim(),
+        contact: args.contact.as_deref(),
+        ips: &ips,
+        domains: &domains,
+        lang: lang.tag(),
+    };
+    let t = actions
+        .add_tenant(&who(), &new, OffsetDateTime::now_utc())
         .await?;
-    if lang != web::Lang::En {
-        store.set_tenant_lang(&t.name, lang.tag()).await?;
-    }
     println!(
         "added tenant {} (#{}): {} range(s), {} domain(s)",
         t.name,

@@ -2,6 +2,7 @@
 
 use std::io::{BufWriter, IsTerminal, Write};
 
+use actions::Actions;
 use anyhow::{Context as _, bail};
 use domain::{ListingSource, ListingTtl, NewListing, ReasonCatalog};
 use listfile::{Expiry, ExportContext, ExportFormat, Exporter, Family, ImportFormat};
@@ -9,14 +10,14 @@ use store::Store;
 use time::OffsetDateTime;
 
 use crate::cli::{ExportArgs, ExportFormatArg, FamilyArg, ImportArgs, ImportFormatArg};
-use crate::commands::{actor, list::read_input};
+use crate::commands::{list::read_input, who};
 use crate::configuration::Config;
 
 /// How many invalid lines are printed before the rest are only counted.
 const SHOW_BAD: usize = 50;
 
 pub async fn import(
-    store: &Store,
+    actions: &Actions,
     catalog: &ReasonCatalog,
     args: &ImportArgs,
 ) -> anyhow::Result<()> {
@@ -86,9 +87,9 @@ pub async fn import(
         });
     }
     let bar = progress_bar(listings.len() as u64);
-    let note = format!("import of {name}");
-    let out = store
-        .import(&listings, &actor(), Some(&note), now, |done| {
+    let source = name.to_string();
+    let out = actions
+        .import_listings(&who(), &listings, &source, now, |done| {
             bar.set_position(done)
         })
         .await?;

@@ -3,11 +3,12 @@
 //! store keeps only the link's hash. This is how the first admin is made, from the server.
 
 use accounts::{LinkToken, Role, account_email};
+use actions::Actions;
 use anyhow::Context as _;
 use store::{NewLink, NewUser, Store};
 use time::{Duration, OffsetDateTime};
 
-use super::fmt_time;
+use super::{fmt_time, who};
 use crate::cli::UserAddArgs;
 use crate::context::Context;
 
@@ -35,7 +36,7 @@ impl LinkMail {
     }
 }
 
-pub async fn add(store: &Store, mail: &LinkMail, args: &UserAddArgs) -> anyhow::Result<()> {
+pub async fn add(actions: &Actions, mail: &LinkMail, args: &UserAddArgs) -> anyhow::Result<()> {
     let email = account_email(&args.email)?;
     let lang = language(&args.lang)?;
     let tenant = args
@@ -43,16 +44,14 @@ pub async fn add(store: &Store, mail: &LinkMail, args: &UserAddArgs) -> anyhow::
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    let user = store
-        .add_user(
-            &NewUser {
-                email: email.clone(),
-                role: args.role.as_str().to_string(),
-                tenant: tenant.map(str::to_string),
-            },
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
+    let now = OffsetDateTime::now_utc();
+    let link = Link::new(false, now)?;
+    let new = NewUser {
+        email: email.clone(),
+        role: args.role.as_str().to_string(),
+        tenant: tenant.map(str::to_string),
+    };
+    let user = actions.add_user(&who(), &new, &link.stored, now).await?;
     println!(
         "added {} ({}{})",
         user.email,
@@ -62,23 +61,34 @@ pub async fn add(store: &Store, mail: &LinkMail, args: &UserAddArgs) -> anyhow::
             .map(|t| format!(", tenant {t}"))
             .unwrap_or_default()
     );
-    send_link(store, mail, &user.email, args.role, lang, false).await
+    mail_link(mail, &user.email, args.role, lang, &link, now).await
 }
 
-pub async fn reset(store: &Store, mail: &LinkMail, email: &str, lang: &str) -> anyhow::Result<()> {
+pub async fn reset(
+    store: &Store,
+    actions: &Actions,
+    mail: &LinkMail,
+    email: &str,
+    lang: &str,
+) -> anyhow::Result<()> {
     let email = account_email(email)?;
     let lang = language(lang)?;
     let Some(user) = store.user(&email).await? else {
         anyhow::bail!("there is no user {email}; `senderdesk user list` shows who there is");
     };
     let role: Role = user.role.parse()?;
-    send_link(store, mail, &user.email, role, lang, true).await
+    let now = OffsetDateTime::now_utc();
+    let link = Link::new(true, now)?;
+    actions
+        .reset_user(&who(), &user.email, &link.stored, now)
+        .await?;
+    mail_link(mail, &user.email, role, lang, &link, now).await
 }
 
-pub async fn disable(store: &Store, email: &str) -> anyhow::Result<()> {
+pub async fn disable(actions: &Actions, email: &str) -> anyhow::Result<()> {
     let email = account_email(email)?;
-    store
-        .set_disabled(&email, true, OffsetDateTime::now_utc())
+    actions
+        .disable_user(&who(), &email, OffsetDateTime::now_utc())
         .await?;
     println!("disabled {email}: the account and its unused links no longer work");
     Ok(())
@@ -107,37 +117,48 @@ pub async fn list(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Makes a link, stores its hash, and queues the mail with it.
-async fn send_link(
-    store: &Store,
+/// A fresh link: the token for the mail, and what the store keeps of it.
+struct Link {
+    token: LinkToken,
+    stored: NewLink,
+    reset: bool,
+}
+
+impl Link {
+    fn new(reset: bool, now: OffsetDateTime) -> anyhow::Result<Link> {
+        let token = LinkToken::generate().context("no randomness for the link")?;
+        let purpose = if reset {
+            "reset-password"
+        } else {
+            "set-password"
+        };
+        let stored = NewLink {
+            token_hash: token.hash.clone(),
+            purpose: purpose.into(),
+            expires_at: now + LINK_LIFETIME,
+        };
+        Ok(Link {
+            token,
+            stored,
+            reset,
+        })
+    }
+}
+
+/// Queues the mail with a link the store already keeps.
+async fn mail_link(
     mail: &LinkMail,
     email: &str,
     role: Role,
     lang: web::Lang,
-    reset: bool,
+    link: &Link,
+    now: OffsetDateTime,
 ) -> anyhow::Result<()> {
-    let now = OffsetDateTime::now_utc();
-    let token = LinkToken::generate().context("no randomness for the link")?;
-    let purpose = if reset {
-        "reset-password"
-    } else {
-        "set-password"
-    };
-    store
-        .create_link(
-            email,
-            &NewLink {
-                token_hash: token.hash.clone(),
-                purpose: purpose.into(),
-                expires_at: now + LINK_LIFETIME,
-            },
-            now,
-        )
-        .await?;
+    let (reset, purpose) = (link.reset, &link.stored.purpose);
     let link = format!(
         "{}/account/set-password/{}",
         mail.base_url.trim_end_matches('/'),
-        token.token
+        link.token.token
     );
     let outgoing = web::account_mail(
         &mail.templates,

@@ -4,9 +4,9 @@
 
 use std::net::IpAddr;
 
-use domain::{ListingSource, NewListing, ReasonSlug};
+use domain::{ListingSource, NewListing, ReasonSlug, ReportTrust};
 use sqlx::Connection;
-use store::{DatabaseLocation, Store};
+use store::{Actor, DatabaseLocation, NewReport, NewSubmission, Store};
 use time::OffsetDateTime;
 
 pub struct Backend {
@@ -86,10 +86,40 @@ pub fn new_listing(range: &str, reason: &str) -> NewListing {
     }
 }
 
+/// Who a test's change is by, from no address (as the CLI's are).
+pub fn by(name: &str) -> Actor {
+    Actor::new(name, None)
+}
+
 pub fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
 
 pub fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp()).unwrap()
+}
+
+/// A feedback loop's report of one message of ours from `sender`; tests that need another
+/// trust set it on the result.
+pub fn submission(reporter: &str, dedup: &str, sender: &str) -> NewSubmission {
+    NewSubmission {
+        channel: "smtp",
+        reporter: reporter.into(),
+        trust: ReportTrust::Fbl,
+        trust_evidence: "DKIM signature d=fbl.example s=s1 verifies".into(),
+        format: "arf".into(),
+        raw_compressed: vec![1, 2, 3],
+        raw_size: 3,
+        warnings: "[]".into(),
+        reports: vec![NewReport {
+            feedback_type: "abuse".into(),
+            dedup_key: dedup.into(),
+            ours: true,
+            tenant_id: None,
+            sender: Some(sender.into()),
+            source_ip: Some("198.51.100.11".into()),
+            subject: Some("Offer".into()),
+            details: "{}".into(),
+        }],
+    }
 }

@@ -68,7 +68,11 @@ pub async fn harness_full(
             self_delist: reason_def.self_delist,
         };
         let out = store
-            .add_listing(&new, "test", OffsetDateTime::now_utc())
+            .add_listing(
+                &new,
+                &store::Actor::new("test", None),
+                OffsetDateTime::now_utc(),
+            )
             .await
             .unwrap();
         builder.push(
