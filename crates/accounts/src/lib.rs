@@ -9,7 +9,11 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sha2::{Digest, Sha256};
 
+pub mod session;
+mod totp;
+
 pub use domain::{BadEmail, RequesterEmail as UserEmail};
+pub use totp::{RECOVERY_CODES, SecondFactor, TotpSecret, recovery_code_hash, recovery_codes};
 
 /// An account's email as stored and looked up: checked as a mail address, then lowercased
 /// whole, so `Root@Example.net` and `root@example.net` are one account (nobody keeps two

@@ -327,6 +327,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| self.map_err(e))?;
+            // A new password through a link (a reset, often after a compromise) signs out
+            // whoever held the account before.
+            let ended = sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
+                .bind(now.unix_timestamp())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.map_err(e))?
+                .rows_affected();
+            let holder = Actor::new(format!("user:{}", live.email), None);
+            write_audit!(self, tx, &holder, now.unix_timestamp(), Change {
+                action: "user.password",
+                subject: &live.email,
+                before: None,
+                after: Some(format!("{{\"password\":\"set through a {} link\",\"sessions_ended\":{ended}}}", live.purpose)),
+            });
             Ok(Ok(live))
         });
         match out {

@@ -19,6 +19,8 @@ mod migrate;
 mod policy;
 mod reports;
 mod rows;
+mod second_factor;
+mod sessions;
 
 use std::time::Duration;
 
@@ -28,9 +30,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use audit::{Actor, AuditEntry, AuditQuery, Change};
-pub(crate) use audit::write_audit;
 pub use accounts::{LinkRefusal, LiveLink, NewLink, NewUser, User};
+pub(crate) use audit::write_audit;
+pub use audit::{Actor, AuditEntry, AuditQuery, Change};
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
@@ -41,6 +43,7 @@ pub use policy::{NewPolicyEntry, PolicyEvent};
 pub use reports::{
     AbuseCase, Decision, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant,
 };
+pub use sessions::{Failures, LiveSession, NewSession, SignInUser, Stage};
 
 /// How long a writer waits for another process (say the CLI while `serve` runs) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -38,6 +38,8 @@ pub(crate) enum Refusal {
         max: Option<usize>,
     },
     Timeout,
+    /// A signed-in visitor whose role does not reach this page or action.
+    NoRole,
     /// axum could not read the request: a malformed form or query, a wrong method or type.
     Unreadable(StatusCode),
     /// Our fault; the page says nothing was changed.
@@ -51,6 +53,7 @@ impl Refusal {
             Refusal::CrossSite => StatusCode::FORBIDDEN,
             Refusal::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Refusal::NoRole => StatusCode::FORBIDDEN,
             Refusal::Unreadable(status) => status,
             Refusal::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -70,6 +73,7 @@ impl Refusal {
                 words
             }
             Refusal::Timeout => vec![lang.text("error-timeout", &[])],
+            Refusal::NoRole => vec![lang.text("error-no-role", &[])],
             Refusal::Unreadable(_) => vec![lang.text("error-unreadable", &[])],
             Refusal::Internal => vec![lang.text("error-internal", &[])],
         }

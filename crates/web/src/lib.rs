@@ -10,7 +10,7 @@
 //! Every response carries strict security headers; every POST passes tower-http's CSRF check
 //! (Sec-Fetch-Site / Origin); bodies are small and requests time out.
 
-mod accounts;
+pub(crate) mod accounts;
 mod delist;
 pub mod diagnostics;
 mod errors;
@@ -44,6 +44,7 @@ use serde::Serialize;
 use store::Store;
 use time::Duration as Span;
 
+pub use accounts::users::{AccountLink, LINK_LIFETIME, LinkMailer};
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
 pub use outgoing::{AccountMail, RestrictionNotice, account_mail, restriction_mail};

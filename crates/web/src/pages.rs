@@ -81,7 +81,10 @@ pub(crate) fn page(
         lang: locale.lang,
         remember_lang: false,
         secure_cookie: portal.secure(),
-        private: template.starts_with("delist"),
+        // Delist pages hold tokens; staff pages hold personal data and session state.
+        private: ["delist", "account", "signin"]
+            .iter()
+            .any(|p| template.starts_with(p)),
     }
     .remembering(locale)
     .into_response())

@@ -96,6 +96,24 @@ const EMBEDDED: &[(&str, &str)] = &[
         "account_password.html",
         include_str!("../templates/account_password.html"),
     ),
+    ("signin.html", include_str!("../templates/signin.html")),
+    (
+        "signin_code.html",
+        include_str!("../templates/signin_code.html"),
+    ),
+    ("account.html", include_str!("../templates/account.html")),
+    (
+        "account_totp.html",
+        include_str!("../templates/account_totp.html"),
+    ),
+    (
+        "account_codes.html",
+        include_str!("../templates/account_codes.html"),
+    ),
+    (
+        "admin_users.html",
+        include_str!("../templates/admin_users.html"),
+    ),
 ];
 
 pub struct Templates {

@@ -210,7 +210,144 @@ async fn every_page_refusal_and_mail_says_only_what_a_translation_wrote() {
             &marks::visible(&restricted.html),
         );
     }
+    staff_pages(&h, &mut leaks).await;
     assert!(leaks.is_empty(), "words from code:\n{}", leaks.join("\n"));
+}
+
+/// The staff's pages in each language: sign-in and its refusals, the code step, the account
+/// page, TOTP enrolment, recovery codes and the administrators' page of accounts.
+async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
+    use common::staff::{Browser, GOOD, user};
+    user(h, "root@example.net", "admin", None).await;
+    user(h, "two@example.net", "agent", None).await;
+    // "two" has two-step sign-in on, with recovery codes this test knows.
+    let store = &h.state.store;
+    let two = store
+        .sign_in_user("two@example.net")
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = accounts::TotpSecret::generate().unwrap();
+    store
+        .set_totp_pending(two.id, secret.as_str())
+        .await
+        .unwrap();
+    let mut codes = accounts::recovery_codes().unwrap();
+    let hashes: Vec<String> = codes
+        .iter()
+        .filter_map(|c| accounts::recovery_code_hash(c))
+        .collect();
+    let actor = store::Actor::new("cli:test", None);
+    let now = time::OffsetDateTime::now_utc();
+    store
+        .enable_totp(two.id, secret.as_str(), 1, &hashes, &actor, now)
+        .await
+        .unwrap();
+    for (i, lang) in Lang::ALL.into_iter().enumerate() {
+        let tag = lang.tag();
+        let mut page = |what: &str, body: &str, extra: &[&str]| {
+            let allowed: Vec<&str> = ALLOWED
+                .iter()
+                .copied()
+                .chain(extra.iter().copied())
+                .collect();
+            for text in marks::visible(body) {
+                let words = marks::from_code(&text, &allowed);
+                if !words.is_empty() {
+                    leaks.push(format!("{tag} {what}: {words:?}"));
+                }
+            }
+        };
+        let mut b = Browser::new(h, 200 + i as u8);
+        page(
+            "/signin",
+            &b.get(&format!("/signin?lang={tag}")).await.2,
+            &[],
+        );
+        let wrong = format!("email=root%40example.net&password=wrong-password-x&lang={tag}");
+        page("POST /signin", &b.post("/signin", &wrong).await.2, &[]);
+        let form = format!(
+            "email=root%40example.net&password={}&lang={tag}",
+            urlencode(GOOD)
+        );
+        let (status, _, _) = b.post("/signin", &form).await;
+        assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{tag}");
+        page(
+            "/account",
+            &b.get(&format!("/account?lang={tag}")).await.2,
+            &[],
+        );
+        let enrol = b
+            .post(
+                "/account/totp",
+                &format!("password={}&lang={tag}", urlencode(GOOD)),
+            )
+            .await
+            .2;
+        // The key, in groups of four, is data a person copies.
+        let key = enrol
+            .split("id=\"totp-secret\">")
+            .nth(1)
+            .unwrap_or("")
+            .split('<')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let groups: Vec<&str> = key.split_whitespace().collect();
+        page("TOTP enrolment", &enrol, &groups);
+        page(
+            "/admin/users",
+            &b.get(&format!("/admin/users?lang={tag}")).await.2,
+            &["root", "two"],
+        );
+        let bad = format!("email=nobody&role=agent&lang={tag}");
+        page(
+            "POST /admin/users",
+            &b.post("/admin/users", &bad).await.2,
+            &["root", "two", "nobody"],
+        );
+
+        let mut t = Browser::new(h, 220 + i as u8);
+        let form = format!(
+            "email=two%40example.net&password={}&lang={tag}",
+            urlencode(GOOD)
+        );
+        t.post("/signin", &form).await;
+        page(
+            "/signin/code",
+            &t.get(&format!("/signin/code?lang={tag}")).await.2,
+            &[],
+        );
+        page(
+            "POST /signin/code",
+            &t.post("/signin/code", &format!("code=000000&lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        // Each language signs in with a recovery code, then makes new ones (used next).
+        let (status, _, _) = t
+            .post("/signin/code", &format!("code={}&lang={tag}", codes[0]))
+            .await;
+        assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{tag}");
+        let (status, _, account) = t.get(&format!("/account?lang={tag}")).await;
+        assert_eq!(status, axum::http::StatusCode::OK, "{tag}");
+        page("/account with TOTP", &account, &[]);
+        let fresh = t
+            .post(
+                "/account/recovery-codes",
+                &format!("password={}&lang={tag}", urlencode(GOOD)),
+            )
+            .await
+            .2;
+        page("recovery codes", &fresh, &[]);
+        codes = fresh
+            .split("<li><code>")
+            .skip(1)
+            .filter_map(|c| c.split('<').next().map(str::to_string))
+            .collect();
+        assert_eq!(codes.len(), accounts::RECOVERY_CODES, "{tag}: {fresh}");
+    }
 }
 
 async fn wait_for_mails(h: &Harness, n: usize) -> Vec<String> {

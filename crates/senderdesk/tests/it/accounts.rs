@@ -5,7 +5,7 @@ use crate::portal::{http, outbox, path_of, within};
 use crate::support::*;
 
 /// The set-password link in a mail, with quoted-printable soft breaks undone.
-fn account_link_in(mail: &str) -> String {
+pub(crate) fn account_link_in(mail: &str) -> String {
     mail.replace("=\r\n", "")
         .split_whitespace()
         .find(|w| w.contains("/account/set-password/"))

@@ -17,14 +17,14 @@ use crate::dns::have;
 use crate::portal::{link_in, outbox, within};
 use crate::support::*;
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _profile: tempfile::TempDir,
 }
 
 impl Driver {
-    fn start() -> Option<Driver> {
+    pub(crate) fn start() -> Option<Driver> {
         if !have("chromedriver") || !present(Path::new("/usr/bin/chromium").exists(), "chromium") {
             return None;
         }
@@ -47,7 +47,7 @@ impl Driver {
         })
     }
 
-    async fn browser(&self) -> Client {
+    pub(crate) async fn browser(&self) -> Client {
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -87,18 +87,18 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-async fn shot(browser: &Client, name: &str) {
+pub(crate) async fn shot(browser: &Client, name: &str) {
     let png = browser.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
 }
 
-async fn type_into(browser: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Client, css: &str, text: &str) {
     let field = browser.find(Locator::Css(css)).await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     browser
         .find(Locator::Css(css))
         .await
@@ -108,7 +108,7 @@ async fn click(browser: &Client, css: &str) {
         .unwrap();
 }
 
-async fn wait_for(browser: &Client, css: &str, seconds: u64, what: &str) -> Element {
+pub(crate) async fn wait_for(browser: &Client, css: &str, seconds: u64, what: &str) -> Element {
     browser
         .wait()
         .at_most(Duration::from_secs(seconds))

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod browser;
+mod browser_accounts;
 mod cli;
 mod diagnose;
 mod dns;

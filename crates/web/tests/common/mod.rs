@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 use tower::ServiceExt;
 use web::{AppState, Portal, PortalSettings};
 
+pub mod staff;
+
 pub struct Harness {
     pub state: AppState,
     _dir: tempfile::TempDir,

@@ -96,7 +96,7 @@ async fn submit(
                 StatusCode::OK,
                 locale.text("account-password-done-title", &[]),
                 vec![locale.text("account-password-done", &[("email", used.email)])],
-                None,
+                Some(("/signin".into(), locale.text("signin-submit", &[]))),
             ))
         }
         // Used or disabled between the check above and now: the same clear page.
