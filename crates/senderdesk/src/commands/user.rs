@@ -2,19 +2,16 @@
 //! link mailed through the durable queue (a running `serve` sends it within a second); the
 //! store keeps only the link's hash. This is how the first admin is made, from the server.
 
-use accounts::{LinkToken, Role, account_email};
+use accounts::{Role, account_email};
 use actions::Actions;
 use anyhow::Context as _;
-use store::{NewLink, NewUser, Store};
-use time::{Duration, OffsetDateTime};
+use store::{NewUser, Store};
+use time::OffsetDateTime;
+use web::{AccountLink, LINK_LIFETIME};
 
 use super::{fmt_time, who};
 use crate::cli::UserAddArgs;
 use crate::context::Context;
-
-/// How long a set-password link works: a day, so a mail read the next morning still works,
-/// and short enough that a forgotten mail in an inbox is soon worth nothing.
-const LINK_LIFETIME: Duration = Duration::hours(24);
 
 /// What a link's mail needs: the queue, the templates and where the portal is.
 pub struct LinkMail {
@@ -45,7 +42,7 @@ pub async fn add(actions: &Actions, mail: &LinkMail, args: &UserAddArgs) -> anyh
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let now = OffsetDateTime::now_utc();
-    let link = Link::new(false, now)?;
+    let link = AccountLink::new(false, now).context("no randomness for the link")?;
     let new = NewUser {
         email: email.clone(),
         role: args.role.as_str().to_string(),
@@ -78,7 +75,7 @@ pub async fn reset(
     };
     let role: Role = user.role.parse()?;
     let now = OffsetDateTime::now_utc();
-    let link = Link::new(true, now)?;
+    let link = AccountLink::new(true, now).context("no randomness for the link")?;
     actions
         .reset_user(&who(), &user.email, &link.stored, now)
         .await?;
@@ -117,70 +114,25 @@ pub async fn list(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A fresh link: the token for the mail, and what the store keeps of it.
-struct Link {
-    token: LinkToken,
-    stored: NewLink,
-    reset: bool,
-}
-
-impl Link {
-    fn new(reset: bool, now: OffsetDateTime) -> anyhow::Result<Link> {
-        let token = LinkToken::generate().context("no randomness for the link")?;
-        let purpose = if reset {
-            "reset-password"
-        } else {
-            "set-password"
-        };
-        let stored = NewLink {
-            token_hash: token.hash.clone(),
-            purpose: purpose.into(),
-            expires_at: now + LINK_LIFETIME,
-        };
-        Ok(Link {
-            token,
-            stored,
-            reset,
-        })
-    }
-}
-
-/// Queues the mail with a link the store already keeps.
+/// Queues the mail with a link the store already keeps, as the web page for admins does.
 async fn mail_link(
     mail: &LinkMail,
     email: &str,
     role: Role,
     lang: web::Lang,
-    link: &Link,
+    link: &AccountLink,
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
-    let (reset, purpose) = (link.reset, &link.stored.purpose);
-    let link = format!(
-        "{}/account/set-password/{}",
-        mail.base_url.trim_end_matches('/'),
-        link.token.token
-    );
-    let outgoing = web::account_mail(
-        &mail.templates,
-        &mail.base_url,
-        &web::AccountMail {
-            to: email.to_string(),
-            lang: lang.tag().to_string(),
-            role: role.as_str().to_string(),
-            link: link.clone(),
-            reset,
-            hours: LINK_LIFETIME.whole_hours(),
-        },
-    )
-    .map_err(|e| anyhow::anyhow!("{e:#}"))
-    .context("cannot render the set-password mail")?;
-    // In outbox mode the link is logged with the outbox file, as the delist flow's are.
-    let note = mail
-        .outbox_mode
-        .then(|| format!("{purpose} link for {email}: {link}"));
-    mail.queue
-        .enqueue(&outgoing, None, now + LINK_LIFETIME, note)
-        .await?;
+    let mailer = web::LinkMailer {
+        queue: &mail.queue,
+        templates: &mail.templates,
+        base_url: &mail.base_url,
+    };
+    mailer
+        .send(email, role, lang, link, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .context("cannot queue the set-password mail")?;
     println!(
         "queued a mail to {email} with a single-use link to choose a password (valid {} h); a running serve sends it",
         LINK_LIFETIME.whole_hours()
@@ -189,7 +141,7 @@ async fn mail_link(
     // the only way it reaches them.
     if mail.outbox_mode {
         println!("no [mail] relay is configured, so the mail goes to the outbox folder; the link:");
-        println!("{link}");
+        println!("{}", link.url(&mail.base_url, lang));
     }
     Ok(())
 }

@@ -4,9 +4,11 @@
 use crate::portal::{http, outbox, path_of, within};
 use crate::support::*;
 
-/// The set-password link in a mail, with quoted-printable soft breaks undone.
+/// The set-password link in a mail, with quoted-printable soft breaks and the `=` of its
+/// query (`=3D`) undone.
 pub(crate) fn account_link_in(mail: &str) -> String {
     mail.replace("=\r\n", "")
+        .replace("=3D", "=")
         .split_whitespace()
         .find(|w| w.contains("/account/set-password/"))
         .expect("the mail holds the link")

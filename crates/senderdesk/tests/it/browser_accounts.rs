@@ -187,11 +187,12 @@ async fn first_day(
     .expect("serve writes the mail to the outbox within seconds");
     assert!(mail.contains(w.mail_subject), "a mail in {lang}:\n{mail}");
     // The link names the configured portal address, not this test's port: keep its path.
-    // `?lang=` picks the page's language explicitly (the link itself carries none), and the
-    // cookie it sets keeps the language for the pages that follow.
+    // It carries the mail's language, and the cookie the page sets keeps it for the pages
+    // that follow.
     let link = account_link_in(&mail);
+    assert!(link.ends_with(&format!("?lang={lang}")), "{link}");
     browser
-        .goto(&format!("{base}{}?lang={lang}", path_of(&link)))
+        .goto(&format!("{base}{}", path_of(&link)))
         .await
         .unwrap();
     wait_page(browser, w.password_title).await;
