@@ -68,6 +68,11 @@ pub enum Command {
     /// Our own people's accounts: add, list, disable, and mail a set-password link.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log: every change to listings, policy entries, reports, tenants and users,
+    /// who made it, from where, and what it changed; newest first.
+    #[command(after_help = "Examples:\n  senderdesk audit --since 7d\n  \
+                      senderdesk audit --actor cli:alice --since 2025-06-01T00:00:00Z --json")]
+    Audit(AuditArgs),
     /// Explain a bounce (NDR) or status code: what it means, whose move it is, what to do.
     #[command(subcommand)]
     Ndr(NdrCommand),
@@ -76,6 +81,25 @@ pub enum Command {
     #[command(after_help = "Examples:\n  senderdesk diagnose --ip 192.0.2.7\n  \
                       senderdesk diagnose --ip 192.0.2.7 --domain example.com --json")]
     Diagnose(DiagnoseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only records since WHEN: an RFC 3339 time (2025-06-01T00:00:00Z) or a span back from
+    /// now (30m, 24h, 7d, 2w).
+    #[arg(long, value_name = "WHEN", value_parser = crate::commands::audit::parse_since)]
+    pub since: Option<crate::commands::audit::Since>,
+    /// Only records by this actor, named as the log names it: cli:LOGIN, user:EMAIL, system,
+    /// requester:EMAIL.
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// At most this many records.
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(i64).range(1..=100_000))]
+    pub limit: i64,
+    /// One JSON object a line, before and after as objects.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -206,6 +206,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             result
         }
+        Command::Audit(args) => {
+            let store = ctx.open_store().await?;
+            let result = commands::audit::show(&store, args).await;
+            store.close().await;
+            result
+        }
         Command::Tenant(cmd) => {
             let store = ctx.open_store().await?;
             let actions = Actions::new(store.clone());

@@ -1,5 +1,6 @@
 //! One module per command family; each takes an open store and prints for humans.
 
+pub mod audit;
 pub mod diagnose;
 pub mod list;
 pub mod ndr;

@@ -356,3 +356,85 @@ fn tenant_add_refuses_a_domain_with_unicode_letters_or_edge_hyphens_and_says_why
         "{listed}"
     );
 }
+
+/// The name the binary records for a command-line change, found as it finds the login.
+fn cli_actor() -> String {
+    ["SUDO_USER", "USER"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|u| !u.is_empty()))
+        .map_or_else(|| "cli".to_string(), |u| format!("cli:{u}"))
+}
+
+#[test]
+fn every_change_from_the_command_line_is_in_the_audit_log_newest_first() {
+    let me = cli_actor();
+    for db in database_args() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        ok(&senderdesk(&data, &["init"]));
+        let args = ["list", "add", "203.0.113.0/24", "--reason", "manual"];
+        ok(&run(&data, &db, &args));
+        ok(&run(&data, &db, &["allow", "add", "192.0.2.0/24"]));
+
+        let log = ok(&run(&data, &db, &["audit"]));
+        let lines: Vec<&str> = log.lines().collect();
+        assert_eq!(lines.len(), 2, "{log}");
+        assert!(
+            lines[0].contains(&format!("  {me}  -  policy.add  192.0.2.0/24  - → ")),
+            "{log}"
+        );
+        assert!(
+            lines[1].contains(&format!("  {me}  -  listing.add  203.0.113.0/24  - → {{")),
+            "{log}"
+        );
+        assert!(lines[1].contains(r#""reason":"manual""#), "{log}");
+        // RFC 3339, UTC: 2025-06-01T12:00:00Z.
+        let at = lines[1].split("  ").next().unwrap();
+        assert!(
+            at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+            "{at}"
+        );
+
+        let json = ok(&run(
+            &data,
+            &db,
+            &[
+                "audit", "--json", "--actor", &me, "--since", "1h", "--limit", "1",
+            ],
+        ));
+        let records: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 1, "{json}");
+        assert_eq!(records[0]["action"], "policy.add");
+        assert_eq!(records[0]["after"]["kind"], "allow");
+        assert_eq!(records[0]["address"], serde_json::Value::Null);
+
+        let none = ok(&run(&data, &db, &["audit", "--actor", "cli:nobody"]));
+        assert_eq!(none, "no audit records match\n");
+    }
+}
+
+#[test]
+fn audit_refuses_a_bad_since_or_limit_as_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&senderdesk(&data, &["init"]));
+    for args in [
+        ["audit", "--since", "garbage"],
+        ["audit", "--since", "2025-13-01T00:00:00Z"],
+        ["audit", "--limit", "0"],
+    ] {
+        let out = senderdesk(&data, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(args[1]), "{err}");
+        if args[1] == "--since" {
+            assert!(
+                err.contains(&format!("{:?} is neither a time (RFC 3339", args[2])),
+                "{err}"
+            );
+        }
+    }
+}
