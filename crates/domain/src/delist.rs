@@ -71,12 +71,9 @@ text_enum!(RequestLimit, "request limit", {
     Email => "email", Client => "client", ListedIp => "listed-ip",
 });
 
-/// The public name of a delist request, as `DL-7KQ2-M9XD`: 40 random bits in Crockford's
-/// base32, which has no I/O/L/U, so a reference read aloud or retyped survives.
+/// The public name of a delist request, as `DL-7KQ2-M9XD` (see [`crate::reference`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DelistReference([u8; 8]);
-
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// A reference that is not of the form `DL-XXXX-XXXX`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,49 +83,21 @@ pub struct BadReference(pub String);
 impl DelistReference {
     /// Builds a reference from five random bytes.
     pub fn from_random(bytes: [u8; 5]) -> Self {
-        let mut bits = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-        let mut out = [0u8; 8];
-        for slot in out.iter_mut().rev() {
-            *slot = CROCKFORD[(bits & 31) as usize];
-            bits >>= 5;
-        }
-        DelistReference(out)
+        DelistReference(crate::reference::encode(bytes))
     }
 
     /// Reads a reference, forgiving case and the letters Crockford's alphabet maps
     /// (O→0, I/L→1), so a retyped reference still finds its request.
     pub fn parse(text: &str) -> Result<Self, BadReference> {
-        let bad = || BadReference(text.chars().take(40).collect());
-        let t = text.trim();
-        let rest = t
-            .get(..3)
-            .filter(|p| p.eq_ignore_ascii_case("DL-"))
-            .and_then(|_| t.get(3..))
-            .ok_or_else(bad)?;
-        let chars: Vec<u8> = rest.bytes().filter(|b| *b != b'-').collect();
-        if chars.len() != 8 || rest.len() > 9 {
-            return Err(bad());
-        }
-        let mut out = [0u8; 8];
-        for (slot, c) in out.iter_mut().zip(chars) {
-            let c = match c.to_ascii_uppercase() {
-                b'O' => b'0',
-                b'I' | b'L' => b'1',
-                c => c,
-            };
-            if !CROCKFORD.contains(&c) {
-                return Err(bad());
-            }
-            *slot = c;
-        }
-        Ok(DelistReference(out))
+        crate::reference::parse(text, "DL-")
+            .map(DelistReference)
+            .ok_or_else(|| BadReference(text.chars().take(40).collect()))
     }
 }
 
 impl fmt::Display for DelistReference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = |r: &[u8]| r.iter().map(|b| *b as char).collect::<String>();
-        write!(f, "DL-{}-{}", s(&self.0[..4]), s(&self.0[4..]))
+        crate::reference::write(f, "DL-", &self.0)
     }
 }
 

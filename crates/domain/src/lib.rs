@@ -12,7 +12,9 @@ mod listing;
 mod policy;
 mod public_listing;
 mod reason;
+mod reference;
 mod report;
+mod ticket;
 
 pub use delist::{
     BadEmail, BadReference, DelistReference, DelistRefusal, DelistRequest, DelistState, MailState,
@@ -27,4 +29,6 @@ pub use listing::{
 pub use policy::{PolicyEntry, PolicyKeyError, PolicyKind, SenderName, SenderPattern, policy_key};
 pub use public_listing::{PublicListing, Words};
 pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug, ReasonText};
+pub use reference::{BadTicketReference, TicketReference};
 pub use report::{ReportDecision, ReportTrust};
+pub use ticket::{TicketState, Visibility};

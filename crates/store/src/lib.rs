@@ -21,6 +21,7 @@ mod reports;
 mod rows;
 mod second_factor;
 mod sessions;
+mod tickets;
 
 use std::time::Duration;
 
@@ -44,6 +45,7 @@ pub use reports::{
     AbuseCase, Decision, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant,
 };
 pub use sessions::{Failures, LiveSession, NewSession, SignInUser, Stage};
+pub use tickets::{NewMessage, NewTicket, Ticket, TicketEvent, TicketFilter, TicketMessage};
 
 /// How long a writer waits for another process (say the CLI while `serve` runs) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

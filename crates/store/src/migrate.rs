@@ -56,6 +56,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "sessions_audit",
         include_str!("../migrations/sqlite/0009_sessions_audit.sql"),
     ),
+    (
+        10,
+        "tickets",
+        include_str!("../migrations/sqlite/0010_tickets.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -102,6 +107,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         9,
         "sessions_audit",
         include_str!("../migrations/postgres/0009_sessions_audit.sql"),
+    ),
+    (
+        10,
+        "tickets",
+        include_str!("../migrations/postgres/0010_tickets.sql"),
     ),
 ];
 

@@ -123,3 +123,23 @@ pub fn submission(reporter: &str, dedup: &str, sender: &str) -> NewSubmission {
         }],
     }
 }
+
+/// Runs `sql` on a connection of its own, as someone with the database's password would,
+/// past the store: for checking what the database itself refuses.
+pub async fn raw_exec(b: &Backend, sql: &str) -> Result<(), String> {
+    if b.name == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&b.url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut c)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    } else {
+        let mut c = sqlx::PgConnection::connect(&b.url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut c)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}
