@@ -20,7 +20,10 @@ crate::text_enum!(TicketState, "ticket state", {
 impl TicketState {
     /// Whether the ticket waits for someone outside (and so may close by itself).
     pub fn is_waiting(self) -> bool {
-        matches!(self, TicketState::WaitingSender | TicketState::WaitingTenant)
+        matches!(
+            self,
+            TicketState::WaitingSender | TicketState::WaitingTenant
+        )
     }
 }
 

@@ -62,7 +62,7 @@ struct LinkView {
 }
 
 #[derive(Serialize)]
-struct CodeView {
+pub(crate) struct CodeView {
     code: String,
     title: String,
     meaning: String,
@@ -75,8 +75,8 @@ struct CodeView {
     specific: bool,
 }
 
-struct Explained {
-    codes: Vec<CodeView>,
+pub(crate) struct Explained {
+    pub(crate) codes: Vec<CodeView>,
     ips: Vec<String>,
     replies: Vec<u16>,
     /// The first IP of the bounce, as our list knows it.
@@ -91,7 +91,9 @@ fn owner_key(owner: Option<Owner>) -> Option<&'static str> {
     })
 }
 
-async fn explain(
+/// The status codes of `text` explained in the locale's language, and the listing of its
+/// first IP: the `/ndr` page's answer, which a ticket's page shows for its pasted bounce.
+pub(crate) async fn explain(
     state: &AppState,
     locale: &Locale,
     text: &str,

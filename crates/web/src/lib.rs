@@ -22,6 +22,7 @@ mod outgoing;
 mod pages;
 mod reports;
 mod serve;
+mod tickets;
 mod view;
 
 use std::net::SocketAddr;
@@ -179,6 +180,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(delist::router())
         .merge(accounts::router())
+        .merge(tickets::router())
         .merge(reports::router(state.portal.settings.report_max_bytes))
         .merge(explain::router())
         .merge(diagnostics::router())

@@ -114,6 +114,16 @@ const EMBEDDED: &[(&str, &str)] = &[
         "admin_users.html",
         include_str!("../templates/admin_users.html"),
     ),
+    (
+        "form_errors.html",
+        include_str!("../templates/form_errors.html"),
+    ),
+    ("tickets.html", include_str!("../templates/tickets.html")),
+    (
+        "ticket_new.html",
+        include_str!("../templates/ticket_new.html"),
+    ),
+    ("ticket.html", include_str!("../templates/ticket.html")),
 ];
 
 pub struct Templates {

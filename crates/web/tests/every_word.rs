@@ -220,6 +220,14 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
     use common::staff::{Browser, GOOD, user};
     user(h, "root@example.net", "admin", None).await;
     user(h, "two@example.net", "agent", None).await;
+    let cli = store::Actor::new("cli:test", None);
+    let now = time::OffsetDateTime::now_utc();
+    h.state
+        .store
+        .add_tenant("acme", None, &[], &["acme.example".into()], &cli, now)
+        .await
+        .unwrap();
+    user(h, "ops@acme.example", "tenant-admin", Some("acme")).await;
     // "two" has two-step sign-in on, with recovery codes this test knows.
     let store = &h.state.store;
     let two = store
@@ -347,6 +355,59 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
             .filter_map(|c| c.split('<').next().map(str::to_string))
             .collect();
         assert_eq!(codes.len(), accounts::RECOVERY_CODES, "{tag}: {fresh}");
+
+        // Tickets: the form and its refusals, the new ticket as its tenant and as an agent,
+        // and the queue.
+        let mut ops = Browser::new(h, 240 + i as u8);
+        let form = format!(
+            "email=ops%40acme.example&password={}&lang={tag}",
+            urlencode(GOOD)
+        );
+        ops.post("/signin", &form).await;
+        let new_form = ops
+            .get(&format!("/tickets/new?ip=192.0.2.7&lang={tag}"))
+            .await
+            .2;
+        page("/tickets/new", &new_form, &[]);
+        let bad = format!("ip=nope&contact=no&bounce=&description=&lang={tag}");
+        page(
+            "POST /tickets/new",
+            &ops.post("/tickets/new", &bad).await.2,
+            &[],
+        );
+        let good = format!(
+            "ip=192.0.2.7&contact=pm%40sender.example&bounce={}&description=sent+to+forged+senders&lang={tag}",
+            urlencode("550 5.7.606 Access denied, banned sending IP [192.0.2.7]")
+        );
+        let (status, headers, _) = ops.post("/tickets/new", &good).await;
+        assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{tag}");
+        let at = headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        page(
+            "ticket (tenant)",
+            &ops.get(&format!("{at}?opened=1&lang={tag}")).await.2,
+            &[],
+        );
+        page(
+            "/tickets (tenant)",
+            &ops.get(&format!("/tickets?lang={tag}")).await.2,
+            &[],
+        );
+        page(
+            "ticket (agent)",
+            &b.get(&format!("{at}?lang={tag}")).await.2,
+            &["root", "two"],
+        );
+        page(
+            "/tickets (agent)",
+            &b.get(&format!("/tickets?lang={tag}")).await.2,
+            &[],
+        );
     }
 }
 

@@ -220,7 +220,9 @@ async fn guessing_slows_a_client_and_an_account_but_not_the_owners_browser() {
     }
     // Three more just now (the counters keep whole seconds, so a 1 s wait could be over
     // by the next request on a slow machine; 8 s is not).
-    let client = vec![accounts::session::client_key("198.51.100.20".parse().unwrap())];
+    let client = vec![accounts::session::client_key(
+        "198.51.100.20".parse().unwrap(),
+    )];
     for _ in 0..3 {
         h.state
             .store

@@ -118,6 +118,19 @@ impl Staff {
         )
     }
 
+    /// This person as the action service sees them.
+    pub fn who(&self) -> actions::Who {
+        actions::Who {
+            principal: actions::Principal::User {
+                id: self.session.user_id,
+                email: self.session.email.clone(),
+                role: self.role,
+                tenant: self.session.tenant.clone(),
+            },
+            address: Some(self.client),
+        }
+    }
+
     /// Refuses (403 page) unless the visitor has one of `roles`.
     pub fn require(&self, locale: &Locale, roles: &[Role]) -> Result<(), PageError> {
         if roles.contains(&self.role) {

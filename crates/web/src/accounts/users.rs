@@ -4,7 +4,7 @@
 //! through the durable queue exactly as the CLI mails it ([`LinkMailer`] serves both).
 
 use accounts::{LinkToken, Role, account_email};
-use actions::{ActionError, Actions, Principal, Who};
+use actions::{ActionError, Actions};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -137,18 +137,6 @@ struct UserView {
 struct Done {
     done: String,
     email: String,
-}
-
-fn who(staff: &Staff) -> Who {
-    Who {
-        principal: Principal::User {
-            id: staff.session.user_id,
-            email: staff.session.email.clone(),
-            role: staff.role,
-            tenant: staff.session.tenant.clone(),
-        },
-        address: Some(staff.client),
-    }
 }
 
 async fn show(
@@ -306,7 +294,7 @@ async fn add(
     };
     let actions = Actions::new(state.store.clone());
     if let Err(e) = actions
-        .add_user(&who(&staff), &new, &link.stored, now)
+        .add_user(&staff.who(), &new, &link.stored, now)
         .await
     {
         let why = refusal(&locale, e)?;
@@ -357,7 +345,7 @@ async fn disable(
     }
     let actions = Actions::new(state.store.clone());
     if let Err(e) = actions
-        .disable_user(&who(&staff), &email, OffsetDateTime::now_utc())
+        .disable_user(&staff.who(), &email, OffsetDateTime::now_utc())
         .await
     {
         let why = refusal(&locale, e)?;
@@ -416,7 +404,7 @@ async fn reset(
     let link = AccountLink::new(true, now).map_err(|e| PageError::internal(&locale, e))?;
     let actions = Actions::new(state.store.clone());
     if let Err(e) = actions
-        .reset_user(&who(&staff), &email, &link.stored, now)
+        .reset_user(&staff.who(), &email, &link.stored, now)
         .await
     {
         let why = refusal(&locale, e)?;

@@ -1,0 +1,605 @@
+//! One ticket's page: the sender, the pasted bounce explained, the thread (internal notes
+//! for agents only), and for agents the state, the assignee and the actions taken from the
+//! ticket (delist, change the reason, extend, allowlist, lift a sender ban). Actions go
+//! through the action service with the ticket's reference in their note, so they land in
+//! the listing's history and the audit log naming the ticket, and the DNSBL and the policy
+//! service answer differently within a second, as after any change.
+
+use accounts::Role;
+use actions::Actions;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use domain::{IpRange, ListingSource, NewListing, PolicyKind, ReasonSlug, TicketState, Visibility};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+use store::{NewMessage, NewPolicyEntry, Ticket};
+use time::{Duration, OffsetDateTime};
+
+use super::{Answer, MAX_DESCRIPTION_CHARS, is_agent, visible_ticket};
+use crate::accounts::session::{Staff, see_other};
+use crate::errors::{PageError, Refusal, body_limit};
+use crate::i18n::Lang;
+use crate::pages::{format_time, page};
+use crate::view::Locale;
+use crate::{AppState, MAX_BODY};
+
+pub(super) fn router() -> Router<AppState> {
+    let form = |m| body_limit(m, 16 * MAX_BODY);
+    Router::new()
+        .route("/tickets/{reference}", get(show))
+        .route("/tickets/{reference}/reply", form(post(reply)))
+        .route("/tickets/{reference}/note", form(post(note)))
+        .route("/tickets/{reference}/state", form(post(set_state)))
+        .route("/tickets/{reference}/assign", form(post(assign)))
+        .route("/tickets/{reference}/act", form(post(act)))
+}
+
+#[derive(Serialize)]
+struct MessageView {
+    at: String,
+    author: String,
+    internal: bool,
+    via_mail: bool,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    at: String,
+    actor: String,
+    what: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Shown {
+    opened: String,
+    done: String,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path(reference): Path<String>,
+    Query(q): Query<Shown>,
+) -> Answer {
+    let ticket = visible_ticket(&state, &locale, &staff, &reference).await?;
+    if is_agent(&staff) && ticket.unread {
+        state
+            .store
+            .mark_ticket_read(ticket.id)
+            .await
+            .map_err(|e| PageError::internal(&locale, e))?;
+    }
+    let done = match q.done.as_str() {
+        "" => (q.opened == "1")
+            .then(|| locale.text("ticket-opened", &[("reference", ticket.reference.clone())])),
+        word => Some(locale.text(
+            &format!(
+                    "ticket-done-{}",
+                    word.chars()
+                        .filter(|c| c.is_ascii_lowercase() || *c == '-')
+                        .take(20)
+                        .collect::<String>()
+                ),
+            &[],
+        ))
+        .filter(|_| ["reply", "note", "state", "assign", "act"].contains(&word)),
+    };
+    render(
+        &state,
+        &locale,
+        &staff,
+        &ticket,
+        StatusCode::OK,
+        Vec::new(),
+        done,
+    )
+    .await
+}
+
+async fn render(
+    state: &AppState,
+    locale: &Locale,
+    staff: &Staff,
+    ticket: &Ticket,
+    status: StatusCode,
+    errors: Vec<String>,
+    done: Option<String>,
+) -> Answer {
+    let internal = |e| PageError::internal(locale, e);
+    let agent = is_agent(staff);
+    let messages: Vec<MessageView> = state
+        .store
+        .ticket_messages(ticket.id, agent)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|m| MessageView {
+            at: format_time(locale.lang, m.at),
+            author: m
+                .author
+                .split_once(':')
+                .map_or(m.author.clone(), |(_, who)| who.to_string()),
+            internal: m.visibility == Visibility::Internal,
+            via_mail: m.via == "mail",
+            body: m.body,
+        })
+        .collect();
+    let events: Vec<EventView> = if agent {
+        state
+            .store
+            .ticket_events(ticket.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|e| EventView {
+                at: format_time(locale.lang, e.at),
+                actor: e.actor,
+                what: format!("{} {}", e.kind, e.detail),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let explained = crate::explain::explain(state, locale, &ticket.bounce)
+        .await
+        .map_err(internal)?;
+    let host = ticket
+        .ip_range
+        .as_deref()
+        .and_then(|r| r.parse::<IpRange>().ok())
+        .filter(|r| r.is_host());
+    let listing = match host {
+        Some(r) => Some(
+            crate::pages::look_up(state, r.network(), locale, OffsetDateTime::now_utc())
+                .await
+                .map_err(internal)?,
+        ),
+        None => None,
+    };
+    let agents: Vec<String> = if agent {
+        state
+            .store
+            .users()
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .filter(|u| u.disabled_at.is_none() && (u.role == "admin" || u.role == "agent"))
+            .map(|u| u.email)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let states = super::state_options(locale);
+    let reasons: Vec<(String, String)> = state
+        .portal
+        .catalog
+        .iter()
+        .map(|r| {
+            let slug = r.slug.as_str();
+            (slug.to_string(), super::reason_words(state, locale, slug).0)
+        })
+        .collect();
+    page(
+        &state.portal,
+        locale,
+        status,
+        "ticket.html",
+        "tickets",
+        context! {
+            t_ref => ticket.reference.clone(),
+            t_state => ticket.state.as_str(),
+            t_state_word => locale.text(&format!("ticket-state-{}", ticket.state.as_str()), &[]),
+            t_tenant => ticket.tenant.clone(),
+            t_opened_by => ticket.opened_by.clone(),
+            t_opened => format_time(locale.lang, ticket.created_at),
+            t_ip => ticket.ip_range.clone(),
+            t_domain => ticket.sender_domain.clone(),
+            t_contact => ticket.sender_contact.clone(),
+            t_bounce => ticket.bounce.clone(),
+            t_assignee => ticket.assignee.clone().unwrap_or_default(),
+            closed => ticket.state == TicketState::Closed,
+            codes => Value::from(minijinja::value::Serde(&explained.codes)),
+            result => Value::from(minijinja::value::Serde(&listing)),
+            messages => Value::from(minijinja::value::Serde(messages)),
+            events => Value::from(minijinja::value::Serde(events)),
+            agent,
+            agents,
+            states,
+            reasons,
+            errors,
+            done,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MessageForm {
+    body: String,
+    /// For an agent's reply: where the ticket goes (default: waiting for the tenant).
+    state: String,
+    lang: String,
+}
+
+/// Checks a message's text; the refusal is the page again with the reason.
+fn message_text(locale: &Locale, body: &str) -> Result<String, String> {
+    let body = body.trim();
+    match body.chars().count() {
+        0 => Err(locale.text("ticket-need-message", &[])),
+        n if n > MAX_DESCRIPTION_CHARS => Err(locale.text(
+            "ticket-description-too-long",
+            &[("max", MAX_DESCRIPTION_CHARS.to_string())],
+        )),
+        _ => Ok(body.to_string()),
+    }
+}
+
+async fn reply(
+    state: State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    reference: Path<String>,
+    form: Form<MessageForm>,
+) -> Answer {
+    message(state, locale, staff, reference, form, Visibility::Public).await
+}
+
+async fn note(
+    state: State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    reference: Path<String>,
+    form: Form<MessageForm>,
+) -> Answer {
+    message(state, locale, staff, reference, form, Visibility::Internal).await
+}
+
+/// A reply (anyone who sees the ticket) or an internal note (agents only).
+async fn message(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path(reference): Path<String>,
+    Form(f): Form<MessageForm>,
+    visibility: Visibility,
+) -> Answer {
+    let locale = locale.preferring(Lang::from_tag(&f.lang));
+    let ticket = visible_ticket(&state, &locale, &staff, &reference).await?;
+    if visibility == Visibility::Internal {
+        staff.require(&locale, &[Role::Admin, Role::Agent])?;
+    }
+    post_message(&state, &locale, &staff, &ticket, &f, visibility).await
+}
+
+async fn post_message(
+    state: &AppState,
+    locale: &Locale,
+    staff: &Staff,
+    ticket: &Ticket,
+    f: &MessageForm,
+    visibility: Visibility,
+) -> Answer {
+    let body = match message_text(locale, &f.body) {
+        Ok(b) => b,
+        Err(why) => {
+            return render(
+                state,
+                locale,
+                staff,
+                ticket,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![why],
+                None,
+            )
+            .await;
+        }
+    };
+    let agent = is_agent(staff);
+    // The tenant's reply puts the ticket back in our court; an agent's says whose move it is.
+    let next = match (visibility, agent) {
+        (Visibility::Internal, _) => None,
+        (Visibility::Public, false) => Some(TicketState::Open),
+        (Visibility::Public, true) => Some(f.state.parse().unwrap_or(TicketState::WaitingTenant)),
+    };
+    let actor = staff.actor();
+    let message = NewMessage {
+        author: &actor.name,
+        visibility,
+        via: "web",
+        body: &body,
+        from_outside: !agent,
+        state: next,
+    };
+    match state
+        .store
+        .add_ticket_message(ticket.id, &message, &actor, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(_) => {}
+        Err(store::StoreError::Conflict { .. }) => {
+            let why = locale.text("ticket-closed", &[]);
+            return render(
+                state,
+                locale,
+                staff,
+                ticket,
+                StatusCode::CONFLICT,
+                vec![why],
+                None,
+            )
+            .await;
+        }
+        Err(e) => return Err(PageError::internal(locale, e)),
+    }
+    let done = if visibility == Visibility::Public {
+        "reply"
+    } else {
+        "note"
+    };
+    Ok(see_other(
+        &format!("/tickets/{}?done={done}", ticket.reference),
+        Vec::new(),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StateForm {
+    state: String,
+    assignee: String,
+}
+
+async fn set_state(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path(reference): Path<String>,
+    Form(f): Form<StateForm>,
+) -> Answer {
+    let ticket = visible_ticket(&state, &locale, &staff, &reference).await?;
+    staff.require(&locale, &[Role::Admin, Role::Agent])?;
+    let Ok(to) = f.state.parse::<TicketState>() else {
+        return Err(PageError::new(
+            &locale,
+            Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
+        ));
+    };
+    state
+        .store
+        .set_ticket_state(ticket.id, to, &staff.actor(), OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| PageError::internal(&locale, e))?;
+    Ok(see_other(
+        &format!("/tickets/{}?done=state", ticket.reference),
+        Vec::new(),
+    ))
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path(reference): Path<String>,
+    Form(f): Form<StateForm>,
+) -> Answer {
+    let ticket = visible_ticket(&state, &locale, &staff, &reference).await?;
+    staff.require(&locale, &[Role::Admin, Role::Agent])?;
+    let to = Some(f.assignee.trim()).filter(|a| !a.is_empty());
+    match state
+        .store
+        .assign_ticket(ticket.id, to, &staff.actor(), OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(()) => Ok(see_other(
+            &format!("/tickets/{}?done=assign", ticket.reference),
+            Vec::new(),
+        )),
+        Err(store::StoreError::Missing { .. }) => {
+            let why = locale.text("ticket-no-such-agent", &[]);
+            render(
+                &state,
+                &locale,
+                &staff,
+                &ticket,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![why],
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::internal(&locale, e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActForm {
+    /// `delist`, `reason`, `extend`, `allow` or `lift-ban`.
+    action: String,
+    reason: String,
+    days: String,
+    /// The banned sender pattern to lift (`user@domain` or `@domain`).
+    key: String,
+    lang: String,
+}
+
+/// An action taken from a ticket, through the action service as the signed-in agent.
+async fn act(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path(reference): Path<String>,
+    Form(f): Form<ActForm>,
+) -> Answer {
+    let locale = locale.preferring(Lang::from_tag(&f.lang));
+    let ticket = visible_ticket(&state, &locale, &staff, &reference).await?;
+    staff.require(&locale, &[Role::Admin, Role::Agent])?;
+    let now = OffsetDateTime::now_utc();
+    let note = format!("ticket {}", ticket.reference);
+    let who = staff.who();
+    let actions = Actions::new(state.store.clone());
+    let range = ticket
+        .ip_range
+        .as_deref()
+        .and_then(|r| r.parse::<IpRange>().ok());
+    let refuse = |key: &str| locale.text(key, &[]);
+    let outcome: Result<String, String> = match (f.action.as_str(), range) {
+        ("delist", Some(range)) => {
+            match actions.remove_listing(&who, &range, Some(&note), now).await {
+                Ok(l) => Ok(format!("delisted {}", l.range)),
+                Err(actions::ActionError::Store(store::StoreError::NotListed { .. })) => {
+                    Err(refuse("ticket-act-not-listed"))
+                }
+                Err(e) => return Err(action_error(&locale, e)),
+            }
+        }
+        ("reason" | "extend", Some(range)) => {
+            let current = state
+                .store
+                .listings_covering(range.network())
+                .await
+                .map_err(|e| PageError::internal(&locale, e))?;
+            let Some(listing) = current
+                .into_iter()
+                .find(|l| l.range == range && l.is_effective(now))
+            else {
+                return act_refused(
+                    &state,
+                    &locale,
+                    &staff,
+                    &ticket,
+                    refuse("ticket-act-not-listed"),
+                )
+                .await;
+            };
+            let mut edit = NewListing {
+                range,
+                reason: listing.reason.clone(),
+                public_text: None,
+                note: Some(note.clone()),
+                source: ListingSource::Operator,
+                expires_at: listing.expires_at,
+                self_delist: listing.self_delist,
+            };
+            if f.action == "reason" {
+                match ReasonSlug::parse(f.reason.trim())
+                    .ok()
+                    .filter(|r| state.portal.catalog.get(r.as_str()).is_ok())
+                {
+                    Some(r) => edit.reason = r,
+                    None => {
+                        return act_refused(
+                            &state,
+                            &locale,
+                            &staff,
+                            &ticket,
+                            refuse("ticket-act-bad-reason"),
+                        )
+                        .await;
+                    }
+                }
+            } else {
+                match f
+                    .days
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| (1..=3650).contains(d))
+                {
+                    Some(d) => {
+                        edit.expires_at =
+                            Some(listing.expires_at.unwrap_or(now).max(now) + Duration::days(d))
+                    }
+                    None => {
+                        return act_refused(
+                            &state,
+                            &locale,
+                            &staff,
+                            &ticket,
+                            refuse("ticket-act-bad-days"),
+                        )
+                        .await;
+                    }
+                }
+            }
+            actions
+                .add_listing(&who, &edit, now)
+                .await
+                .map_err(|e| action_error(&locale, e))?;
+            Ok(format!("{} {}", f.action, range))
+        }
+        ("allow", Some(range)) => {
+            let key = range.to_string();
+            let entry = NewPolicyEntry {
+                kind: PolicyKind::Allow,
+                key: &key,
+                reason: None,
+                note: Some(&note),
+                source: "operator",
+            };
+            actions
+                .add_policy_entry(&who, &entry, now)
+                .await
+                .map_err(|e| action_error(&locale, e))?;
+            Ok(format!("allowlisted {range}"))
+        }
+        ("lift-ban", _) => match domain::policy_key(PolicyKind::SenderBan, f.key.trim()) {
+            Ok(key) => match actions
+                .remove_policy_entry(&who, PolicyKind::SenderBan, &key, Some(&note), now)
+                .await
+            {
+                Ok(Some(_)) => Ok(format!("lifted the ban of {key}")),
+                Ok(None) => Err(refuse("ticket-act-no-ban")),
+                Err(e) => return Err(action_error(&locale, e)),
+            },
+            Err(_) => Err(refuse("ticket-act-no-ban")),
+        },
+        _ => Err(refuse("ticket-act-unknown")),
+    };
+    match outcome {
+        Ok(detail) => {
+            state
+                .store
+                .record_ticket_action(ticket.id, &staff.actor(), "action", &detail, now)
+                .await
+                .map_err(|e| PageError::internal(&locale, e))?;
+            Ok(see_other(
+                &format!("/tickets/{}?done=act", ticket.reference),
+                Vec::new(),
+            ))
+        }
+        Err(why) => act_refused(&state, &locale, &staff, &ticket, why).await,
+    }
+}
+
+async fn act_refused(
+    state: &AppState,
+    locale: &Locale,
+    staff: &Staff,
+    ticket: &Ticket,
+    why: String,
+) -> Answer {
+    render(
+        state,
+        locale,
+        staff,
+        ticket,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        vec![why],
+        None,
+    )
+    .await
+}
+
+fn action_error(locale: &Locale, e: actions::ActionError) -> PageError {
+    match e {
+        actions::ActionError::Forbidden { .. } => PageError::new(locale, Refusal::NoRole),
+        other => PageError::internal(locale, other),
+    }
+}

@@ -1,0 +1,290 @@
+//! Support tickets through the router: a tenant's admin opens one for a sender, sees only
+//! their tenant's, and replies; an agent works the queue, writes notes the tenant never
+//! sees, and delists from the ticket, which lands in the listing's history and the audit
+//! log under the ticket's reference.
+
+mod common;
+use common::staff::*;
+use common::*;
+
+use axum::http::{StatusCode, header};
+use store::AuditQuery;
+use time::OffsetDateTime;
+
+async fn setup(h: &Harness) {
+    let cli = store::Actor::new("cli:test", None);
+    for name in ["acme", "globex"] {
+        h.state
+            .store
+            .add_tenant(
+                name,
+                None,
+                &[],
+                &[format!("{name}.example")],
+                &cli,
+                OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap();
+    }
+    user(h, "ops@acme.example", "tenant-admin", Some("acme")).await;
+    user(h, "ops@globex.example", "tenant-admin", Some("globex")).await;
+    user(h, "agent@example.net", "agent", None).await;
+}
+
+fn ticket_form(ip: &str) -> String {
+    format!(
+        "ip={}&domain=sender.example&contact=postmaster%40sender.example&bounce={}&description={}&lang=en",
+        urlencode(ip),
+        urlencode("550 5.7.606 Access denied, banned sending IP [192.0.2.7]"),
+        urlencode("Our users miss the sender's invoices."),
+    )
+}
+
+/// Opens a ticket as `b` and returns its reference.
+async fn open(b: &mut Browser<'_>, ip: &str) -> String {
+    let (status, headers, body) = b.post("/tickets/new", &ticket_form(ip)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let to = headers[header::LOCATION].to_str().unwrap();
+    to.trim_start_matches("/tickets/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_tenant_admin_opens_a_ticket_and_sees_only_their_tenants() {
+    let h = harness(&[("192.0.2.7", "manual")], 0).await;
+    setup(&h).await;
+    let mut acme = Browser::new(&h, 1);
+    acme.sign_in("ops@acme.example", GOOD).await;
+    let (status, _, form) = acme.get("/tickets/new?ip=192.0.2.7&code=5.7.606").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("value=\"192.0.2.7\"") && form.contains("5.7.606"),
+        "prefilled: {form}"
+    );
+
+    // Bad input: every reason at once, nothing stored.
+    let bad = "ip=300.1.1.1&domain=not_a_domain&contact=nobody&bounce=&description=";
+    let (status, _, page) = acme.post("/tickets/new", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for why in [
+        "IP address or range is not valid",
+        "not a valid domain name",
+        "not an email address",
+        "Paste the bounce",
+        "Say what happened",
+    ] {
+        assert!(page.contains(why), "{why}: {page}");
+    }
+    let all = store::TicketFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(h.state.store.tickets(&all).await.unwrap().is_empty());
+
+    let reference = open(&mut acme, "[192.0.2.7]").await;
+    let (status, _, page) = acme.get(&format!("/tickets/{reference}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Our users miss the sender"), "{page}");
+    // The pasted bounce is explained, and the listing shown.
+    assert!(
+        page.contains("5.7.606") && page.contains("192.0.2.7"),
+        "{page}"
+    );
+    let stored = h.state.store.ticket(&reference).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.tenant.as_str(), stored.reason.as_deref()),
+        ("acme", Some("manual"))
+    );
+
+    // Another tenant's admin: not in their queue, and "not found" by reference.
+    let mut globex = Browser::new(&h, 2);
+    globex.sign_in("ops@globex.example", GOOD).await;
+    let (_, _, queue) = globex.get("/tickets").await;
+    assert!(!queue.contains(&reference), "{queue}");
+    let (_, _, queue) = globex.get("/tickets?tenant=acme").await;
+    assert!(
+        !queue.contains(&reference),
+        "a query cannot widen a tenant admin's view"
+    );
+    for path in ["", "/reply"] {
+        let url = format!("/tickets/{reference}{path}");
+        let status = if path.is_empty() {
+            globex.get(&url).await.0
+        } else {
+            globex.post(&url, "body=hi").await.0
+        };
+        assert_eq!(status, StatusCode::NOT_FOUND, "{url}");
+    }
+    // Tenant admins open tickets; agents do not (they work them).
+    let mut agent = Browser::new(&h, 3);
+    agent.sign_in("agent@example.net", GOOD).await;
+    assert_eq!(agent.get("/tickets/new").await.0, StatusCode::FORBIDDEN);
+    // Anonymous: to sign-in.
+    let mut anon = Browser::new(&h, 4);
+    assert_eq!(
+        anon.get(&format!("/tickets/{reference}")).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        h.state
+            .store
+            .ticket_messages(stored.id, true)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "nothing was added by the refusals"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_replies_notes_and_delists_from_the_ticket() {
+    let h = harness(&[("192.0.2.7", "manual")], 0).await;
+    setup(&h).await;
+    let mut acme = Browser::new(&h, 10);
+    acme.sign_in("ops@acme.example", GOOD).await;
+    let reference = open(&mut acme, "192.0.2.7").await;
+
+    let mut agent = Browser::new(&h, 11);
+    agent.sign_in("agent@example.net", GOOD).await;
+    let (_, _, queue) = agent.get("/tickets?unread=1").await;
+    assert!(queue.contains(&reference), "{queue}");
+    let (_, _, _) = agent.get(&format!("/tickets/{reference}")).await;
+    let (_, _, queue) = agent.get("/tickets?unread=1").await;
+    assert!(
+        !queue.contains(&reference),
+        "seen by an agent: no longer new"
+    );
+
+    let url = |p: &str| format!("/tickets/{reference}/{p}");
+    assert_eq!(
+        agent
+            .post(
+                &url("reply"),
+                "body=We+are+looking+into+it.&state=waiting-tenant"
+            )
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        agent.post(&url("note"), "body=compromised+host%3F").await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        agent.post(&url("reply"), "body=+++").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        agent
+            .post(&url("assign"), "assignee=agent%40example.net")
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        agent
+            .post(&url("assign"), "assignee=ops%40acme.example")
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The tenant sees the reply, not the note, and cannot add notes or act.
+    let (_, _, page) = acme.get(&format!("/tickets/{reference}")).await;
+    assert!(page.contains("We are looking into it."), "{page}");
+    assert!(!page.contains("compromised host"), "{page}");
+    assert_eq!(
+        acme.post(&url("note"), "body=sneaky").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        acme.post(&url("act"), "action=delist").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        acme.post(&url("state"), "state=closed").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        h.state
+            .store
+            .listings_covering("192.0.2.7".parse().unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.is_effective(OffsetDateTime::now_utc()))
+    );
+    // The tenant's reply brings it back to us.
+    assert_eq!(
+        acme.post(&url("reply"), "body=Thanks").await.0,
+        StatusCode::SEE_OTHER
+    );
+    let k = h.state.store.ticket(&reference).await.unwrap().unwrap();
+    assert_eq!(k.state, domain::TicketState::Open);
+    assert!(k.unread);
+
+    // Delist from the ticket: the listing ends, its history and the audit log name the
+    // ticket, and the ticket's history says what was done.
+    let (status, _, body) = agent.post(&url("act"), "action=delist").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let now = OffsetDateTime::now_utc();
+    let listings = h
+        .state
+        .store
+        .listings_covering("192.0.2.7".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(listings.iter().all(|l| !l.is_effective(now)));
+    let history = h.state.store.history(&[listings[0].id]).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.actor, "user:agent@example.net");
+    assert_eq!(
+        last.note.as_deref(),
+        Some(format!("ticket {reference}").as_str())
+    );
+    let audit = h
+        .state
+        .store
+        .audit(&AuditQuery {
+            actor: Some("user:agent@example.net".into()),
+            limit: 20,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "listing.remove"
+            && [&e.before, &e.after]
+                .iter()
+                .any(|v| v.as_deref().unwrap_or("").contains(&reference))),
+        "{audit:#?}"
+    );
+    let events = h.state.store.ticket_events(k.id).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == "action" && e.detail == "delisted 192.0.2.7"),
+        "{events:?}"
+    );
+    // Delisting again: a clear refusal, nothing more recorded.
+    let (status, _, page) = agent.post(&url("act"), "action=delist").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("There is no listing of exactly"), "{page}");
+    assert_eq!(
+        h.state.store.ticket_events(k.id).await.unwrap().len(),
+        events.len()
+    );
+
+    // Resolved, and the tenant sees it so.
+    assert_eq!(
+        agent.post(&url("state"), "state=resolved").await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, _, page) = acme.get(&format!("/tickets/{reference}")).await;
+    assert!(page.contains("resolved"), "{page}");
+}
