@@ -9,10 +9,12 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sha2::{Digest, Sha256};
 
+mod reply_tag;
 pub mod session;
 mod totp;
 
 pub use domain::{BadEmail, RequesterEmail as UserEmail};
+pub use reply_tag::{read_reply_tag, reply_tag};
 pub use totp::{RECOVERY_CODES, SecondFactor, TotpSecret, recovery_code_hash, recovery_codes};
 
 /// An account's email as stored and looked up: checked as a mail address, then lowercased
@@ -193,7 +195,7 @@ pub fn valid_token(token: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -61,6 +61,8 @@ pub struct OutgoingMail {
     /// configured one only while that is still [`DEFAULT_FROM_NAME`], so an operator's own
     /// name is never replaced.
     pub from_name: Option<String>,
+    /// Where replies go, when not to the sender (a ticket's `ticket+TAG@…` address).
+    pub reply_to: Option<String>,
 }
 
 /// The display name of the shipped `[mail] from`.
@@ -147,9 +149,15 @@ impl Mailer {
             }
             _ => self.from.clone(),
         };
-        Message::builder()
-            .from(from)
-            .to(to)
+        let mut builder = Message::builder().from(from).to(to);
+        if let Some(reply_to) = &mail.reply_to {
+            let mailbox: Mailbox = reply_to.parse().map_err(|e| MailerError::Recipient {
+                to: reply_to.clone(),
+                detail: format!("reply-to: {e}"),
+            })?;
+            builder = builder.reply_to(mailbox);
+        }
+        builder
             .subject(mail.subject.clone())
             .message_id(Some(message_id))
             .date_now()
@@ -281,6 +289,7 @@ mod tests {
             html: format!("<p>{long_line}</p>"),
             tag: "DL-7KQ2-M9XD".into(),
             from_name: None,
+            reply_to: None,
         };
         let Delivery::Outbox(path) = mailer.send(&mail).await.unwrap() else {
             panic!("no relay configured, so the outbox is used");
@@ -354,6 +363,7 @@ mod tests {
             html: "<p>h</p>".into(),
             tag: "x".into(),
             from_name: Some("Servizi per i mittenti".into()),
+            reply_to: None,
         };
         let from = |configured: &str| {
             let mailer = Mailer::new(&MailerSettings {
@@ -393,6 +403,7 @@ mod tests {
             html: "h".into(),
             tag: "DL-0000-0000".into(),
             from_name: None,
+            reply_to: None,
         };
         let Delivery::Outbox(path) = mailer.send(&mail).await.unwrap() else {
             panic!("the outbox is used");

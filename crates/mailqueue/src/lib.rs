@@ -79,6 +79,7 @@ impl MailQueue {
             text: mail.text.clone(),
             html: mail.html.clone(),
             from_name: mail.from_name.clone(),
+            reply_to: mail.reply_to.clone(),
             delist_request_id: delist_request,
             expires_at,
         };
@@ -145,6 +146,7 @@ impl MailQueue {
             html: queued.html.clone(),
             tag: queued.tag.clone(),
             from_name: queued.from_name.clone(),
+            reply_to: queued.reply_to.clone(),
         };
         let outcome = self.inner.mailer.send(&mail).await;
         let now = OffsetDateTime::now_utc();

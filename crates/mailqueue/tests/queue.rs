@@ -15,6 +15,7 @@ fn mail(tag: &str) -> OutgoingMail {
         html: "<p>link</p>".into(),
         tag: tag.into(),
         from_name: Some("Servizi per i mittenti".into()),
+        reply_to: Some("ticket+7-00ff@ourmail.example".into()),
     }
 }
 
@@ -48,6 +49,16 @@ async fn mail_goes_to_the_outbox_once_and_leaves_the_queue() {
     assert!(queued.first_attempt.await.unwrap());
     assert_eq!(queue.depth().await.unwrap(), 0);
     assert_eq!(queue.send_due().await, 0, "sent once");
+    let file = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let eml = std::fs::read_to_string(file.path()).unwrap();
+    assert!(
+        eml.contains("Reply-To: ticket+7-00ff@ourmail.example"),
+        "{eml}"
+    );
     assert_eq!(
         std::fs::read_dir(dir.path().join("outbox"))
             .unwrap()
@@ -97,6 +108,11 @@ async fn mail_the_relay_refuses_stays_queued_across_a_restart_until_it_expires()
         .unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].attempts, due[0].tag.as_str()), (1, "DL-2"));
+    // Where replies go is kept with the queued mail.
+    assert_eq!(
+        due[0].reply_to.as_deref(),
+        Some("ticket+7-00ff@ourmail.example")
+    );
     // Past its expiry, a failure gives it up.
     let state = store
         .record_mail_attempt(

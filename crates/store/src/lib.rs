@@ -21,6 +21,7 @@ mod reports;
 mod rows;
 mod second_factor;
 mod sessions;
+mod ticket_parties;
 mod tickets;
 
 use std::time::Duration;
@@ -45,6 +46,7 @@ pub use reports::{
     AbuseCase, Decision, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant,
 };
 pub use sessions::{Failures, LiveSession, NewSession, SignInUser, Stage};
+pub use ticket_parties::{Invitation, InviteRefusal, Party};
 pub use tickets::{NewMessage, NewTicket, Ticket, TicketEvent, TicketFilter, TicketMessage};
 
 /// How long a writer waits for another process (say the CLI while `serve` runs) to finish.

@@ -18,6 +18,8 @@ pub struct NewMail {
     pub html: String,
     /// The sender's display name in the recipient's language.
     pub from_name: Option<String>,
+    /// Where replies go (a ticket party\'s reply address), if not to the sender.
+    pub reply_to: Option<String>,
     /// The delist request whose mail state follows this mail's.
     pub delist_request_id: Option<i64>,
     /// Given up after this (a delist link is useless once it expired).
@@ -34,6 +36,8 @@ pub struct QueuedMail {
     pub text: String,
     pub html: String,
     pub from_name: Option<String>,
+    /// Where replies go (a ticket party\'s reply address), if not to the sender.
+    pub reply_to: Option<String>,
     pub delist_request_id: Option<i64>,
     pub attempts: u32,
     pub expires_at: OffsetDateTime,
@@ -60,8 +64,8 @@ impl Store {
         in_write_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO mail_queue (created_at, tag, recipient, subject, body_text, body_html, \
-                 delist_request_id, state, next_attempt_at, expires_at, from_name) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $1, $8, $9) RETURNING id",
+                 delist_request_id, state, next_attempt_at, expires_at, from_name, reply_to) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $1, $8, $9, $10) RETURNING id",
             )
             .bind(now.unix_timestamp())
             .bind(&mail.tag)
@@ -72,6 +76,7 @@ impl Store {
             .bind(mail.delist_request_id)
             .bind(mail.expires_at.unix_timestamp())
             .bind(mail.from_name.as_deref())
+            .bind(mail.reply_to.as_deref())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| self.map_err(e))?;
@@ -90,7 +95,7 @@ impl Store {
     ) -> Result<Vec<QueuedMail>, StoreError> {
         in_write_tx!(self, tx => {
             let rows = sqlx::query(
-                "SELECT id, tag, recipient, subject, body_text, body_html, from_name, delist_request_id, attempts, expires_at \
+                "SELECT id, tag, recipient, subject, body_text, body_html, from_name, reply_to, delist_request_id, attempts, expires_at \
                  FROM mail_queue WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
             )
             .bind(now.unix_timestamp())
@@ -109,6 +114,7 @@ impl Store {
                     text: row.col("body_text")?,
                     html: row.col("body_html")?,
                     from_name: row.col("from_name")?,
+                    reply_to: row.col("reply_to")?,
                     delist_request_id: row.col("delist_request_id")?,
                     attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
                     expires_at: rows::time(row.col("expires_at")?)?,

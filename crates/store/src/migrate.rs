@@ -61,6 +61,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "tickets",
         include_str!("../migrations/sqlite/0010_tickets.sql"),
     ),
+    (
+        11,
+        "mail_reply_to",
+        include_str!("../migrations/sqlite/0011_mail_reply_to.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -112,6 +117,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         10,
         "tickets",
         include_str!("../migrations/postgres/0010_tickets.sql"),
+    ),
+    (
+        11,
+        "mail_reply_to",
+        include_str!("../migrations/postgres/0011_mail_reply_to.sql"),
     ),
 ];
 

@@ -99,6 +99,10 @@ pub struct NewMessage<'a> {
     pub from_outside: bool,
     /// Where the ticket goes with this message, if anywhere.
     pub state: Option<TicketState>,
+    /// The party who wrote it, when not one of our people.
+    pub party_id: Option<i64>,
+    /// A reply by mail as received (lz4-compressed), kept as evidence.
+    pub evidence: Option<&'a [u8]>,
 }
 
 const TICKET_COLUMNS: &str = "k.id, k.reference, t.name AS tenant, o.email AS opened_by, k.state, \
@@ -390,8 +394,8 @@ impl Store {
                 return Err(StoreError::Conflict { what: format!("ticket {reference} is closed") });
             }
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO ticket_messages (ticket_id, at, author, visibility, via, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO ticket_messages (ticket_id, at, author, visibility, via, body, party_id, evidence) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(ticket_id)
             .bind(at)
@@ -399,6 +403,8 @@ impl Store {
             .bind(message.visibility.as_str())
             .bind(message.via)
             .bind(message.body)
+            .bind(message.party_id)
+            .bind(message.evidence)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| self.map_err(e))?;

@@ -244,6 +244,8 @@ async fn replies_move_the_state_waiting_tickets_close_by_themselves_and_closed_t
             body: "Please send the full bounce.",
             from_outside: false,
             state: Some(TicketState::WaitingTenant),
+            party_id: None,
+            evidence: None,
         };
         s.add_ticket_message(id, &reply, &agent, t).await.unwrap();
         let note = NewMessage {
@@ -344,6 +346,102 @@ async fn the_database_keeps_tickets_and_refuses_to_rewrite_their_history() {
                 .unwrap()[0]
                 .body,
             "Our users miss mail from sender.example"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_owners_invitation_opens_one_session_until_it_expires_or_is_withdrawn() {
+    for b in backends().await {
+        let s = &b.store;
+        let (ops, _) = setup(s).await;
+        let t = now();
+        let id = s
+            .open_ticket(
+                &ticket("T-EEEE-0001", "acme", ops),
+                &by("user:ops@acme.example"),
+                t,
+            )
+            .await
+            .unwrap();
+        let agent = by("user:agent@example.net");
+        let invite = store::Invitation {
+            address: "noc@owner.example",
+            lang: "pt-BR",
+            link_hash: "L1",
+            expires_at: t + Duration::days(14),
+        };
+        let party = s.invite_owner(id, &invite, &agent, t).await.unwrap();
+        let parties = s.ticket_parties(id).await.unwrap();
+        assert_eq!(
+            parties.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(),
+            ["tenant", "owner"],
+            "{}",
+            b.name
+        );
+        // The link once: a session; the same link again: refused, the session stays.
+        let used = s.use_owner_link("L1", "S1", t).await.unwrap().unwrap();
+        assert_eq!((used.id, used.reference.as_str()), (party, "T-EEEE-0001"));
+        assert_eq!(
+            s.use_owner_link("L1", "S2", t).await.unwrap(),
+            Err(store::InviteRefusal::Used)
+        );
+        assert_eq!(
+            s.use_owner_link("nope", "S3", t).await.unwrap(),
+            Err(store::InviteRefusal::Unknown)
+        );
+        assert_eq!(
+            s.owner_session("S1", t).await.unwrap().map(|p| p.id),
+            Some(party)
+        );
+        assert!(s.owner_session("S2", t).await.unwrap().is_none());
+        // Expired: the session ends with the invitation.
+        assert!(
+            s.owner_session("S1", t + Duration::days(15))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Withdrawn: at once, and once.
+        assert!(s.revoke_invitation(party, &agent, t).await.unwrap());
+        assert!(!s.revoke_invitation(party, &agent, t).await.unwrap());
+        assert!(s.owner_session("S1", t).await.unwrap().is_none());
+        let second = store::Invitation {
+            link_hash: "L2",
+            ..invite
+        };
+        let p2 = s.invite_owner(id, &second, &agent, t).await.unwrap();
+        s.revoke_invitation(p2, &agent, t).await.unwrap();
+        assert_eq!(
+            s.use_owner_link("L2", "S4", t).await.unwrap(),
+            Err(store::InviteRefusal::Revoked)
+        );
+        // A tenant party cannot be "withdrawn".
+        assert!(!s.revoke_invitation(parties[0].id, &agent, t).await.unwrap());
+        let kinds: Vec<String> = s
+            .ticket_events(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            ["opened", "invited", "revoked", "invited", "revoked"],
+            "{}",
+            b.name
+        );
+        let log = s
+            .audit(&AuditQuery {
+                actor: Some("user:agent@example.net".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            log.iter().filter(|e| e.action == "ticket.invite").count(),
+            2
         );
     }
 }

@@ -35,6 +35,7 @@ pub(crate) fn verification_mail(
         html: portal.templates.render("mail_verify.html", lang, ctx)?,
         tag: request.reference.to_string(),
         from_name: Some(lang.text("mail-signature", &[])),
+        reply_to: None,
     })
 }
 
@@ -60,6 +61,7 @@ pub(crate) fn done_mail(
         html: portal.templates.render("mail_done.html", lang, ctx)?,
         tag: format!("{}-done", request.reference),
         from_name: Some(lang.text("mail-signature", &[])),
+        reply_to: None,
     })
 }
 
@@ -134,6 +136,7 @@ pub fn restriction_mail(
         html: templates.render("mail_restricted.html", lang, ctx)?,
         tag: format!("case-{}", n.case),
         from_name: Some(lang.text("mail-signature", &[])),
+        reply_to: None,
     })
 }
 
@@ -181,6 +184,7 @@ pub fn account_mail(
         html: templates.render("mail_account.html", lang, ctx)?,
         tag: format!("account-{}", if m.reset { "reset" } else { "new" }),
         from_name: Some(lang.text("mail-signature", &[])),
+        reply_to: None,
     })
 }
 

@@ -315,6 +315,8 @@ async fn post_message(
         body: &body,
         from_outside: !agent,
         state: next,
+        party_id: None,
+        evidence: None,
     };
     match state
         .store
