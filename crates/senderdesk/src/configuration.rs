@@ -215,6 +215,8 @@ pub struct PortalConfig {
     pub max_connections: usize,
     /// Most verification mails the delist form sends per hour, from all clients together.
     pub mails_per_hour: u32,
+    /// A ticket waiting for the sender or the tenant this long closes by itself.
+    pub ticket_close_after: Period,
 }
 
 impl Default for PortalConfig {
@@ -234,6 +236,7 @@ impl Default for PortalConfig {
             header_read_timeout: 30,
             max_connections: 1024,
             mails_per_hour: 1000,
+            ticket_close_after: period("14d"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and dispatches; `startup` runs the server, `commands` the management commands.
 
 mod abuse;
+mod chores;
 mod cli;
 mod commands;
 mod configuration;

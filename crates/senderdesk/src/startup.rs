@@ -33,6 +33,8 @@ pub struct Application {
     http_reports: Arc<dyn web::ReportSink>,
     /// How long report evidence is kept.
     retention: time::Duration,
+    /// A ticket waiting this long for an answer closes by itself.
+    ticket_close_after: time::Duration,
     poll: Duration,
 }
 
@@ -123,6 +125,7 @@ impl Application {
             mail,
             http_reports,
             retention: crate::abuse::retention(&ctx.config)?,
+            ticket_close_after: ctx.config.portal.ticket_close_after.duration(),
             poll: Duration::from_millis(ctx.config.index.poll_ms),
         })
     }
@@ -143,6 +146,11 @@ impl Application {
         let updater = tokio::spawn(self.updater.run(self.poll, stop_rx.clone()));
         let retention =
             crate::abuse::spawn_retention(self.store.clone(), self.retention, stop_rx.clone());
+        let tickets = crate::chores::spawn_ticket_closer(
+            self.store.clone(),
+            self.ticket_close_after,
+            stop_rx.clone(),
+        );
         // Pending mail, from before a restart too, is tried at once.
         let mail = self.mail.spawn(stop_rx.clone());
         let app = web::router(web::AppState {
@@ -161,6 +169,7 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = updater.await;
         let _ = retention.await;
+        let _ = tickets.await;
         let _ = mail.await;
         server.await.context("HTTP server failed")?;
         self.dns.stop().await;

@@ -51,6 +51,7 @@ pub use i18n::Lang;
 pub use outgoing::{AccountMail, RestrictionNotice, account_mail, restriction_mail};
 pub use reports::{ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
 pub use serve::{MAX_CONNECTIONS, ServeOptions, serve};
+pub use tickets::REPLY_MARKER as TICKET_REPLY_MARKER;
 pub use view::Templates;
 
 /// Largest request body: the delist form is well under 1 KiB.

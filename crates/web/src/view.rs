@@ -124,6 +124,26 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/ticket_new.html"),
     ),
     ("ticket.html", include_str!("../templates/ticket.html")),
+    (
+        "ticket_owner.html",
+        include_str!("../templates/ticket_owner.html"),
+    ),
+    (
+        "mail_ticket.txt",
+        include_str!("../templates/mail_ticket.txt"),
+    ),
+    (
+        "mail_ticket.html",
+        include_str!("../templates/mail_ticket.html"),
+    ),
+    (
+        "mail_ticket_invite.txt",
+        include_str!("../templates/mail_ticket_invite.txt"),
+    ),
+    (
+        "mail_ticket_invite.html",
+        include_str!("../templates/mail_ticket_invite.html"),
+    ),
 ];
 
 pub struct Templates {

@@ -288,3 +288,154 @@ async fn an_agent_replies_notes_and_delists_from_the_ticket() {
     let (_, _, page) = acme.get(&format!("/tickets/{reference}")).await;
     assert!(page.contains("resolved"), "{page}");
 }
+
+/// The mails in the outbox to `to`, once the queue's sender wrote `n` of them.
+async fn mails_to(h: &Harness, to: &str, n: usize) -> Vec<String> {
+    for _ in 0..200 {
+        let found: Vec<String> = h
+            .mails()
+            .into_iter()
+            .filter(|m| m.contains(&format!("To: {to}")))
+            .collect();
+        if found.len() >= n {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{n} mails to {to} did not arrive");
+}
+
+/// The path of the first link in `mail` that starts with `prefix`, quoted-printable undone.
+fn link_in(mail: &str, prefix: &str) -> String {
+    let plain = mail.replace("=\r\n", "").replace("=3D", "=");
+    let at = plain
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {plain}"));
+    plain[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/-_?=".contains(*c))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_ip_owner_joins_through_a_single_use_link_and_each_public_message_is_mailed() {
+    let h = harness(&[("192.0.2.7", "manual")], 0).await;
+    setup(&h).await;
+    let mut acme = Browser::new(&h, 20);
+    acme.sign_in("ops@acme.example", GOOD).await;
+    let reference = open(&mut acme, "192.0.2.7").await;
+    let mut agent = Browser::new(&h, 21);
+    agent.sign_in("agent@example.net", GOOD).await;
+    let url = |p: &str| format!("/tickets/{reference}/{p}");
+
+    // An agent's reply is mailed to the tenant's admin, with their reply address.
+    agent.post(&url("reply"), "body=Which+host%3F").await;
+    let to_tenant = mails_to(&h, "ops@acme.example", 1).await;
+    assert!(
+        to_tenant[0].contains("Reply-To: ticket+"),
+        "{}",
+        to_tenant[0]
+    );
+    assert!(to_tenant[0].contains("Which host?"), "{}", to_tenant[0]);
+    assert!(
+        to_tenant[0].contains(web::TICKET_REPLY_MARKER),
+        "{}",
+        to_tenant[0]
+    );
+
+    // Bad invitations: refused with the reason, nobody invited.
+    let (status, _, page) = agent.post(&url("invite"), "address=nobody&days=14").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not an email address"), "{page}");
+    let (status, _, _) = agent
+        .post(&url("invite"), "address=noc%40owner.example&days=365")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The tenant's admin cannot invite.
+    assert_eq!(
+        acme.post(&url("invite"), "address=noc%40owner.example")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let id = h.state.store.ticket(&reference).await.unwrap().unwrap().id;
+    assert_eq!(h.state.store.ticket_parties(id).await.unwrap().len(), 1);
+
+    assert_eq!(
+        agent
+            .post(
+                &url("invite"),
+                "address=noc%40owner.example&owner_lang=it&days=14"
+            )
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    agent.post(&url("note"), "body=owner+looks+slow").await;
+    let invite = mails_to(&h, "noc@owner.example", 1).await.remove(0);
+    let join = link_in(&invite, "/tickets/join/");
+
+    // A guessed link, then the real one: a session on this ticket alone.
+    let mut owner = Browser::new(&h, 22);
+    assert_eq!(
+        owner
+            .get(&format!("/tickets/join/{}", "0".repeat(64)))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, headers, _) = owner.get(&join).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(&headers[header::LOCATION], "/tickets/owner");
+    let (status, _, thread) = owner.get("/tickets/owner?lang=en").await;
+    assert_eq!(status, StatusCode::OK, "{thread}");
+    assert!(
+        thread.contains("Which host?") && !thread.contains("owner looks slow"),
+        "{thread}"
+    );
+    // The same link in another browser: used. Staff pages: still anonymous.
+    let mut other = Browser::new(&h, 23);
+    assert_eq!(other.get(&join).await.0, StatusCode::GONE);
+    assert_eq!(
+        owner.get(&format!("/tickets/{reference}")).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(owner.get("/tickets").await.0, StatusCode::SEE_OTHER);
+
+    // The owner's reply reopens the ticket and is mailed to the tenant, not back to them.
+    let (status, _, page) = owner
+        .post("/tickets/owner/reply", "body=Host+cleaned+up.")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let k = h.state.store.ticket(&reference).await.unwrap().unwrap();
+    assert_eq!((k.state, k.unread), (domain::TicketState::Open, true));
+    let to_tenant = mails_to(&h, "ops@acme.example", 2).await;
+    assert!(to_tenant.iter().any(|m| m.contains("Host cleaned up.")));
+    assert_eq!(
+        mails_to(&h, "noc@owner.example", 1).await.len(),
+        1,
+        "no echo to its author"
+    );
+
+    // Withdrawn: the session ends at once.
+    let party = h.state.store.ticket_parties(id).await.unwrap()[1].id;
+    assert_eq!(
+        agent
+            .post(&url("revoke"), &format!("party={party}"))
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(owner.get("/tickets/owner").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        owner
+            .post("/tickets/owner/reply", "body=still+here")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        h.state.store.ticket_messages(id, true).await.unwrap().len(),
+        4
+    );
+}

@@ -3,7 +3,11 @@
 //! and each ticket's page (`thread`). A tenant admin sees only their tenant's tickets, and
 //! a ticket of another tenant is "not found" to them, so references cannot be probed.
 
+mod notify;
+mod owner;
 mod thread;
+
+pub use notify::REPLY_MARKER;
 
 use accounts::Role;
 use axum::Form;
@@ -40,6 +44,7 @@ pub(crate) fn router() -> Router<AppState> {
             body_limit(get(new_form).post(open), MAX_TICKET_FORM),
         )
         .merge(thread::router())
+        .merge(owner::router())
 }
 
 /// A reason in the visitor's words (the operator's English when it has no translation),

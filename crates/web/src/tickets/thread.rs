@@ -47,6 +47,16 @@ struct MessageView {
 }
 
 #[derive(Serialize)]
+struct PartyView {
+    id: i64,
+    owner: bool,
+    live: bool,
+    joined: bool,
+    address: String,
+    until: String,
+}
+
+#[derive(Serialize)]
 struct EventView {
     at: String,
     actor: String,
@@ -88,7 +98,12 @@ async fn show(
                 ),
             &[],
         ))
-        .filter(|_| ["reply", "note", "state", "assign", "act"].contains(&word)),
+        .filter(|_| {
+            [
+                "reply", "note", "state", "assign", "act", "invite", "revoke",
+            ]
+            .contains(&word)
+        }),
     };
     render(
         &state,
@@ -176,6 +191,29 @@ async fn render(
         Vec::new()
     };
     let states = super::state_options(locale);
+    let now = OffsetDateTime::now_utc();
+    let parties: Vec<PartyView> = if agent {
+        state
+            .store
+            .ticket_parties(ticket.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|p| PartyView {
+                id: p.id,
+                owner: p.kind == "owner",
+                live: p.is_live(now),
+                joined: p.link_used,
+                address: p.address,
+                until: p
+                    .expires_at
+                    .map(|t| format_time(locale.lang, t))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let reasons: Vec<(String, String)> = state
         .portal
         .catalog
@@ -210,6 +248,8 @@ async fn render(
             events => Value::from(minijinja::value::Serde(events)),
             agent,
             agents,
+            parties => Value::from(minijinja::value::Serde(parties)),
+            langs => Lang::ALL.iter().map(|l| (l.tag(), l.native_name())).collect::<Vec<_>>(),
             states,
             reasons,
             errors,
@@ -338,6 +378,15 @@ async fn post_message(
             .await;
         }
         Err(e) => return Err(PageError::internal(locale, e)),
+    }
+    if visibility == Visibility::Public {
+        let author = staff.session.email.as_str();
+        let party = if agent {
+            None
+        } else {
+            tenant_party(state, ticket, author).await
+        };
+        super::notify::public_message(state, ticket, author, party, &body).await;
     }
     let done = if visibility == Visibility::Public {
         "reply"
@@ -471,7 +520,7 @@ async fn act(
                 .into_iter()
                 .find(|l| l.range == range && l.is_effective(now))
             else {
-                return act_refused(
+                return refused(
                     &state,
                     &locale,
                     &staff,
@@ -496,7 +545,7 @@ async fn act(
                 {
                     Some(r) => edit.reason = r,
                     None => {
-                        return act_refused(
+                        return refused(
                             &state,
                             &locale,
                             &staff,
@@ -519,7 +568,7 @@ async fn act(
                             Some(listing.expires_at.unwrap_or(now).max(now) + Duration::days(d))
                     }
                     None => {
-                        return act_refused(
+                        return refused(
                             &state,
                             &locale,
                             &staff,
@@ -576,11 +625,20 @@ async fn act(
                 Vec::new(),
             ))
         }
-        Err(why) => act_refused(&state, &locale, &staff, &ticket, why).await,
+        Err(why) => refused(&state, &locale, &staff, &ticket, why).await,
     }
 }
 
-async fn act_refused(
+/// The tenant party of `ticket` whose address is `email` (the tenant admin who wrote).
+async fn tenant_party(state: &AppState, ticket: &Ticket, email: &str) -> Option<i64> {
+    let parties = state.store.ticket_parties(ticket.id).await.ok()?;
+    parties
+        .into_iter()
+        .find(|p| p.kind == "tenant" && p.address == email)
+        .map(|p| p.id)
+}
+
+pub(super) async fn refused(
     state: &AppState,
     locale: &Locale,
     staff: &Staff,
