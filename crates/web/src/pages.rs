@@ -69,6 +69,7 @@ pub(crate) fn page(
         switcher => Value::from(minijinja::value::Serde(locale.switcher())),
         nav => nav,
         asset_version => portal.asset_version.clone(),
+        portal_url => portal.settings.base_url.trim_end_matches('/').to_string(),
         ..ctx
     };
     let html = portal

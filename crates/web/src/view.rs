@@ -118,6 +118,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "form_errors.html",
         include_str!("../templates/form_errors.html"),
     ),
+    (
+        "ask_admin.html",
+        include_str!("../templates/ask_admin.html"),
+    ),
     ("tickets.html", include_str!("../templates/tickets.html")),
     (
         "ticket_new.html",

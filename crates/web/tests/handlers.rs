@@ -445,7 +445,20 @@ async fn an_ip_delisted_too_often_is_refused_and_told_how_to_escalate() {
     );
     assert!(body.contains("open a ticket"));
     let (_, _, lookup) = h.get("/lookup?ip=192.0.2.7").await;
-    assert!(lookup.contains("cannot remove it yourself"));
+    assert!(lookup.contains("cannot remove it yourself"), "{lookup}");
+    // What to ask the recipient's administrator for, with the form filled in for them.
+    assert!(
+        lookup.contains("Ask the recipient&#x27;s administrator to open a ticket")
+            || lookup.contains("Ask the recipient's administrator to open a ticket"),
+        "{lookup}"
+    );
+    // (minijinja escapes the slashes of a URL as &#x2f;, which browsers read as `/`.)
+    assert!(
+        lookup.contains("&#x2f;tickets&#x2f;new?ip=192.0.2.7&amp;code=5.7.607"),
+        "{lookup}"
+    );
+    let (_, _, support) = h.get("/support").await;
+    assert!(support.contains("&#x2f;tickets&#x2f;new"), "{support}");
 }
 
 /// A client without a valid token, or a flooding one, is answered before a byte of its body

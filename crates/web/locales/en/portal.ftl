@@ -563,3 +563,10 @@ mail-ticket-open = Ticket { $reference }:
 mail-invite-subject = You are invited to ticket { $reference }
 mail-invite-body = Our support asks you, as the owner of { $ip }, to take part in ticket { $reference } about mail from your network. Open this link to read the ticket and reply:
 mail-invite-once = The link works once, in the browser where you open it, for { $days } days. You can also reply to this mail.
+
+## What a sender asks the recipient's administrator for
+ask-admin-title = Ask the recipient's administrator to open a ticket
+ask-admin-body = We cannot lift this block on your word alone, and we take tickets only from our own customers: the administrator of the mailbox you are writing to is one. Ask them to open a ticket for you; our support then answers them and may write to you directly.
+ask-admin-step-who = Find the administrator of the recipient's mail (their IT department or postmaster).
+ask-admin-step-send = Send them this link: it opens the ticket form for them, already filled in with what we know.
+ask-admin-include = Give them the full bounce you received, what you found, what you changed, and how to reach you.

@@ -563,3 +563,10 @@ mail-ticket-open = Ticket { $reference }:
 mail-invite-subject = Invito al ticket { $reference }
 mail-invite-body = La nostra assistenza ti chiede, in quanto titolare di { $ip }, di partecipare al ticket { $reference } sulla posta proveniente dalla tua rete. Apri questo link per leggere il ticket e rispondere:
 mail-invite-once = Il link funziona una sola volta, nel browser in cui lo apri, ed è valido per { $days } giorni. Puoi anche rispondere a questa email.
+
+## Cosa chiedere all'amministratore del destinatario
+ask-admin-title = Chiedi all'amministratore del destinatario di aprire un ticket
+ask-admin-body = Non possiamo togliere questo blocco sulla tua sola parola, e accettiamo ticket solo dai nostri clienti: l'amministratore della casella a cui scrivi è uno di loro. Chiedigli di aprire un ticket per te; il nostro supporto risponderà a lui e potrà scriverti direttamente.
+ask-admin-step-who = Trova l'amministratore della posta del destinatario (il suo reparto IT o il postmaster).
+ask-admin-step-send = Mandagli questo link: apre per lui il modulo del ticket, già compilato con ciò che sappiamo.
+ask-admin-include = Dagli il messaggio di mancato recapito completo che hai ricevuto, cosa hai trovato, cosa hai cambiato e come contattarti.

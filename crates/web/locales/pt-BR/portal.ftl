@@ -563,3 +563,10 @@ mail-ticket-open = Chamado { $reference }:
 mail-invite-subject = Convite para o chamado { $reference }
 mail-invite-body = O nosso suporte pede que você, como titular de { $ip }, participe do chamado { $reference } sobre as mensagens enviadas da sua rede. Abra este link para ler o chamado e responder:
 mail-invite-once = O link funciona uma única vez, no navegador em que você o abrir, e vale por { $days } dias. Você também pode responder a este email.
+
+## O que o remetente pede ao administrador do destinatário
+ask-admin-title = Peça ao administrador do destinatário para abrir um chamado
+ask-admin-body = Não podemos remover este bloqueio só com a sua palavra, e só aceitamos chamados dos nossos próprios clientes: o administrador da caixa de correio para a qual você escreve é um deles. Peça a ele que abra um chamado para você; nosso suporte responde a ele e pode escrever diretamente para você.
+ask-admin-step-who = Encontre o administrador do email do destinatário (o departamento de TI ou o postmaster).
+ask-admin-step-send = Envie este link a ele: ele abre o formulário do chamado já preenchido com o que sabemos.
+ask-admin-include = Passe a ele a mensagem de devolução completa que você recebeu, o que você encontrou, o que mudou e como falar com você.

@@ -563,3 +563,10 @@ mail-ticket-open = 工单 { $reference }：
 mail-invite-subject = 邀请您参与工单 { $reference }
 mail-invite-body = 我们的支持团队邀请您以 { $ip } 所有者的身份参与工单 { $reference }，该工单涉及从您的网络发出的邮件。请打开以下链接阅读工单并回复：
 mail-invite-once = 此链接只能使用一次，仅在您打开它的浏览器中有效，有效期为 { $days } 天。您也可以直接回复此邮件。
+
+## 发件人需要向收件方管理员提出的请求
+ask-admin-title = 请收件方的管理员提交工单
+ask-admin-body = 我们不能仅凭您的说明解除此封锁，而且只接受我们自己客户提交的工单：您要发信的邮箱的管理员就是我们的客户。请他们为您提交工单；我们的支持人员会答复他们，也可能直接联系您。
+ask-admin-step-who = 找到收件方邮件系统的管理员（其 IT 部门或 postmaster）。
+ask-admin-step-send = 把这个链接发给他们：它会为他们打开工单表单，并已填好我们掌握的信息。
+ask-admin-include = 请向他们提供您收到的完整退信、您发现的问题、您所做的更改以及联系方式。
