@@ -510,7 +510,7 @@ fn dedup_key(m: &ReportedMessage) -> String {
 
 /// Evidence is kept LZ4-compressed (block format, length first): a report compresses to
 /// about a third, at a cost small next to parsing it.
-fn compress(raw: &[u8]) -> Vec<u8> {
+pub(crate) fn compress(raw: &[u8]) -> Vec<u8> {
     lz4_flex::compress_prepend_size(raw)
 }
 

@@ -1,7 +1,9 @@
 //! The abuse desk's intake: [`parse_report`] reads a report about junk mail sent through
 //! our platform (ARF, attachments, headers, inline forwards) into a [`ParsedReport`], and
 //! `extract` reads each reported message: where it left us, who submitted it, what it
-//! links to. Parsing is lenient and bounded by [`Limits`]; it never panics.
+//! links to. Parsing is lenient and bounded by [`Limits`]; it never panics. The same SMTP
+//! intake takes replies to support tickets at `ticket+TAG@` ([`TicketReplies`]), keeping
+//! only the reply's own words in the thread and the whole mail as evidence.
 
 mod attribute;
 mod desk;
@@ -9,6 +11,7 @@ mod dkim;
 mod extract;
 mod model;
 mod parse;
+mod reply_text;
 mod smtp;
 mod trust;
 
@@ -21,5 +24,8 @@ pub use dkim::{DkimCheck, DkimVerdict, Verifier, VerifierError};
 pub use extract::{OurSide, find_urls};
 pub use model::{Feedback, Hop, ParsedReport, ReportFormat, ReportedMessage};
 pub use parse::{Limits, NotMessage, ParseError, parse_report};
-pub use smtp::{REPORT_MAILBOXES, SmtpIntake, SmtpSettings, tls_config};
+pub use reply_text::{MAX_REPLY_CHARS, NO_REPLY_TEXT, REPLY_MARKER};
+pub use smtp::{
+    REPORT_MAILBOXES, SmtpIntake, SmtpSettings, TICKET_MAILBOX, TicketReplies, tls_config,
+};
 pub use trust::{FeedbackLoop, Origin, Standing, Vouch};

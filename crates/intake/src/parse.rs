@@ -265,7 +265,7 @@ fn read_report(raw: &[u8], ours: &OurSide, limits: &Limits) -> Result<ParsedRepo
 }
 
 /// A mail message starts with a header field (after an optional mbox "From " line).
-fn check_header_block(raw: &[u8]) -> Result<(), ParseError> {
+pub(crate) fn check_header_block(raw: &[u8]) -> Result<(), ParseError> {
     let text = &raw[..raw.len().min(4096)];
     let mut lines = text
         .split(|b| *b == b'\n')

@@ -1,12 +1,15 @@
 //! The SMTP/LMTP intake: the tokio loop around [`session::Session`], the sans-I/O dialogue
 //! on smtp-proto's parser. It takes mail only for the report addresses (junk@, abuse@, fbl@
-//! of the configured domains), advertises and enforces SIZE, and answers 250 only after the
-//! report is committed to the store, so a report we acknowledged is never lost. This loop
+//! of the configured domains) and for tickets' reply addresses (`ticket+TAG@` there, see
+//! [`tickets`]), advertises and enforces SIZE, and answers 250 only after the report or
+//! the reply is committed to the store, so mail we acknowledged is never lost. This loop
 //! moves bytes, applies the timeouts, bounds connections and each client address's sessions
-//! and reports (see [`limits`]), and hands reports to the desk; every reply is the session's.
+//! and mail transactions (see [`limits`]), checks ticket addresses, and hands reports to
+//! the desk and replies to their tickets; every reply is the session's.
 
 mod limits;
 mod session;
+mod tickets;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,14 +24,15 @@ use crate::desk::{Channel, Desk, IngestError};
 use crate::parse::ParseError;
 use crate::trust::Origin;
 use limits::ClientLimits;
-pub use session::REPORT_MAILBOXES;
-use session::{Action, Admission, Delivery, Envelope, Rules, Session};
+use session::{Action, Admission, Delivery, Envelope, ReplyCheck, Rules, Session};
+pub use session::{REPORT_MAILBOXES, TICKET_MAILBOX};
+pub use tickets::TicketReplies;
 
 #[derive(Debug, Clone)]
 pub struct SmtpSettings {
     /// The name in the greeting and EHLO reply.
     pub hostname: String,
-    /// Domains whose junk@, abuse@ and fbl@ take reports.
+    /// Domains whose junk@, abuse@ and fbl@ take reports, and `ticket+TAG@` replies.
     pub domains: Vec<String>,
     pub max_connections: usize,
     /// Sessions one client address (an IPv6 client's /64) may hold at once; one busy
@@ -49,6 +53,8 @@ pub struct SmtpSettings {
     pub max_recipients: usize,
     /// Offered as STARTTLS when set (see [`tls_config`]).
     pub tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    /// Where replies to `ticket+TAG@` go; without it every ticket address is unknown.
+    pub tickets: Option<TicketReplies>,
 }
 
 /// Loads a PEM certificate chain and key for STARTTLS.
@@ -90,6 +96,7 @@ impl Default for SmtpSettings {
             max_errors: 10,
             max_recipients: 50,
             tls: None,
+            tickets: None,
         }
     }
 }
@@ -274,8 +281,26 @@ where
                 };
                 session.admitted(admission, &mut out)
             }
+            Action::CheckReply { tag } => {
+                let check = match &shared.settings.tickets {
+                    Some(tickets) => tickets.check(&tag, OffsetDateTime::now_utc()).await,
+                    None => ReplyCheck::Unknown,
+                };
+                if !matches!(check, ReplyCheck::Open { .. }) {
+                    tracing::info!(%peer, ?check, "ticket reply address refused at RCPT");
+                }
+                session.reply_checked(check, &mut out)
+            }
             Action::Deliver { envelope, body } => {
-                let delivery = deliver(&shared.desk, &body, &envelope, peer).await;
+                let delivery = match (envelope.ticket_party, &shared.settings.tickets) {
+                    (Some(party), Some(tickets)) => {
+                        let now = OffsetDateTime::now_utc();
+                        tickets.deliver(party, &body, peer, now).await
+                    }
+                    // Unreachable: without tickets no ticket address passes RCPT.
+                    (Some(_), None) => Delivery::PartyEnded,
+                    (None, _) => deliver(&shared.desk, &body, &envelope, peer).await,
+                };
                 session.delivered(delivery, &mut out)
             }
             Action::StartTls => {

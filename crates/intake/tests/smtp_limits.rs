@@ -2,39 +2,24 @@
 //! 127.0.0.2 (both loopback, so each test plays two clients): sessions held at once and
 //! reports an hour, with our relays exempt from both.
 
+mod common;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use intake::{Desk, DeskSettings, Limits, OurSide, SmtpIntake, SmtpSettings};
+use common::{Client, DEADLINE};
+use intake::{SmtpIntake, SmtpSettings};
 use store::{DatabaseLocation, Store};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-
-/// Far beyond anything a working intake needs on loopback.
-const DEADLINE: Duration = Duration::from_secs(30);
 
 async fn intake(settings: SmtpSettings) -> (SmtpIntake, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&DatabaseLocation::Sqlite(dir.path().join("t.db")))
         .await
         .unwrap();
-    let desk = Desk::new(
-        store,
-        DeskSettings {
-            ours: OurSide::default(),
-            limits: Limits::default(),
-            restrict_after: 5,
-            window: time::Duration::hours(24),
-            feedback_loops: Vec::new(),
-            verifier: None,
-        },
-    );
-    let intake = SmtpIntake::start("127.0.0.1:0".parse().unwrap(), desk, settings)
-        .await
-        .unwrap();
-    (intake, dir)
+    (common::start(store, settings).await, dir)
 }
 
 /// A report from the corpus, dot-stuffed and ended as DATA wants it.
@@ -54,11 +39,6 @@ fn report() -> Vec<u8> {
     out.into_bytes()
 }
 
-struct Client {
-    reader: BufReader<OwnedReadHalf>,
-    writer: OwnedWriteHalf,
-}
-
 impl Client {
     /// Connects from `from` (a loopback address) and returns the client with the server's
     /// first reply.
@@ -66,12 +46,7 @@ impl Client {
         let from: IpAddr = from.parse().unwrap();
         let socket = TcpSocket::new_v4().unwrap();
         socket.bind(SocketAddr::new(from, 0)).unwrap();
-        let stream = socket.connect(server).await.unwrap();
-        let (r, writer) = stream.into_split();
-        let mut client = Client {
-            reader: BufReader::new(r),
-            writer,
-        };
+        let mut client = Client::new(socket.connect(server).await.unwrap());
         let greeting = client.reply().await;
         (client, greeting)
     }
@@ -83,29 +58,6 @@ impl Client {
         let ehlo = c.send("EHLO forwarder.example\r\n").await;
         assert!(ehlo.starts_with("250"), "{ehlo}");
         c
-    }
-
-    /// The next reply, multi-line ones whole; empty when the server closed the connection.
-    async fn reply(&mut self) -> String {
-        let mut all = String::new();
-        loop {
-            let mut line = String::new();
-            let read = tokio::time::timeout(DEADLINE, self.reader.read_line(&mut line))
-                .await
-                .expect("the server answers in time");
-            if read.unwrap_or(0) == 0 {
-                return all;
-            }
-            all.push_str(&line);
-            if line.len() < 4 || line.as_bytes()[3] != b'-' {
-                return all;
-            }
-        }
-    }
-
-    async fn send(&mut self, command: &str) -> String {
-        self.writer.write_all(command.as_bytes()).await.unwrap();
-        self.reply().await
     }
 
     /// Sends one whole report; the reply to MAIL FROM when that refused it, else DATA's.

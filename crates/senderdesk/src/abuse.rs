@@ -49,7 +49,12 @@ pub fn desk(config: &Config, store: Store) -> anyhow::Result<intake::Desk> {
     Ok(intake::Desk::new(store, settings))
 }
 
-pub fn smtp_settings(config: &Config) -> anyhow::Result<intake::SmtpSettings> {
+/// The SMTP intake's settings from `[intake]`; `tickets` takes replies to `ticket+TAG@` at
+/// the same domains as the report mailboxes.
+pub fn smtp_settings(
+    config: &Config,
+    tickets: intake::TicketReplies,
+) -> anyhow::Result<intake::SmtpSettings> {
     let tls = match (&config.intake.tls_cert, &config.intake.tls_key) {
         (Some(cert), Some(key)) => Some(intake::tls_config(cert, key).map_err(anyhow::Error::msg)?),
         _ => None,
@@ -66,6 +71,7 @@ pub fn smtp_settings(config: &Config) -> anyhow::Result<intake::SmtpSettings> {
         reports_per_hour_per_ip: config.intake.reports_per_hour_per_ip,
         relays: config.intake.relays.clone(),
         tls,
+        tickets: Some(tickets),
         ..intake::SmtpSettings::default()
     })
 }

@@ -244,7 +244,8 @@ impl Default for PortalConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct IntakeConfig {
-    /// Report addresses are junk@, abuse@ and fbl@ at each of these domains.
+    /// Report addresses are junk@, abuse@ and fbl@ at each of these domains, and tickets'
+    /// reply addresses `ticket+TAG@`.
     pub domains: Vec<String>,
     /// Distinct complaints about one sender within `window` that restrict it.
     pub restrict_after: u32,

@@ -94,10 +94,13 @@ impl Application {
         ));
         let http_reports: Arc<dyn web::ReportSink> =
             Arc::new(crate::abuse::HttpReports(desk.clone()));
-        let smtp =
-            intake::SmtpIntake::start(listen.smtp, desk, crate::abuse::smtp_settings(&ctx.config)?)
-                .await
-                .with_context(|| format!("cannot listen for SMTP reports on {}", listen.smtp))?;
+        // The portal's key, random per start when unset: the addresses its mail gives out
+        // are the ones the intake then takes.
+        let tickets = intake::TicketReplies::new(store.clone(), &web_portal.settings.secret_key);
+        let smtp_settings = crate::abuse::smtp_settings(&ctx.config, tickets)?;
+        let smtp = intake::SmtpIntake::start(listen.smtp, desk, smtp_settings)
+            .await
+            .with_context(|| format!("cannot listen for SMTP reports on {}", listen.smtp))?;
         let dns_metrics = Arc::new(dnsbl::DnsMetrics::default());
         let dns = start_dns(
             ctx,

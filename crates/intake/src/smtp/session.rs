@@ -4,30 +4,37 @@
 //! recipient, how large a report may be, how many bad commands are tolerated. The stream,
 //! the clocks, the per-address limits and the store stay with the tokio loop in `smtp.rs`.
 //! What the session needs from them it asks for with an [`Action`], and the loop answers
-//! with an event: [`Session::admitted`] for [`Action::AdmitReport`], [`Session::delivered`]
-//! for [`Action::Deliver`], [`Session::tls_started`] for [`Action::StartTls`]. Until it is
+//! with an event: [`Session::admitted`] for [`Action::AdmitReport`],
+//! [`Session::reply_checked`] for [`Action::CheckReply`], [`Session::delivered`] for
+//! [`Action::Deliver`], [`Session::tls_started`] for [`Action::StartTls`]. Until it is
 //! answered the session keeps whatever the client pipelined behind, so no reply overtakes
-//! the one before it (RFC 2920) and `250` for a report is written only once the store said
-//! it committed. smtp-proto parses commands and undoes dot-stuffing; nothing here panics on
-//! any input.
+//! the one before it (RFC 2920) and `250` for a report or a ticket reply is written only
+//! once the store said it committed. smtp-proto parses commands and undoes dot-stuffing;
+//! nothing here panics on any input.
+//!
+//! A mail transaction is either reports (to junk@, abuse@, fbl@) or one reply to one ticket
+//! (`ticket+TAG@`): they are stored in different places under different rules, and one
+//! `250` after DATA must mean both were stored. A recipient of the other kind, or a second
+//! ticket address, gets `452 4.5.3`, which tells the client to send it again in a
+//! transaction of its own (RFC 5321 section 4.5.3.1.10), so nothing is lost.
 
 use std::sync::Arc;
 
+pub(super) use events::{Action, Admission, Delivery, Envelope, ReplyCheck};
+use mailbox::{Mailbox, mailbox};
+pub use mailbox::{REPORT_MAILBOXES, TICKET_MAILBOX};
 use smtp_proto::request::receiver::{DataReceiver, RequestReceiver};
 use smtp_proto::{
     EXT_8BIT_MIME, EXT_ENHANCED_STATUS_CODES, EXT_PIPELINING, EXT_SIZE, EXT_START_TLS,
     EhloResponse, Error as ProtoError, Request,
 };
 
-/// The local parts that take reports, at every configured domain.
-pub const REPORT_MAILBOXES: [&str; 3] = ["junk", "abuse", "fbl"];
-
 /// What the dialogue needs to know about the intake; fixed for the intake's life.
 #[derive(Debug, Clone)]
 pub(super) struct Rules {
     /// The name in the greeting and the EHLO reply.
     pub hostname: String,
-    /// Domains whose junk@, abuse@ and fbl@ take reports.
+    /// Domains whose junk@, abuse@ and fbl@ take reports, and `ticket+TAG@` replies.
     pub domains: Vec<String>,
     /// SIZE: advertised in the EHLO reply, checked against MAIL FROM's `SIZE=` and against
     /// the body as it arrives.
@@ -37,56 +44,6 @@ pub(super) struct Rules {
     pub max_recipients: usize,
     /// Whether STARTTLS is offered, that is whether a certificate is configured.
     pub starttls: bool,
-}
-
-/// A mail transaction's envelope (RFC 5321 section 3.3), as handed over for delivery.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Envelope {
-    /// MAIL FROM's reverse path; empty for the null sender `<>`, which many feedback loops
-    /// use.
-    pub reverse_path: String,
-    /// The accepted RCPT TO forward paths, every one a report mailbox.
-    pub recipients: Vec<String>,
-}
-
-/// What the I/O loop does next, after writing the replies the session produced.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Action {
-    /// Read more from the client and pass it to [`Session::receive`].
-    Read,
-    /// MAIL FROM passed every other check: ask the per-address rate whether this client
-    /// may start another report, and answer with [`Session::admitted`]. It is asked last so
-    /// that a refused command does not use up the client's hour.
-    AdmitReport,
-    /// A report came in whole: store it and answer with [`Session::delivered`].
-    Deliver { envelope: Envelope, body: Vec<u8> },
-    /// `220 Ready to start TLS` was the last reply: start the handshake, then call
-    /// [`Session::tls_started`]. Whatever the client sent after STARTTLS has been dropped.
-    StartTls,
-    /// Write the replies and close the connection.
-    Close,
-}
-
-/// The per-address rate's verdict on a new report, the answer to [`Action::AdmitReport`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Admission {
-    Admitted,
-    OverRate { per_hour: u32 },
-}
-
-/// How the desk took a report, the answer to [`Action::Deliver`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Delivery {
-    /// Committed: only now may the client hear `250`.
-    Stored { submission: i64 },
-    /// The parser's own byte cap, which may be lower than what SIZE let through.
-    TooLarge { max: usize },
-    /// Not a report we can read; sending it again would not help.
-    Unreadable(String),
-    /// The database refuses this report itself: trying again would fail the same way.
-    Refused(String),
-    /// The store failed for now; the client should queue it and try later.
-    Deferred,
 }
 
 enum State {
@@ -102,6 +59,10 @@ enum State {
     /// Owed an answer to [`Action::AdmitReport`] for this reverse path.
     Admitting {
         reverse_path: String,
+    },
+    /// Owed an answer to [`Action::CheckReply`] for this ticket address.
+    Checking {
+        address: String,
     },
     /// Owed an answer to [`Action::Deliver`].
     Delivering,
@@ -123,6 +84,8 @@ pub(super) struct Session {
     /// MAIL FROM's reverse path once admitted.
     reverse_path: Option<String>,
     recipients: Vec<String>,
+    /// The party whose ticket address RCPT accepted: this transaction is their reply.
+    ticket_party: Option<i64>,
     receiver: RequestReceiver,
     state: State,
     errors: u32,
@@ -139,6 +102,7 @@ impl Session {
             lmtp: false,
             reverse_path: None,
             recipients: Vec::new(),
+            ticket_party: None,
             receiver: RequestReceiver::default(),
             state: State::Commands,
             errors: 0,
@@ -161,7 +125,7 @@ impl Session {
         self.pending.extend_from_slice(bytes);
         match self.state {
             State::Commands | State::Data { .. } => self.run(replies),
-            State::Admitting { .. } | State::Delivering => Action::Read,
+            State::Admitting { .. } | State::Checking { .. } | State::Delivering => Action::Read,
             // RFC 3207 section 4.2: nothing the client sent after STARTTLS counts.
             State::Handshake => {
                 self.pending.clear();
@@ -197,25 +161,70 @@ impl Session {
         self.run(replies)
     }
 
-    /// The desk's answer to [`Action::Deliver`].
+    /// The answer to [`Action::CheckReply`]. Every refusal is decided here, at RCPT, so a
+    /// mail to an address that takes none is never read, let alone stored.
+    pub fn reply_checked(&mut self, check: ReplyCheck, replies: &mut Vec<u8>) -> Action {
+        let State::Checking { address } = std::mem::replace(&mut self.state, State::Commands)
+        else {
+            return self.out_of_turn(replies);
+        };
+        let refused = |why: &str| format!("5.1.1 <{address}>: no such ticket reply address{why}");
+        match check {
+            ReplyCheck::Open { party } => {
+                self.recipients.push(address);
+                self.ticket_party = Some(party);
+                reply(replies, "250", "2.1.5 OK");
+            }
+            ReplyCheck::Unknown => reply(replies, "550", &refused("")),
+            ReplyCheck::Closed => reply(replies, "550", &refused("; the ticket is closed")),
+            ReplyCheck::Ended => reply(
+                replies,
+                "550",
+                &refused("; it no longer takes replies from you"),
+            ),
+            ReplyCheck::Deferred => reply(
+                replies,
+                "451",
+                &format!("4.3.0 <{address}>: the ticket cannot be checked now; try again later"),
+            ),
+        }
+        self.run(replies)
+    }
+
+    /// The desk's or the ticket's answer to [`Action::Deliver`].
     pub fn delivered(&mut self, delivery: Delivery, replies: &mut Vec<u8>) -> Action {
         if !matches!(self.state, State::Delivering) {
             return self.out_of_turn(replies);
         }
         self.state = State::Commands;
         let mut answer = Vec::new();
+        let noun = self.noun();
         match delivery {
             Delivery::Stored { submission } => {
                 let text = format!("2.0.0 Report stored as submission {submission}");
                 reply(&mut answer, "250", &text);
             }
-            Delivery::TooLarge { max } => too_large(&mut answer, max),
+            Delivery::Replied { reference } => {
+                let text = format!("2.0.0 Reply added to ticket {reference}");
+                reply(&mut answer, "250", &text);
+            }
+            Delivery::TicketClosed { reference } => {
+                let text = format!("5.2.1 Ticket {reference} is closed and takes no more replies");
+                reply(&mut answer, "550", &text);
+            }
+            Delivery::PartyEnded => reply(
+                &mut answer,
+                "550",
+                "5.2.1 This ticket reply address no longer takes replies from you",
+            ),
+            Delivery::Declined(why) => reply(&mut answer, "550", &format!("5.7.1 {why}")),
+            Delivery::TooLarge { max } => too_large(&mut answer, noun, max),
             Delivery::Unreadable(why) => reply(&mut answer, "550", &format!("5.6.0 {why}")),
             Delivery::Refused(why) => reply(&mut answer, "554", &format!("5.6.0 {why}")),
             Delivery::Deferred => reply(
                 &mut answer,
                 "451",
-                "4.3.0 The report could not be stored; please try again later",
+                &format!("4.3.0 The {noun} could not be stored; please try again later"),
             ),
         }
         self.end_transaction(&answer, replies);
@@ -264,7 +273,7 @@ impl Session {
                 if too_big {
                     self.state = State::Commands;
                     let mut answer = Vec::new();
-                    too_large(&mut answer, self.rules.max_size);
+                    too_large(&mut answer, self.noun(), self.rules.max_size);
                     self.end_transaction(&answer, replies);
                     continue;
                 }
@@ -272,6 +281,7 @@ impl Session {
                 let envelope = Envelope {
                     reverse_path: self.reverse_path.clone().unwrap_or_default(),
                     recipients: self.recipients.clone(),
+                    ticket_party: self.ticket_party,
                 };
                 break Action::Deliver { envelope, body };
             }
@@ -291,7 +301,10 @@ impl Session {
         };
         // Keep what follows a command whose answer is owed; on Read everything was taken
         // (a partial line waits inside the receiver), and on Close or STARTTLS it is dropped.
-        if matches!(action, Action::AdmitReport | Action::Deliver { .. }) {
+        if matches!(
+            action,
+            Action::AdmitReport | Action::CheckReply { .. } | Action::Deliver { .. }
+        ) {
             let consumed = input.len() - bytes.as_slice().len();
             input.drain(..consumed);
         } else {
@@ -366,22 +379,16 @@ impl Session {
                     reply(replies, "503", "5.5.1 MAIL first");
                 } else if self.recipients.len() >= rules.max_recipients {
                     reply(replies, "452", "4.5.3 Too many recipients");
-                } else if is_report_address(&to.address, &rules.domains) {
-                    self.recipients.push(to.address);
-                    reply(replies, "250", "2.1.5 OK");
                 } else {
-                    let text = format!(
-                        "5.1.1 <{}>: not a report address here; send reports to junk@, abuse@ or fbl@",
-                        to.address
-                    );
-                    reply(replies, "550", &text);
+                    return self.recipient(to.address, replies);
                 }
             }
             Request::Data => {
                 if self.recipients.is_empty() {
                     reply(replies, "503", "5.5.1 RCPT first");
                 } else {
-                    reply(replies, "354", "End the report with <CRLF>.<CRLF>");
+                    let text = format!("End the {} with <CRLF>.<CRLF>", self.noun());
+                    reply(replies, "354", &text);
                     self.state = State::Data {
                         receiver: data_receiver(),
                         body: Vec::with_capacity(16 * 1024),
@@ -426,9 +433,61 @@ impl Session {
         self.reset_transaction();
     }
 
+    /// Answers RCPT for `address` once MAIL was given and the count allows another;
+    /// `Some` when the I/O loop must check a ticket address first.
+    fn recipient(&mut self, address: String, replies: &mut Vec<u8>) -> Option<Action> {
+        let separately = |what: &str| {
+            format!("4.5.3 <{address}>: {what}; send it again in a message of its own")
+        };
+        match mailbox(&address, &self.rules.domains) {
+            Mailbox::Report if self.ticket_party.is_some() => {
+                let text = separately("reports do not go with a ticket reply");
+                reply(replies, "452", &text);
+            }
+            Mailbox::Report => {
+                self.recipients.push(address);
+                reply(replies, "250", "2.1.5 OK");
+            }
+            Mailbox::Ticket(_) if !self.recipients.is_empty() => {
+                let text = separately("a ticket reply goes to one ticket address, without reports");
+                reply(replies, "452", &text);
+            }
+            // RFC 3834: automatic mail (bounces, out-of-office notes) comes from the null
+            // sender. In a ticket it would be mailed to every party, whose own auto-replies
+            // would answer it.
+            Mailbox::Ticket(_) if self.reverse_path.as_deref() == Some("") => {
+                let text = format!(
+                    "5.7.1 <{address}>: mail from the null sender (automatic mail) is not added to tickets"
+                );
+                reply(replies, "550", &text);
+            }
+            Mailbox::Ticket(tag) => {
+                self.state = State::Checking { address };
+                return Some(Action::CheckReply { tag });
+            }
+            Mailbox::Other => {
+                let text = format!(
+                    "5.1.1 <{address}>: not a report address here; send reports to junk@, abuse@ or fbl@"
+                );
+                reply(replies, "550", &text);
+            }
+        }
+        None
+    }
+
+    /// What this transaction carries, for the replies' words.
+    fn noun(&self) -> &'static str {
+        if self.ticket_party.is_some() {
+            "reply"
+        } else {
+            "report"
+        }
+    }
+
     fn reset_transaction(&mut self) {
         self.reverse_path = None;
         self.recipients.clear();
+        self.ticket_party = None;
     }
 }
 
@@ -450,28 +509,15 @@ fn data_receiver() -> DataReceiver {
 }
 
 /// The reply to a body over the limit, ours (SIZE) or the parser's.
-fn too_large(replies: &mut Vec<u8>, max: usize) {
+fn too_large(replies: &mut Vec<u8>, noun: &str, max: usize) {
     reply(
         replies,
         "552",
-        &format!("5.3.4 The report is larger than {max} bytes"),
+        &format!("5.3.4 The {noun} is larger than {max} bytes"),
     );
 }
 
-/// Whether `address` is one of our report mailboxes; a `+tag` after the local part is
-/// allowed, as forwarders use it to tell their streams apart.
-fn is_report_address(address: &str, domains: &[String]) -> bool {
-    let Some((local, domain)) = address.rsplit_once('@') else {
-        return false;
-    };
-    let local = local.split('+').next().unwrap_or(local);
-    REPORT_MAILBOXES
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(local))
-        && domains
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(domain.trim_end_matches('.')))
-}
-
+mod events;
+mod mailbox;
 #[cfg(test)]
 mod tests;

@@ -47,7 +47,7 @@ fn policy_for_sasl(policy: &str, sasl: &str) -> String {
     )
 }
 
-fn swaks(server: &str, from: &str, to: &str, data: Option<&std::path::Path>) -> (bool, String) {
+pub fn swaks(server: &str, from: &str, to: &str, data: Option<&std::path::Path>) -> (bool, String) {
     let (host, port) = server.rsplit_once(':').unwrap();
     let mut cmd = Command::new("swaks");
     cmd.args([

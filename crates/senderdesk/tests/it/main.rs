@@ -10,6 +10,7 @@ mod diagnose;
 mod dns;
 mod intake;
 mod intake_limits;
+mod intake_tickets;
 mod policy;
 mod portal;
 mod postfix;

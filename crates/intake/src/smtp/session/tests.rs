@@ -121,6 +121,7 @@ fn a_report_is_acknowledged_only_once_the_store_says_it_committed() {
     let expected = Envelope {
         reverse_path: "fbl@isp.example".into(),
         recipients: vec!["Abuse+arf@Example.ORG.".into()],
+        ticket_party: None,
     };
     assert_eq!(
         action,
@@ -481,11 +482,12 @@ fn a_line_longer_than_smtp_allows_is_refused_with_500_5_5_2() {
 #[test]
 fn arbitrary_input_never_panics() {
     let rules = Arc::new(rules());
-    let words: [&[u8]; 12] = [
+    let words: [&[u8]; 13] = [
         b"EHLO x\r\n",
         b"LHLO x\r\n",
         b"MAIL FROM:<a@b.example> SIZE=5\r\n",
         b"RCPT TO:<junk@example.org>\r\n",
+        b"RCPT TO:<ticket+1-00@example.org>\r\n",
         b"DATA\r\n",
         b"\r\n.\r\n",
         b"..\r\n",
@@ -511,7 +513,7 @@ fn arbitrary_input_never_panics() {
                 Action::Read | Action::Close => {
                     let mut chunk = Vec::new();
                     for _ in 0..next() % 4 {
-                        chunk.extend_from_slice(words[(next() % 12) as usize]);
+                        chunk.extend_from_slice(words[(next() % 13) as usize]);
                     }
                     let cut = (next() as usize) % (chunk.len() + 1);
                     session.receive(&chunk[..cut], &mut replies)
@@ -522,6 +524,12 @@ fn arbitrary_input_never_panics() {
                 Action::AdmitReport => {
                     session.admitted(Admission::OverRate { per_hour: 1 }, &mut replies)
                 }
+                Action::CheckReply { .. } if next() % 2 == 0 => {
+                    session.reply_checked(ReplyCheck::Open { party: 1 }, &mut replies)
+                }
+                Action::CheckReply { .. } => {
+                    session.reply_checked(ReplyCheck::Unknown, &mut replies)
+                }
                 Action::Deliver { .. } => session.delivered(Delivery::Deferred, &mut replies),
                 Action::StartTls => {
                     session.tls_started();
@@ -531,3 +539,5 @@ fn arbitrary_input_never_panics() {
         }
     }
 }
+
+mod tickets;
