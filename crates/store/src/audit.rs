@@ -55,8 +55,16 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
     pub since: Option<OffsetDateTime>,
+    /// Records before this time only.
+    pub until: Option<OffsetDateTime>,
     /// The actor's exact name (`user:root@example.net`, `cli:alice`).
     pub actor: Option<String>,
+    /// The action's exact name (`listing.remove`), or a prefix ending in `.` (`ticket.`).
+    pub action: Option<String>,
+    /// Text in the subject (a range, an email, a reference), any case.
+    pub subject: Option<String>,
+    /// Records older than this one only: the next page after the last record seen.
+    pub before_id: Option<i64>,
     pub limit: i64,
 }
 
@@ -134,14 +142,36 @@ impl Store {
     /// The audit log, newest first, filtered as asked.
     pub async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         let since = query.since.map(|t| t.unix_timestamp()).unwrap_or(i64::MIN);
+        let until = query.until.map(|t| t.unix_timestamp()).unwrap_or(i64::MAX);
         let limit = query.limit.clamp(1, 100_000);
+        // A prefix (`ticket.`) matches every action it starts; LIKE's own wildcards in what
+        // was typed are escaped, so they match only themselves.
+        let action = query.action.as_deref().map(|a| {
+            let escaped = like_escape(a);
+            if a.ends_with('.') {
+                format!("{escaped}%")
+            } else {
+                escaped
+            }
+        });
+        let subject = query
+            .subject
+            .as_deref()
+            .map(|t| format!("%{}%", like_escape(&t.to_lowercase())));
         with_reader!(self, pool => {
             let rows = sqlx::query(
                 "SELECT id, at, actor, address, action, subject, before, after FROM audit_log \
-                 WHERE at >= $1 AND (CAST($2 AS TEXT) IS NULL OR actor = CAST($2 AS TEXT)) ORDER BY id DESC LIMIT $3",
+                 WHERE at >= $1 AND at < $2 AND (CAST($3 AS TEXT) IS NULL OR actor = CAST($3 AS TEXT)) \
+                 AND (CAST($4 AS TEXT) IS NULL OR action LIKE CAST($4 AS TEXT) ESCAPE '\\') \
+                 AND (CAST($5 AS TEXT) IS NULL OR LOWER(subject) LIKE CAST($5 AS TEXT) ESCAPE '\\') \
+                 AND (CAST($6 AS BIGINT) IS NULL OR id < CAST($6 AS BIGINT)) ORDER BY id DESC LIMIT $7",
             )
             .bind(since)
+            .bind(until)
             .bind(query.actor.as_deref())
+            .bind(action.as_deref())
+            .bind(subject.as_deref())
+            .bind(query.before_id)
             .bind(limit)
             .fetch_all(pool)
             .await
@@ -162,4 +192,16 @@ impl Store {
             Ok(out)
         })
     }
+}
+
+/// `text` with LIKE's wildcards and its escape character escaped (`\`).
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -448,6 +448,7 @@ async fn the_log_is_read_newest_first_by_time_and_actor() {
             since,
             actor: actor.map(str::to_string),
             limit,
+            ..AuditQuery::default()
         };
         let alice = s.audit(&query(None, Some("cli:alice"), 100)).await.unwrap();
         assert_eq!(subjects(alice), ["192.0.2.3", "192.0.2.1"]);
@@ -488,5 +489,96 @@ async fn the_database_refuses_to_change_or_empty_the_log() {
         let kept = log(&b.store).await;
         assert_eq!(kept.len(), 1, "{}", b.name);
         assert_eq!(kept[0].actor, "op");
+    }
+}
+
+#[tokio::test]
+async fn the_log_is_searched_by_action_prefix_subject_text_time_and_paged() {
+    for b in backends().await {
+        let s = &b.store;
+        let t = now();
+        for (i, ip) in ["192.0.2.1", "192.0.2.2", "198.51.100.9"]
+            .into_iter()
+            .enumerate()
+        {
+            s.add_listing(
+                &new_listing(ip, "manual"),
+                &by("cli:alice"),
+                t + time::Duration::seconds(i as i64),
+            )
+            .await
+            .unwrap();
+        }
+        s.remove_listing(
+            &"192.0.2.2".parse().unwrap(),
+            &by("cli:bob"),
+            None,
+            t + time::Duration::seconds(10),
+        )
+        .await
+        .unwrap();
+        let q = |f: fn(&mut AuditQuery)| {
+            let mut q = AuditQuery {
+                limit: 100,
+                ..AuditQuery::default()
+            };
+            f(&mut q);
+            q
+        };
+        let subjects = |v: Vec<AuditEntry>| v.into_iter().map(|e| e.subject).collect::<Vec<_>>();
+        let removes = s
+            .audit(&q(|q| q.action = Some("listing.remove".into())))
+            .await
+            .unwrap();
+        assert_eq!(subjects(removes), ["192.0.2.2"], "{}", b.name);
+        let listing = s
+            .audit(&q(|q| q.action = Some("listing.".into())))
+            .await
+            .unwrap();
+        assert_eq!(listing.len(), 4);
+        // A typed wildcard matches only itself.
+        assert!(
+            s.audit(&q(|q| q.action = Some("listing%".into())))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            s.audit(&q(|q| q.subject = Some("_".into())))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let in_192 = s
+            .audit(&q(|q| q.subject = Some("192.0.2".into())))
+            .await
+            .unwrap();
+        assert_eq!(subjects(in_192), ["192.0.2.2", "192.0.2.2", "192.0.2.1"]);
+        let page1 = s
+            .audit(&AuditQuery {
+                limit: 2,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        let page2 = s
+            .audit(&AuditQuery {
+                limit: 2,
+                before_id: Some(page1[1].id),
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page2.len(), 2);
+        assert!(page2[0].id < page1[1].id);
+        let early = s
+            .audit(&AuditQuery {
+                until: Some(t + time::Duration::seconds(1)),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(subjects(early), ["192.0.2.1"]);
     }
 }

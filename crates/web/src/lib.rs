@@ -11,6 +11,7 @@
 //! (Sec-Fetch-Site / Origin); bodies are small and requests time out.
 
 pub(crate) mod accounts;
+mod admin;
 mod delist;
 pub mod diagnostics;
 mod errors;
@@ -182,6 +183,7 @@ pub fn router(state: AppState) -> Router {
         .merge(delist::router())
         .merge(accounts::router())
         .merge(tickets::router())
+        .merge(admin::router())
         .merge(reports::router(state.portal.settings.report_max_bytes))
         .merge(explain::router())
         .merge(diagnostics::router())

@@ -148,6 +148,11 @@ const EMBEDDED: &[(&str, &str)] = &[
         "mail_ticket_invite.html",
         include_str!("../templates/mail_ticket_invite.html"),
     ),
+    ("admin.html", include_str!("../templates/admin.html")),
+    (
+        "admin_audit.html",
+        include_str!("../templates/admin_audit.html"),
+    ),
 ];
 
 pub struct Templates {

@@ -35,6 +35,8 @@ enum Outcome {
 #[derive(Debug, Clone, Copy)]
 enum Reach {
     AnyStaff,
+    /// The console: admins and agents.
+    Console,
     AdminOnly,
 }
 
@@ -76,6 +78,9 @@ const ROUTES: &[(&str, &str, &str, Reach)] = &[
         "which=others",
         Reach::AnyStaff,
     ),
+    ("GET", "/admin", "", Reach::Console),
+    ("GET", "/admin/audit", "", Reach::Console),
+    ("GET", "/admin/audit.csv", "", Reach::Console),
     ("GET", "/admin/users", "", Reach::AdminOnly),
     (
         "POST",
@@ -109,8 +114,10 @@ fn expected(visitor: Visitor, reach: Reach) -> Outcome {
         (Visitor::Anonymous | Visitor::Forged | Visitor::Expired | Visitor::Disabled, _) => {
             Outcome::SignIn
         }
-        (Visitor::Admin, _) | (_, Reach::AnyStaff) => Outcome::Served,
-        (_, Reach::AdminOnly) => Outcome::Forbidden,
+        (Visitor::Admin, _) | (_, Reach::AnyStaff) | (Visitor::Agent, Reach::Console) => {
+            Outcome::Served
+        }
+        (_, Reach::AdminOnly | Reach::Console) => Outcome::Forbidden,
     }
 }
 
@@ -234,6 +241,7 @@ async fn every_staff_route_answers_each_visitor_as_its_role_allows_and_refusals_
                     );
                     Outcome::Forbidden
                 }
+                s if s.is_server_error() => panic!("{visitor:?} {method} {path}: {s} {body}"),
                 _ => Outcome::Served,
             };
             assert_eq!(
@@ -284,6 +292,7 @@ async fn every_staff_route_answers_each_visitor_as_its_role_allows_and_refusals_
             _ => admin.post(path, form).await,
         };
         assert_ne!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+        assert!(!status.is_server_error(), "{path}: {status} {body}");
         if status == StatusCode::SEE_OTHER {
             assert!(
                 !headers[header::LOCATION]

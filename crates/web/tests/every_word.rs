@@ -408,6 +408,19 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
             &b.get(&format!("/tickets?lang={tag}")).await.2,
             &[],
         );
+        page("/admin", &b.get(&format!("/admin?lang={tag}")).await.2, &[]);
+        page(
+            "/admin/audit",
+            &b.get(&format!("/admin/audit?lang={tag}")).await.2,
+            &[
+                "root", "two", "acme", "ops", "cli", "test", "user", "nobody",
+            ],
+        );
+        page(
+            "/admin/audit refused",
+            &b.get(&format!("/admin/audit?from=x&lang={tag}")).await.2,
+            &[],
+        );
     }
 }
 

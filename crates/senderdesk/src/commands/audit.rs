@@ -48,6 +48,7 @@ pub async fn show(store: &Store, args: &AuditArgs) -> anyhow::Result<()> {
             .and_then(|s| s.resolve(OffsetDateTime::now_utc())),
         actor: args.actor.as_deref().map(str::trim).map(str::to_string),
         limit: args.limit,
+        ..AuditQuery::default()
     };
     let entries = store.audit(&query).await?;
     if entries.is_empty() && !args.json {
