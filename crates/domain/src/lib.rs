@@ -31,4 +31,4 @@ pub use public_listing::{PublicListing, Words};
 pub use reason::{Reason, ReasonCatalog, ReasonConfig, ReasonError, ReasonSlug, ReasonText};
 pub use reference::{BadTicketReference, TicketReference};
 pub use report::{ReportDecision, ReportTrust};
-pub use ticket::{TicketState, Visibility};
+pub use ticket::{NO_REPLY_TEXT, REPLY_MARKER, TicketState, Visibility};

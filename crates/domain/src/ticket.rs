@@ -36,3 +36,14 @@ pub enum Visibility {
 crate::text_enum!(Visibility, "message visibility", {
     Public => "public", Internal => "internal",
 });
+
+/// The line above the quoted thread in every ticket notification: the SMTP intake cuts a
+/// reply there, so a client that quotes without `>` still keeps only the new words. No
+/// words, only marks, so it reads the same in every language (the translated hint below it
+/// says what it is for).
+pub const REPLY_MARKER: &str = "-- ✂ -- ✂ -- ✂ --";
+
+/// The body stored for a reply by mail with no words of its own once trimmed (only an
+/// attachment, say): the same text whatever the sender's language, so the pages recognise
+/// it and say it in the reader's.
+pub const NO_REPLY_TEXT: &str = "(no text; see the attached mail)";

@@ -8,15 +8,9 @@ use mail_parser::{Message, MessageParser, MimeHeaders};
 
 use crate::parse::{NotMessage, ParseError, check_header_block};
 
-/// The line our ticket notifications carry above the quoted thread: everything from it on
-/// is not the reply. The web's mail templates write it, so a client that quotes without
-/// `>` (most HTML mail) still shows where the new words end.
-pub const REPLY_MARKER: &str = "-- reply above this line --";
-
-/// The body stored for a reply that has no words of its own once trimmed (only an
-/// attachment, say). The same text whatever the sender's language, so the pages can
-/// recognise it and say it in the reader's.
-pub const NO_REPLY_TEXT: &str = "(no text; see the attached mail)";
+/// The marker line above the quoted thread, and the body of a reply with no words: shared
+/// with the web's notifications and pages through `domain`.
+pub use domain::{NO_REPLY_TEXT, REPLY_MARKER};
 
 /// The longest body stored, in characters: the web's limit for a message typed on the
 /// page. Anything longer is in the evidence.

@@ -338,7 +338,10 @@ async fn the_ip_owner_joins_through_a_single_use_link_and_each_public_message_is
     );
     assert!(to_tenant[0].contains("Which host?"), "{}", to_tenant[0]);
     assert!(
-        to_tenant[0].contains(web::TICKET_REPLY_MARKER),
+        mail_parser::MessageParser::default()
+            .parse(to_tenant[0].as_bytes())
+            .and_then(|m| m.body_text(0).map(|t| t.contains(web::TICKET_REPLY_MARKER)))
+            .unwrap_or(false),
         "{}",
         to_tenant[0]
     );

@@ -530,6 +530,7 @@ ticket-act-bad-reason = Choose one of the reasons.
 ticket-act-bad-days = Give a number of days from 1 to 3650.
 ticket-act-no-ban = There is no ban of that sender address.
 ticket-act-unknown = That action is not available for this ticket.
+ticket-no-text = (No text: the reply was only an attachment; it is kept with the mail.)
 ticket-history = History
 
 ## Tickets: the IP owner's invitation and the mail of a ticket

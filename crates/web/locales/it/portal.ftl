@@ -530,6 +530,7 @@ ticket-act-bad-reason = Scegli uno dei motivi.
 ticket-act-bad-days = Indica un numero di giorni compreso tra 1 e 3650.
 ticket-act-no-ban = Non esiste alcun blocco per questo indirizzo mittente.
 ticket-act-unknown = Questa azione non è disponibile per questo ticket.
+ticket-no-text = (Nessun testo: la risposta era solo un allegato, conservato con l'email.)
 ticket-history = Cronologia
 
 ## Ticket: l'invito al titolare degli indirizzi IP e le email di un ticket

@@ -530,6 +530,7 @@ ticket-act-bad-reason = Escolha um dos motivos.
 ticket-act-bad-days = Informe um número de dias de 1 a 3650.
 ticket-act-no-ban = Não há bloqueio desse endereço de remetente.
 ticket-act-unknown = Essa ação não está disponível para este chamado.
+ticket-no-text = (Sem texto: a resposta era só um anexo, guardado com o email.)
 ticket-history = Histórico
 
 ## Chamados: o convite ao titular dos endereços IP e os emails de um chamado

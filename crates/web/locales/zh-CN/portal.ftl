@@ -530,6 +530,7 @@ ticket-act-bad-reason = 请选择一个原因。
 ticket-act-bad-days = 请输入 1 到 3650 之间的天数。
 ticket-act-no-ban = 该发件人地址未被封禁。
 ticket-act-unknown = 此操作不适用于此工单。
+ticket-no-text = （无正文：回复只有附件，已随邮件保存。）
 ticket-history = 历史记录
 
 ## 工单：邀请 IP 所有者及工单邮件

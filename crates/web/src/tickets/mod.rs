@@ -59,6 +59,16 @@ pub(crate) fn reason_words(state: &AppState, locale: &Locale, slug: &str) -> (St
     }
 }
 
+/// A message's text as shown: a reply by mail that had no words of its own says so in the
+/// reader's language.
+pub(crate) fn shown_body(locale: &Locale, body: String) -> String {
+    if body == domain::NO_REPLY_TEXT {
+        locale.text("ticket-no-text", &[])
+    } else {
+        body
+    }
+}
+
 /// Every state as (word, the visitor's words), for the pages' select boxes.
 pub(crate) fn state_options(locale: &Locale) -> Vec<(&'static str, String)> {
     TicketState::ALL

@@ -12,10 +12,8 @@ use time::OffsetDateTime;
 use crate::AppState;
 use crate::i18n::Lang;
 
-/// The line above the quoted thread in every notification: the SMTP intake cuts a reply
-/// there, so a client that quotes without `>` still keeps only the new words. The intake
-/// has the same text (`intake::REPLY_MARKER`); a test checks they agree.
-pub const REPLY_MARKER: &str = "-- reply above this line --";
+/// The marker line above the quoted thread, where the SMTP intake cuts a reply.
+pub use domain::REPLY_MARKER;
 
 /// A ticket's notifications stay in the queue this long if the relay keeps refusing.
 const GIVE_UP_AFTER: time::Duration = time::Duration::days(3);

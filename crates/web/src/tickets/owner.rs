@@ -176,7 +176,7 @@ async fn render(
                 .author
                 .split_once(':')
                 .map_or(m.author.clone(), |(_, who)| who.to_string()),
-            body: m.body,
+            body: super::shown_body(locale, m.body),
         })
         .collect();
     page(

@@ -142,7 +142,7 @@ async fn render(
                 .map_or(m.author.clone(), |(_, who)| who.to_string()),
             internal: m.visibility == Visibility::Internal,
             via_mail: m.via == "mail",
-            body: m.body,
+            body: super::shown_body(locale, m.body),
         })
         .collect();
     let events: Vec<EventView> = if agent {
