@@ -153,6 +153,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "admin_audit.html",
         include_str!("../templates/admin_audit.html"),
     ),
+    (
+        "admin_policy.html",
+        include_str!("../templates/admin_policy.html"),
+    ),
 ];
 
 pub struct Templates {

@@ -81,6 +81,19 @@ const ROUTES: &[(&str, &str, &str, Reach)] = &[
     ("GET", "/admin", "", Reach::Console),
     ("GET", "/admin/audit", "", Reach::Console),
     ("GET", "/admin/audit.csv", "", Reach::Console),
+    ("GET", "/admin/policy", "", Reach::Console),
+    (
+        "POST",
+        "/admin/policy/add",
+        "kind=allow&key=not-a-range",
+        Reach::Console,
+    ),
+    (
+        "POST",
+        "/admin/policy/remove",
+        "kind=allow&key=203.0.113.0%2F24",
+        Reach::Console,
+    ),
     ("GET", "/admin/users", "", Reach::AdminOnly),
     (
         "POST",

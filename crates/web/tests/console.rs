@@ -75,3 +75,83 @@ async fn the_audit_log_is_searched_and_exported_without_formulas() {
         "no field starts a formula: {record}"
     );
 }
+
+#[tokio::test]
+async fn policy_entries_are_added_and_removed_through_the_action_service() {
+    let h = harness(&[], 0).await;
+    user(&h, "agent@example.net", "agent", None).await;
+    let mut agent = Browser::new(&h, 2);
+    agent.sign_in("agent@example.net", GOOD).await;
+    let store = &h.state.store;
+
+    for (form, why) in [
+        ("kind=allow&key=300.1.1.1", "not an IP address or range"),
+        ("kind=sender-ban&key=nobody", "needs user@domain or @domain"),
+        (
+            "kind=sender-ban&key=%40spam.example&reason=nosuch",
+            "Choose one of the reasons",
+        ),
+        ("kind=owner&key=x", "Choose a kind"),
+    ] {
+        let (status, _, page) = agent.post("/admin/policy/add", form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+        assert!(page.contains(why), "{form}: {page}");
+    }
+    assert!(store.policy_entries(None).await.unwrap().is_empty());
+
+    let (status, headers, _) = agent
+        .post(
+            "/admin/policy/add",
+            "kind=allow&key=198.51.100.0%2F24&note=partner+relay",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        &headers[header::LOCATION],
+        "/admin/policy?kind=allow&done=added"
+    );
+    let (status, _, _) = agent
+        .post(
+            "/admin/policy/add",
+            "kind=sender-ban&key=%40Spam.Example&reason=manual",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let entries = store.policy_entries(None).await.unwrap();
+    let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["198.51.100.0/24", "@spam.example"]);
+    let (_, _, page) = agent.get("/admin/policy?kind=allow").await;
+    assert!(
+        // (minijinja writes the slash as &#x2f;)
+        page.contains("198.51.100.0&#x2f;24") && !page.contains("@spam.example"),
+        "{page}"
+    );
+    assert!(
+        page.contains("user:agent@example.net"),
+        "its history names who: {page}"
+    );
+
+    let (status, _, _) = agent
+        .post("/admin/policy/remove", "kind=allow&key=198.51.100.0%2F24")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, page) = agent
+        .post("/admin/policy/remove", "kind=allow&key=198.51.100.0%2F24")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("no such entry"), "{page}");
+    let audit = store
+        .audit(&store::AuditQuery {
+            actor: Some("user:agent@example.net".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit
+        .iter()
+        .map(|e| e.action.as_str())
+        .filter(|a| a.starts_with("policy."))
+        .collect();
+    assert_eq!(actions, ["policy.remove", "policy.add", "policy.add"]);
+}

@@ -410,6 +410,17 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
         );
         page("/admin", &b.get(&format!("/admin?lang={tag}")).await.2, &[]);
         page(
+            "/admin/policy",
+            &b.get(&format!("/admin/policy?lang={tag}")).await.2,
+            &[],
+        );
+        let bad = format!("kind=allow&key=nope&lang={tag}");
+        page(
+            "POST /admin/policy/add",
+            &b.post("/admin/policy/add", &bad).await.2,
+            &[],
+        );
+        page(
             "/admin/audit",
             &b.get(&format!("/admin/audit?lang={tag}")).await.2,
             &[

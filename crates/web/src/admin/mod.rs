@@ -1,8 +1,10 @@
-//! The operator console under `/admin`, for admins and agents: the overview (`/admin`) and
-//! the audit log (`/admin/audit`, searchable, exportable as CSV). Tenant admins and
+//! The operator console under `/admin`, for admins and agents: the overview (`/admin`), the
+//! audit log (`/admin/audit`, searchable, exportable as CSV) and the policy entries
+//! (`/admin/policy`). Tenant admins and
 //! anonymous visitors get nothing here: the 403 page, or `/signin`.
 
 mod audit;
+mod policy;
 
 use accounts::Role;
 use axum::Router;
@@ -24,6 +26,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(overview))
         .merge(audit::router())
+        .merge(policy::router())
 }
 
 /// What needs attention now, with the way to each page.
