@@ -5,6 +5,7 @@
 mod accounts;
 mod browser;
 mod browser_accounts;
+mod browser_tickets;
 mod cli;
 mod diagnose;
 mod dns;
