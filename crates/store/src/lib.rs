@@ -38,7 +38,7 @@ pub use audit::{Actor, AuditEntry, AuditQuery, Change};
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
-pub use listings::{AddOutcome, ImportOutcome, IndexRow};
+pub use listings::{AddOutcome, ImportOutcome, IndexRow, ListingFilter};
 pub use location::DatabaseLocation;
 pub use mail_queue::{Attempt, NewMail, QueuedMail};
 pub use policy::{NewPolicyEntry, PolicyEvent};

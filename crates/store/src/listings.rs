@@ -14,7 +14,10 @@ use crate::rows::{self, listing_columns};
 use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
 
 mod index_rows;
+mod search;
+
 pub use index_rows::IndexRow;
+pub use search::ListingFilter;
 
 /// Rows per multi-row INSERT: 11 parameters each stays under SQLite's 32 766 limit.
 const IMPORT_BATCH: usize = 2_000;

@@ -466,3 +466,90 @@ async fn an_unreachable_postgresql_server_is_reported_as_such_not_as_a_lock() {
     assert!(text.contains("refused"), "{text}");
     assert!(!text.contains("secret"), "{text}");
 }
+
+#[tokio::test]
+async fn listings_are_searched_by_reason_state_and_day_a_page_at_a_time() {
+    for b in backends().await {
+        let s = &b.store;
+        let t = now();
+        for (i, (ip, reason)) in [
+            ("192.0.2.1", "manual"),
+            ("192.0.2.2", "hard"),
+            ("192.0.2.3", "manual"),
+            ("192.0.2.4", "manual"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            s.add_listing(
+                &new_listing(ip, reason),
+                &by("op"),
+                t + time::Duration::days(i as i64),
+            )
+            .await
+            .unwrap();
+        }
+        s.remove_listing(
+            &"192.0.2.3".parse().unwrap(),
+            &by("op"),
+            None,
+            t + time::Duration::days(5),
+        )
+        .await
+        .unwrap();
+        let ips = |v: Vec<domain::Listing>| {
+            v.into_iter()
+                .map(|l| l.range.to_string())
+                .collect::<Vec<_>>()
+        };
+        let manual = store::ListingFilter {
+            reason: Some(domain::ReasonSlug::parse("manual").unwrap()),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            ips(s.search_listings(&manual).await.unwrap()),
+            ["192.0.2.4", "192.0.2.3", "192.0.2.1"],
+            "{}",
+            b.name
+        );
+        let active = store::ListingFilter {
+            state: Some(domain::ListingState::Active),
+            ..manual.clone()
+        };
+        assert_eq!(
+            ips(s.search_listings(&active).await.unwrap()),
+            ["192.0.2.4", "192.0.2.1"]
+        );
+        let page1 = s
+            .search_listings(&store::ListingFilter {
+                limit: 2,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let page2 = s
+            .search_listings(&store::ListingFilter {
+                limit: 2,
+                before_id: Some(page1[1].id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(ips(page1), ["192.0.2.4", "192.0.2.3"]);
+        assert_eq!(ips(page2), ["192.0.2.2", "192.0.2.1"]);
+        let middle = store::ListingFilter {
+            listed_since: Some(t + time::Duration::days(1)),
+            listed_before: Some(t + time::Duration::days(3)),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            ips(s.search_listings(&middle).await.unwrap()),
+            ["192.0.2.3", "192.0.2.2"]
+        );
+        let one = s.search_listings(&manual).await.unwrap()[0].clone();
+        assert_eq!(s.listing(one.id).await.unwrap(), Some(one));
+        assert_eq!(s.listing(-1).await.unwrap(), None);
+    }
+}

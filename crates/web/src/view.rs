@@ -157,6 +157,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "admin_policy.html",
         include_str!("../templates/admin_policy.html"),
     ),
+    (
+        "admin_listings.html",
+        include_str!("../templates/admin_listings.html"),
+    ),
+    (
+        "admin_listing.html",
+        include_str!("../templates/admin_listing.html"),
+    ),
 ];
 
 pub struct Templates {

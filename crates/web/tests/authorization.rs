@@ -82,6 +82,8 @@ const ROUTES: &[(&str, &str, &str, Reach)] = &[
     ("GET", "/admin/audit", "", Reach::Console),
     ("GET", "/admin/audit.csv", "", Reach::Console),
     ("GET", "/admin/policy", "", Reach::Console),
+    ("GET", "/admin/listings?ip=192.0.2.1", "", Reach::Console),
+    ("GET", "/admin/listings?reason=manual", "", Reach::Console),
     (
         "POST",
         "/admin/policy/add",

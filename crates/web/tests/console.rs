@@ -155,3 +155,99 @@ async fn policy_entries_are_added_and_removed_through_the_action_service() {
         .collect();
     assert_eq!(actions, ["policy.remove", "policy.add", "policy.add"]);
 }
+
+#[tokio::test]
+async fn an_agent_finds_a_listing_by_an_ip_inside_it_edits_extends_and_delists_it() {
+    let h = harness(&[("198.51.100.0/24", "manual"), ("192.0.2.9", "hard")], 0).await;
+    user(&h, "agent@example.net", "agent", None).await;
+    let mut agent = Browser::new(&h, 3);
+    agent.sign_in("agent@example.net", GOOD).await;
+    let store = &h.state.store;
+
+    let (status, _, page) = agent.get("/admin/listings?ip=198.51.100.77").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("198.51.100.0&#x2f;24") && !page.contains("192.0.2.9"),
+        "{page}"
+    );
+    let (_, _, page) = agent.get("/admin/listings?reason=hard").await;
+    assert!(
+        page.contains("192.0.2.9") && !page.contains("198.51.100.0"),
+        "{page}"
+    );
+    for bad in [
+        "/admin/listings?ip=nope",
+        "/admin/listings?state=gone",
+        "/admin/listings?from=monday",
+    ] {
+        assert_eq!(
+            agent.get(bad).await.0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}"
+        );
+    }
+
+    let id = store
+        .listings_covering("198.51.100.77".parse().unwrap())
+        .await
+        .unwrap()[0]
+        .id;
+    let url = format!("/admin/listings/{id}");
+    let (status, _, page) = agent.get(&url).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(
+        agent.get("/admin/listings/999999").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Bad edits: named, nothing changed.
+    let (status, _, page) = agent
+        .post(&format!("{url}/edit"), "reason=nosuch&expires=2000-01-01")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Choose one of the reasons") && page.contains("must be in the future"),
+        "{page}"
+    );
+    // Extend by 30 days and change the reason.
+    let (status, _, _) = agent
+        .post(
+            &format!("{url}/edit"),
+            "reason=hard&extend=30&note=repeat+offender",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let l = store.listing(id).await.unwrap().unwrap();
+    assert_eq!(l.reason.as_str(), "hard");
+    let days = (l.expires_at.unwrap() - OffsetDateTime::now_utc()).whole_days();
+    assert!((29..=30).contains(&days), "{days}");
+
+    let (status, _, _) = agent
+        .post(&format!("{url}/delist"), "note=owner+fixed+it")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        !store
+            .listing(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_effective(OffsetDateTime::now_utc())
+    );
+    let history = store.history(&[id]).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.note.as_deref()),
+        ("user:agent@example.net", Some("owner fixed it"))
+    );
+    // An ended listing takes no change.
+    assert_eq!(
+        agent.post(&format!("{url}/delist"), "").await.0,
+        StatusCode::CONFLICT
+    );
+    let (_, _, page) = agent.get(&url).await;
+    assert!(
+        page.contains("owner fixed it"),
+        "the history shows it: {page}"
+    );
+}

@@ -414,6 +414,49 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
             &b.get(&format!("/admin/policy?lang={tag}")).await.2,
             &[],
         );
+        page(
+            "/admin/listings",
+            &b.get(&format!("/admin/listings?reason=manual&lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        page(
+            "/admin/listings by IP",
+            &b.get(&format!("/admin/listings?ip=192.0.2.7&lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        page(
+            "/admin/listings refused",
+            &b.get(&format!("/admin/listings?state=x&lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        let listed = h
+            .state
+            .store
+            .listings_covering("192.0.2.8".parse().unwrap())
+            .await
+            .unwrap()[0]
+            .id;
+        page(
+            "/admin/listings/ID",
+            &b.get(&format!("/admin/listings/{listed}?lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        let bad = format!("reason=x&expires=x&lang={tag}");
+        page(
+            "POST /admin/listings/ID/edit",
+            &b.post(&format!("/admin/listings/{listed}/edit"), &bad)
+                .await
+                .2,
+            &[],
+        );
         let bad = format!("kind=allow&key=nope&lang={tag}");
         page(
             "POST /admin/policy/add",

@@ -389,7 +389,11 @@ async fn the_ip_owner_joins_through_a_single_use_link_and_each_public_message_is
     );
     let (status, headers, _) = owner.get(&join).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(&headers[header::LOCATION], "/tickets/owner");
+    assert_eq!(
+        &headers[header::LOCATION],
+        "/tickets/owner?lang=it",
+        "in the invitation's language"
+    );
     let (status, _, thread) = owner.get("/tickets/owner?lang=en").await;
     assert_eq!(status, StatusCode::OK, "{thread}");
     assert!(
@@ -406,10 +410,12 @@ async fn the_ip_owner_joins_through_a_single_use_link_and_each_public_message_is
     assert_eq!(owner.get("/tickets").await.0, StatusCode::SEE_OTHER);
 
     // The owner's reply reopens the ticket and is mailed to the tenant, not back to them.
-    let (status, _, page) = owner
+    let (status, headers, page) = owner
         .post("/tickets/owner/reply", "body=Host+cleaned+up.")
         .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (_, _, page) = owner.get(headers[header::LOCATION].to_str().unwrap()).await;
+    assert!(page.contains("Host cleaned up."), "{page}");
     let k = h.state.store.ticket(&reference).await.unwrap().unwrap();
     assert_eq!((k.state, k.unread), (domain::TicketState::Open, true));
     let to_tenant = mails_to(&h, "ops@acme.example", 2).await;

@@ -531,6 +531,8 @@ ticket-act-bad-days = Give a number of days from 1 to 3650.
 ticket-act-no-ban = There is no ban of that sender address.
 ticket-act-unknown = That action is not available for this ticket.
 ticket-no-text = (No text: the reply was only an attachment; it is kept with the mail.)
+ticket-ip-not-listed = { $ip } is not on our list now.
+ticket-ip-not-listed-next = Mail from it is not refused by our list; if it still bounces, the bounce names another cause.
 ticket-history = History
 
 ## Tickets: the IP owner's invitation and the mail of a ticket
@@ -624,3 +626,27 @@ policy-bad-key-allow = That is not an IP address or range.
 policy-bad-key-sender-ban = A ban needs user@domain or @domain.
 policy-bad-key-restriction = A restriction needs one of our senders' addresses, user@domain.
 policy-not-there = There is no such entry.
+
+## The console: listings
+listings-title = Listings
+listings-intro = Search the blocked-senders list: an IP finds every listing whose range holds it; or choose reason, state, source and listing days.
+listings-ip = IP address
+listings-source = Source
+listings-bad-filter = A filter has a value that is not one of its choices, or a day that is not a date (YYYY-MM-DD).
+listings-edit = Change the listing
+listings-expires-hint = The last day it is listed; empty for no end.
+listings-self-delist = The sender may remove it through the portal
+listings-save = Save
+listings-delist = Delist now
+listings-done-edit = The listing is changed; the DNSBL and the policy service answer so within a second.
+listings-done-delist = The range is delisted; the DNSBL and the policy service answer so within a second.
+listings-not-active = This listing has ended; it can no longer be changed.
+listings-bad-expiry = The expiry is not a date (YYYY-MM-DD).
+listings-expiry-past = The expiry must be in the future.
+listing-state-active = active
+listing-state-delisted = delisted
+listing-state-expired = expired
+listing-source-operator = operator
+listing-source-import = import
+listing-source-reports = abuse reports
+listing-source-trap = spam trap

@@ -525,12 +525,14 @@ ticket-act-extend = Prolunga l'inserimento di (giorni)
 ticket-act-allow = Aggiungi { $ip } alla lista degli indirizzi consentiti
 ticket-act-lift-ban = Revoca il blocco dell'indirizzo mittente
 ticket-act-apply = Applica
-ticket-act-not-listed = Questo indirizzo IP non è nella lista esattamente con questo intervallo.
+ticket-act-not-listed = Nessun inserimento per esattamente questo indirizzo IP o intervallo (potrebbe essere coperto da uno più ampio).
 ticket-act-bad-reason = Scegli uno dei motivi.
 ticket-act-bad-days = Indica un numero di giorni compreso tra 1 e 3650.
 ticket-act-no-ban = Non esiste alcun blocco per questo indirizzo mittente.
 ticket-act-unknown = Questa azione non è disponibile per questo ticket.
 ticket-no-text = (Nessun testo: la risposta era solo un allegato, conservato con l'email.)
+ticket-ip-not-listed = { $ip } ora non è nella nostra lista.
+ticket-ip-not-listed-next = La nostra lista non rifiuta più la posta da questo indirizzo; se torna ancora indietro, il messaggio di mancato recapito indica un'altra causa.
 ticket-history = Cronologia
 
 ## Ticket: l'invito al titolare degli indirizzi IP e le email di un ticket
@@ -624,3 +626,27 @@ policy-bad-key-allow = Non è un indirizzo IP o un intervallo valido.
 policy-bad-key-sender-ban = Per un blocco serve user@domain o @domain.
 policy-bad-key-restriction = Per una limitazione serve l'indirizzo di uno dei nostri mittenti, user@domain.
 policy-not-there = Questa voce non esiste.
+
+## La console: inserimenti
+listings-title = Inserimenti
+listings-intro = Cerca nella lista dei mittenti bloccati: un IP trova ogni inserimento il cui intervallo lo contiene; oppure scegli motivo, stato, origine e giorni di inserimento.
+listings-ip = Indirizzo IP
+listings-source = Origine
+listings-bad-filter = Un filtro ha un valore che non è tra quelli previsti, oppure un giorno che non è una data valida (YYYY-MM-DD).
+listings-edit = Modifica l'inserimento
+listings-expires-hint = L'ultimo giorno in cui resta nella lista; lascia vuoto per non fissare una scadenza.
+listings-self-delist = Il mittente può rimuoverlo autonomamente tramite il portale
+listings-save = Salva
+listings-delist = Rimuovi subito dalla lista
+listings-done-edit = L'inserimento è stato modificato; la DNSBL e il servizio di policy rispondono di conseguenza entro un secondo.
+listings-done-delist = L'intervallo è stato rimosso dalla lista; la DNSBL e il servizio di policy rispondono di conseguenza entro un secondo.
+listings-not-active = Questo inserimento è terminato; non può più essere modificato.
+listings-bad-expiry = La scadenza non è una data valida (YYYY-MM-DD).
+listings-expiry-past = La scadenza deve essere una data futura.
+listing-state-active = attivo
+listing-state-delisted = rimosso dalla lista
+listing-state-expired = scaduto
+listing-source-operator = operatore
+listing-source-import = importazione
+listing-source-reports = segnalazioni di abuso
+listing-source-trap = trappola antispam

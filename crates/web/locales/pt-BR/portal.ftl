@@ -525,12 +525,14 @@ ticket-act-extend = Prorrogar a listagem por (dias)
 ticket-act-allow = Adicionar { $ip } à lista de permissões
 ticket-act-lift-ban = Remover o bloqueio do endereço de remetente
 ticket-act-apply = Aplicar
-ticket-act-not-listed = Esse endereço IP não está listado exatamente com este intervalo.
+ticket-act-not-listed = Não há listagem exatamente deste endereço IP ou intervalo (ele pode estar coberto por um mais amplo).
 ticket-act-bad-reason = Escolha um dos motivos.
 ticket-act-bad-days = Informe um número de dias de 1 a 3650.
 ticket-act-no-ban = Não há bloqueio desse endereço de remetente.
 ticket-act-unknown = Essa ação não está disponível para este chamado.
 ticket-no-text = (Sem texto: a resposta era só um anexo, guardado com o email.)
+ticket-ip-not-listed = { $ip } não está na nossa lista agora.
+ticket-ip-not-listed-next = Nossa lista não recusa mais emails desse endereço; se ainda voltarem, a mensagem de devolução aponta outra causa.
 ticket-history = Histórico
 
 ## Chamados: o convite ao titular dos endereços IP e os emails de um chamado
@@ -624,3 +626,27 @@ policy-bad-key-allow = Isso não é um endereço IP ou intervalo válido.
 policy-bad-key-sender-ban = Um bloqueio exige user@domain ou @domain.
 policy-bad-key-restriction = Uma restrição exige o endereço de um dos nossos remetentes, user@domain.
 policy-not-there = Essa entrada não existe.
+
+## O console: listagens
+listings-title = Listagens
+listings-intro = Pesquise na lista de remetentes bloqueados: um IP encontra todas as listagens cujo intervalo o contém; ou escolha motivo, estado, origem e dias de listagem.
+listings-ip = Endereço IP
+listings-source = Origem
+listings-bad-filter = Um filtro tem um valor que não está entre as opções, ou um dia que não é uma data válida (YYYY-MM-DD).
+listings-edit = Alterar a listagem
+listings-expires-hint = O último dia da listagem; deixe em branco para que ela não tenha fim.
+listings-self-delist = O remetente pode removê-la por conta própria pelo portal
+listings-save = Salvar
+listings-delist = Remover da lista agora
+listings-done-edit = A listagem foi alterada; a DNSBL e o serviço de políticas passam a responder de acordo em até um segundo.
+listings-done-delist = O intervalo foi removido da lista; a DNSBL e o serviço de políticas passam a responder de acordo em até um segundo.
+listings-not-active = Esta listagem já terminou; não pode mais ser alterada.
+listings-bad-expiry = A data de expiração não é uma data válida (YYYY-MM-DD).
+listings-expiry-past = A data de expiração precisa estar no futuro.
+listing-state-active = ativa
+listing-state-delisted = removida da lista
+listing-state-expired = expirada
+listing-source-operator = operador
+listing-source-import = importação
+listing-source-reports = denúncias de abuso
+listing-source-trap = armadilha de spam

@@ -525,12 +525,14 @@ ticket-act-extend = 延长列入期限（天）
 ticket-act-allow = 将 { $ip } 加入允许列表
 ticket-act-lift-ban = 解除对发件人地址的封禁
 ticket-act-apply = 应用
-ticket-act-not-listed = 该 IP 地址并未以完全相同的地址段被列入。
+ticket-act-not-listed = 没有与该 IP 地址或地址段完全相同的列入记录（它可能被更大的地址段覆盖）。
 ticket-act-bad-reason = 请选择一个原因。
 ticket-act-bad-days = 请输入 1 到 3650 之间的天数。
 ticket-act-no-ban = 该发件人地址未被封禁。
 ticket-act-unknown = 此操作不适用于此工单。
 ticket-no-text = （无正文：回复只有附件，已随邮件保存。）
+ticket-ip-not-listed = { $ip } 目前不在我们的列表中。
+ticket-ip-not-listed-next = 我们的列表不再拒收来自该地址的邮件；如果仍被退回，退信会说明其他原因。
 ticket-history = 历史记录
 
 ## 工单：邀请 IP 所有者及工单邮件
@@ -624,3 +626,27 @@ policy-bad-key-allow = 这不是有效的 IP 地址或地址段。
 policy-bad-key-sender-ban = 封禁需要填写 user@domain 或 @domain。
 policy-bad-key-restriction = 限制需要填写我方某个发件人的地址，即 user@domain。
 policy-not-there = 该条目不存在。
+
+## 控制台：列入记录
+listings-title = 列入记录
+listings-intro = 搜索阻止发件人列表：输入 IP 可找到地址段包含该 IP 的所有列入记录；也可以按原因、状态、来源和列入日期进行筛选。
+listings-ip = IP 地址
+listings-source = 来源
+listings-bad-filter = 某个筛选条件的值不在可选范围内，或某个日期不是有效日期（YYYY-MM-DD）。
+listings-edit = 更改列入记录
+listings-expires-hint = 列入的最后一天；留空表示不设到期日。
+listings-self-delist = 发件人可以通过自助移除门户自行移除
+listings-save = 保存
+listings-delist = 立即从列表中移除
+listings-done-edit = 列入记录已更改；DNSBL 和策略服务会在一秒内按更改后的内容作出响应。
+listings-done-delist = 该地址段已从阻止发件人列表中移除；DNSBL 和策略服务会在一秒内相应地作出响应。
+listings-not-active = 此列入记录已结束，无法再更改。
+listings-bad-expiry = 到期时间不是有效日期（YYYY-MM-DD）。
+listings-expiry-past = 到期时间必须是将来的日期。
+listing-state-active = 有效
+listing-state-delisted = 已移除
+listing-state-expired = 已过期
+listing-source-operator = 操作员
+listing-source-import = 导入
+listing-source-reports = 滥用举报
+listing-source-trap = 垃圾邮件陷阱

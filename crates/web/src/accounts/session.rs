@@ -154,7 +154,15 @@ impl IntoResponse for NotStaff {
     fn into_response(self) -> Response {
         let mut response = match self {
             NotStaff::SignIn(next, dead_cookie) => {
-                let to = format!("/signin?next={}", crate::view::urlencode(&next));
+                // A link from a mail carries its reader's language; the sign-in page on the
+                // way keeps it.
+                let lang = next
+                    .split_once('?')
+                    .and_then(|(_, q)| crate::view::form_pairs(q).find(|(k, _)| k == "lang"))
+                    .and_then(|(_, v)| crate::Lang::from_tag(&v))
+                    .map(|l| format!("&lang={}", l.tag()))
+                    .unwrap_or_default();
+                let to = format!("/signin?next={}{lang}", crate::view::urlencode(&next));
                 let clear = dead_cookie.map(clear_session).into_iter().collect();
                 return see_other(&to, clear);
             }

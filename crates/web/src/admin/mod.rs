@@ -4,6 +4,7 @@
 //! anonymous visitors get nothing here: the 403 page, or `/signin`.
 
 mod audit;
+mod listings;
 mod policy;
 
 use accounts::Role;
@@ -26,6 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(overview))
         .merge(audit::router())
+        .merge(listings::router())
         .merge(policy::router())
 }
 

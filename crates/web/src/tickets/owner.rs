@@ -101,11 +101,17 @@ async fn join(
                 }
                 let cookie =
                     HeaderValue::from_str(&c).map_err(|e| PageError::internal(&locale, e))?;
-                return Ok(see_other("/tickets/owner", vec![cookie]));
+                return Ok(see_other(
+                    &format!("/tickets/owner?lang={}", locale.lang.tag()),
+                    vec![cookie],
+                ));
             }
             // Clicked again in the browser that already holds the session: on to the thread.
             Err(InviteRefusal::Used) if owner(&state, &headers, &locale).await?.is_some() => {
-                return Ok(see_other("/tickets/owner", Vec::new()));
+                return Ok(see_other(
+                    &format!("/tickets/owner?lang={}", locale.lang.tag()),
+                    Vec::new(),
+                ));
             }
             Err(r) => r,
         }
@@ -135,7 +141,18 @@ struct MessageView {
     body: String,
 }
 
-async fn thread(State(state): State<AppState>, locale: Locale, headers: HeaderMap) -> Answer {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ThreadQuery {
+    sent: String,
+}
+
+async fn thread(
+    State(state): State<AppState>,
+    locale: Locale,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<ThreadQuery>,
+) -> Answer {
     let Some(party) = owner(&state, &headers, &locale).await? else {
         return notice(
             &state.portal,
@@ -146,7 +163,15 @@ async fn thread(State(state): State<AppState>, locale: Locale, headers: HeaderMa
             None,
         );
     };
-    render(&state, &locale, &party, StatusCode::OK, Vec::new(), false).await
+    render(
+        &state,
+        &locale,
+        &party,
+        StatusCode::OK,
+        Vec::new(),
+        q.sent == "1",
+    )
+    .await
 }
 
 async fn render(
@@ -279,7 +304,11 @@ async fn reply(
     if let Ok(Some(ticket)) = state.store.ticket(&party.reference).await {
         notify::public_message(&state, &ticket, &party.address, Some(party.id), body).await;
     }
-    render(&state, &locale, &party, StatusCode::OK, Vec::new(), true).await
+    // Post, redirect, get: reloading the page does not send the reply again.
+    Ok(see_other(
+        &format!("/tickets/owner?sent=1&lang={}", locale.lang.tag()),
+        Vec::new(),
+    ))
 }
 
 #[derive(Deserialize, Default)]
