@@ -280,6 +280,41 @@ async fn an_agent_replies_notes_and_delists_from_the_ticket() {
         events.len()
     );
 
+    // Release one of our restricted senders from the ticket; a second time: refused.
+    let restriction = store::NewPolicyEntry {
+        kind: domain::PolicyKind::Restriction,
+        key: "bob@acme.example",
+        reason: None,
+        note: None,
+        source: "reports",
+    };
+    h.state
+        .store
+        .add_policy_entry(
+            &restriction,
+            &store::Actor::system(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let (status, _, body) = agent
+        .post(&url("act"), "action=release&key=bob%40acme.example")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert!(
+        h.state
+            .store
+            .policy_entries(Some(domain::PolicyKind::Restriction))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _, page) = agent
+        .post(&url("act"), "action=release&key=bob%40acme.example")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("no restriction of that sender"), "{page}");
+
     // Resolved, and the tenant sees it so.
     assert_eq!(
         agent.post(&url("state"), "state=resolved").await.0,

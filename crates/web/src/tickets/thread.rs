@@ -1,6 +1,7 @@
 //! One ticket's page: the sender, the pasted bounce explained, the thread (internal notes
 //! for agents only), and for agents the state, the assignee and the actions taken from the
-//! ticket (delist, change the reason, extend, allowlist, lift a sender ban). Actions go
+//! ticket (delist, change the reason, extend, allowlist, lift a sender ban, release one of our
+//! restricted senders). Actions go
 //! through the action service with the ticket's reference in their note, so they land in
 //! the listing's history and the audit log naming the ticket, and the DNSBL and the policy
 //! service answer differently within a second, as after any change.
@@ -471,7 +472,7 @@ async fn assign(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ActForm {
-    /// `delist`, `reason`, `extend`, `allow` or `lift-ban`.
+    /// `delist`, `reason`, `extend`, `allow`, `lift-ban` or `release`.
     action: String,
     reason: String,
     days: String,
@@ -600,17 +601,33 @@ async fn act(
                 .map_err(|e| action_error(&locale, e))?;
             Ok(format!("allowlisted {range}"))
         }
-        ("lift-ban", _) => match domain::policy_key(PolicyKind::SenderBan, f.key.trim()) {
-            Ok(key) => match actions
-                .remove_policy_entry(&who, PolicyKind::SenderBan, &key, Some(&note), now)
-                .await
-            {
-                Ok(Some(_)) => Ok(format!("lifted the ban of {key}")),
-                Ok(None) => Err(refuse("ticket-act-no-ban")),
-                Err(e) => return Err(action_error(&locale, e)),
-            },
-            Err(_) => Err(refuse("ticket-act-no-ban")),
-        },
+        // A banned sender address (5.7.511), or one of our own restricted senders (5.1.8).
+        ("lift-ban" | "release", _) => {
+            let (kind, missing, done) = if f.action == "release" {
+                (
+                    PolicyKind::Restriction,
+                    "ticket-act-no-restriction",
+                    "released",
+                )
+            } else {
+                (
+                    PolicyKind::SenderBan,
+                    "ticket-act-no-ban",
+                    "lifted the ban of",
+                )
+            };
+            match domain::policy_key(kind, f.key.trim()) {
+                Ok(key) => match actions
+                    .remove_policy_entry(&who, kind, &key, Some(&note), now)
+                    .await
+                {
+                    Ok(Some(_)) => Ok(format!("{done} {key}")),
+                    Ok(None) => Err(refuse(missing)),
+                    Err(e) => return Err(action_error(&locale, e)),
+                },
+                Err(_) => Err(refuse(missing)),
+            }
+        }
         _ => Err(refuse("ticket-act-unknown")),
     };
     match outcome {
