@@ -166,6 +166,11 @@ fn parsers() -> Arc<tokio::sync::Semaphore> {
 }
 
 impl Desk {
+    /// The store the desk writes to.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
     /// Starts the desk's writer: it commits whatever reports are waiting in one
     /// transaction (a group commit), so concurrent channels share one disk flush, and
     /// answers each only after that commit. Must be called inside a tokio runtime.

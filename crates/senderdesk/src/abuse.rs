@@ -224,4 +224,25 @@ impl web::ReportSink for HttpReports {
             }
         })
     }
+
+    fn decide(
+        &self,
+        who: actions::Who,
+        id: i64,
+        decision: domain::ReportDecision,
+        note: Option<String>,
+    ) -> web::DecideFuture<'_> {
+        Box::pin(async move {
+            actions::Actions::new(self.0.store().clone())
+                .decide_report(
+                    &who,
+                    &self.0,
+                    id,
+                    decision,
+                    note.as_deref(),
+                    time::OffsetDateTime::now_utc(),
+                )
+                .await
+        })
+    }
 }

@@ -320,7 +320,10 @@ mod tests {
     #[test]
     fn code_blocks_can_be_reached_by_keyboard_and_source_html_stays_text() {
         let html = markdown("text\n\n```\nv=spf1 -all\n```\n\n<pre>not ours</pre>\n");
-        assert!(html.contains("<pre tabindex=\"0\"><code>v=spf1 -all"), "{html}");
+        assert!(
+            html.contains("<pre tabindex=\"0\"><code>v=spf1 -all"),
+            "{html}"
+        );
         assert!(html.contains("&lt;pre&gt;not ours"), "{html}");
         assert_eq!(html.matches("<pre").count(), 1, "{html}");
     }

@@ -50,7 +50,7 @@ pub use accounts::users::{AccountLink, LINK_LIFETIME, LinkMailer};
 pub use guard::solve as solve_proof_of_work;
 pub use i18n::Lang;
 pub use outgoing::{AccountMail, RestrictionNotice, account_mail, restriction_mail};
-pub use reports::{ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
+pub use reports::{DecideFuture, ReportSink, SubmitChannel, SubmitError, SubmitFuture, Submitted};
 pub use serve::{MAX_CONNECTIONS, ServeOptions, serve};
 pub use tickets::REPLY_MARKER as TICKET_REPLY_MARKER;
 pub use view::Templates;

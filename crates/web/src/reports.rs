@@ -64,7 +64,11 @@ pub enum SubmitError {
 pub type SubmitFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Submitted, SubmitError>> + Send + 'a>>;
 
-/// Where HTTP reports go; the binary implements it with the abuse desk.
+pub type DecideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<actions::ReportDecided, actions::ActionError>> + Send + 'a>>;
+
+/// Where HTTP reports go, and the desk's decisions on them; the binary implements it with
+/// the abuse desk.
 pub trait ReportSink: Send + Sync {
     fn submit(
         &self,
@@ -72,6 +76,17 @@ pub trait ReportSink: Send + Sync {
         channel: SubmitChannel,
         reporter: Option<String>,
     ) -> SubmitFuture<'_>;
+
+    /// Confirms or dismisses report `id` as `who`: through the action service (which checks
+    /// the role first) and the desk (which restricts the sender when a confirmation brings
+    /// it to the threshold and tells the tenant).
+    fn decide(
+        &self,
+        who: actions::Who,
+        id: i64,
+        decision: domain::ReportDecision,
+        note: Option<String>,
+    ) -> DecideFuture<'_>;
 }
 
 pub(crate) fn router(max_bytes: usize) -> Router<AppState> {

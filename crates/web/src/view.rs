@@ -165,6 +165,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "admin_listing.html",
         include_str!("../templates/admin_listing.html"),
     ),
+    (
+        "admin_reports.html",
+        include_str!("../templates/admin_reports.html"),
+    ),
+    (
+        "admin_report.html",
+        include_str!("../templates/admin_report.html"),
+    ),
 ];
 
 pub struct Templates {

@@ -251,3 +251,84 @@ async fn an_agent_finds_a_listing_by_an_ip_inside_it_edits_extends_and_delists_i
         "the history shows it: {page}"
     );
 }
+
+#[tokio::test]
+async fn an_anonymous_report_is_read_with_its_evidence_and_confirmed_once() {
+    let h = harness(&[], 0).await;
+    user(&h, "agent@example.net", "agent", None).await;
+    let store = &h.state.store;
+    let raw = b"From: someone@example.org\r\nSubject: junk from you\r\n\r\n<script>alert(1)</script> buy now\r\n".to_vec();
+    let submission = store::NewSubmission {
+        channel: "web",
+        reporter: "someone@example.org".into(),
+        trust: domain::ReportTrust::Anonymous,
+        trust_evidence: "the public form".into(),
+        format: "message".into(),
+        raw_compressed: lz4_flex::compress_prepend_size(&raw),
+        raw_size: raw.len(),
+        warnings: "[]".into(),
+        reports: vec![store::NewReport {
+            feedback_type: "abuse".into(),
+            dedup_key: "k1".into(),
+            ours: true,
+            tenant_id: None,
+            sender: Some("bob@acme.example".into()),
+            source_ip: Some("198.51.100.20".into()),
+            subject: Some("junk from you".into()),
+            details: "{}".into(),
+        }],
+    };
+    let now = OffsetDateTime::now_utc();
+    let recorded = store
+        .record_submissions(&[submission], now - time::Duration::days(1), 5, now)
+        .await
+        .unwrap();
+    let id = recorded[0].reports[0].0;
+    let mut agent = Browser::new(&h, 4);
+    agent.sign_in("agent@example.net", GOOD).await;
+
+    let (_, _, queue) = agent.get("/admin/reports?undecided=1").await;
+    assert!(queue.contains(&format!("/admin/reports/{id}")), "{queue}");
+    let (status, _, page) = agent.get(&format!("/admin/reports/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    // The evidence is shown as text, never as markup.
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>alert"), "{page}");
+    let (status, headers, body) = agent.get(&format!("/admin/reports/{id}/raw")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&headers[header::CONTENT_TYPE], "message/rfc822");
+    assert_eq!(body.as_bytes(), raw.as_slice());
+
+    assert_eq!(
+        agent
+            .post(&format!("/admin/reports/{id}/decide"), "decision=maybe")
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (status, _, _) = agent
+        .post(
+            &format!("/admin/reports/{id}/decide"),
+            "decision=confirmed&note=checked+the+headers",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (row, _) = store.report(id).await.unwrap().unwrap();
+    assert!(row.counts);
+    assert_eq!(row.decision.unwrap().actor, "user:agent@example.net");
+    // Twice: refused, nothing changed.
+    let (status, _, page) = agent
+        .post(&format!("/admin/reports/{id}/decide"), "decision=dismissed")
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("decided already"), "{page}");
+    assert!(store.report(id).await.unwrap().unwrap().0.counts);
+    let (_, _, queue) = agent.get("/admin/reports?undecided=1").await;
+    assert!(
+        !queue.contains(&format!("/admin/reports/{id}\"")),
+        "{queue}"
+    );
+}

@@ -415,6 +415,11 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
             &[],
         );
         page(
+            "/admin/reports",
+            &b.get(&format!("/admin/reports?lang={tag}")).await.2,
+            &[],
+        );
+        page(
             "/admin/listings",
             &b.get(&format!("/admin/listings?reason=manual&lang={tag}"))
                 .await

@@ -6,6 +6,7 @@
 mod audit;
 mod listings;
 mod policy;
+mod reports;
 
 use accounts::Role;
 use axum::Router;
@@ -29,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(listings::router())
         .merge(policy::router())
+        .merge(reports::router())
 }
 
 /// What needs attention now, with the way to each page.

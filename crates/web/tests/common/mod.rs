@@ -120,11 +120,15 @@ pub async fn harness_full(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     mail.spawn(stopped);
     let portal = Portal::new(settings, catalog, mail, diagnoser).unwrap();
+    let desk = FakeDesk {
+        store: Some(store.clone()),
+        ..FakeDesk::default()
+    };
     let state = AppState {
         store,
         index: Arc::new(LookupIndex::new(builder.build(), 0)),
         portal: Arc::new(portal),
-        reports: Some(Arc::new(FakeDesk::default())),
+        reports: Some(Arc::new(desk)),
     };
     Harness {
         state,
@@ -200,10 +204,44 @@ pub fn confirm_link(mail: &str) -> String {
         .to_string()
 }
 
-/// Stands in for the abuse desk: accepts anything that starts with a header line.
+/// Stands in for the abuse desk: accepts anything that starts with a header line, and
+/// decides reports in the store as the desk does (without restricting anyone).
 #[derive(Default)]
 pub struct FakeDesk {
     seen: std::sync::Mutex<Vec<Vec<u8>>>,
+    store: Option<Store>,
+}
+
+/// The store's decision alone, as the desk's `ReportDesk`.
+struct StoreDesk<'a>(&'a Store);
+
+impl actions::ReportDesk for StoreDesk<'_> {
+    async fn decide(
+        &self,
+        id: i64,
+        decision: domain::ReportDecision,
+        actor: &store::Actor,
+        note: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<actions::ReportDecided, actions::ActionError> {
+        let counting = store::Counting {
+            since: now - time::Duration::days(1),
+            cap: 5,
+        };
+        let decided = self
+            .0
+            .decide_report(id, decision, actor, note, counting, now)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Conflict { what } => actions::ActionError::Refused(what),
+                store::StoreError::Missing { what } => actions::ActionError::Refused(what),
+                other => actions::ActionError::Store(other),
+            })?;
+        Ok(actions::ReportDecided {
+            decided,
+            restricted: Vec::new(),
+        })
+    }
 }
 
 impl web::ReportSink for FakeDesk {
@@ -234,6 +272,28 @@ impl web::ReportSink for FakeDesk {
                 not_ours: 0,
                 warnings: Vec::new(),
             })
+        })
+    }
+
+    fn decide(
+        &self,
+        who: actions::Who,
+        id: i64,
+        decision: domain::ReportDecision,
+        note: Option<String>,
+    ) -> web::DecideFuture<'_> {
+        Box::pin(async move {
+            let store = self.store.as_ref().expect("a harness desk has the store");
+            actions::Actions::new(store.clone())
+                .decide_report(
+                    &who,
+                    &StoreDesk(store),
+                    id,
+                    decision,
+                    note.as_deref(),
+                    OffsetDateTime::now_utc(),
+                )
+                .await
         })
     }
 }
