@@ -7,6 +7,7 @@ mod browser;
 mod browser_accounts;
 mod browser_tickets;
 mod cli;
+mod console;
 mod diagnose;
 mod dns;
 mod intake;
