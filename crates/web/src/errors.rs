@@ -164,6 +164,17 @@ impl PageError {
     }
 }
 
+impl PageError {
+    /// What the action service's refusal means on a page: a role that may not act is the
+    /// 403 page; anything else is ours to log.
+    pub(crate) fn action(locale: &Locale, e: actions::ActionError) -> PageError {
+        match e {
+            actions::ActionError::Forbidden { .. } => PageError::new(locale, Refusal::NoRole),
+            other => PageError::internal(locale, other),
+        }
+    }
+}
+
 /// The mark a [`PageError`] leaves on its response for [`localize`] to render.
 #[derive(Clone)]
 struct ErrorPage {

@@ -19,7 +19,7 @@ use time::{Date, Duration, OffsetDateTime, Time};
 
 use super::CONSOLE;
 use crate::accounts::session::{Staff, see_other};
-use crate::errors::{PageError, Refusal, body_limit};
+use crate::errors::{PageError, body_limit};
 use crate::i18n::Lang;
 use crate::pages::{format_time, page, parse_ip};
 use crate::tickets::reason_words;
@@ -374,7 +374,7 @@ async fn edit(
     actions::Actions::new(state.store.clone())
         .add_listing(&staff.who(), &edit, now)
         .await
-        .map_err(|e| action_error(&locale, e))?;
+        .map_err(|e| PageError::action(&locale, e))?;
     Ok(see_other(
         &format!("/admin/listings/{id}?done=edit"),
         Vec::new(),
@@ -407,16 +407,9 @@ async fn delist(
     actions::Actions::new(state.store.clone())
         .remove_listing(&staff.who(), &l.range, note, now)
         .await
-        .map_err(|e| action_error(&locale, e))?;
+        .map_err(|e| PageError::action(&locale, e))?;
     Ok(see_other(
         &format!("/admin/listings/{id}?done=delist"),
         Vec::new(),
     ))
-}
-
-fn action_error(locale: &Locale, e: actions::ActionError) -> PageError {
-    match e {
-        actions::ActionError::Forbidden { .. } => PageError::new(locale, Refusal::NoRole),
-        other => PageError::internal(locale, other),
-    }
 }

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use super::CONSOLE;
 use crate::accounts::session::{Staff, see_other};
-use crate::errors::{PageError, Refusal, body_limit};
+use crate::errors::{PageError, body_limit};
 use crate::i18n::Lang;
 use crate::pages::{format_time, page};
 use crate::view::{Locale, urlencode};
@@ -231,10 +231,7 @@ async fn add(
     actions::Actions::new(state.store.clone())
         .add_policy_entry(&staff.who(), &new, OffsetDateTime::now_utc())
         .await
-        .map_err(|e| match e {
-            actions::ActionError::Forbidden { .. } => PageError::new(&locale, Refusal::NoRole),
-            other => PageError::internal(&locale, other),
-        })?;
+        .map_err(|e| PageError::action(&locale, e))?;
     Ok(see_other(
         &format!("/admin/policy?kind={}&done=added", urlencode(kind.as_str())),
         Vec::new(),
@@ -267,10 +264,7 @@ async fn remove(
     let removed = actions::Actions::new(state.store.clone())
         .remove_policy_entry(&staff.who(), kind, &key, note, OffsetDateTime::now_utc())
         .await
-        .map_err(|e| match e {
-            actions::ActionError::Forbidden { .. } => PageError::new(&locale, Refusal::NoRole),
-            other => PageError::internal(&locale, other),
-        })?;
+        .map_err(|e| PageError::action(&locale, e))?;
     if removed.is_none() {
         let why = locale.text("policy-not-there", &[]);
         return render(

@@ -508,7 +508,7 @@ async fn act(
                 Err(actions::ActionError::Store(store::StoreError::NotListed { .. })) => {
                     Err(refuse("ticket-act-not-listed"))
                 }
-                Err(e) => return Err(action_error(&locale, e)),
+                Err(e) => return Err(PageError::action(&locale, e)),
             }
         }
         ("reason" | "extend", Some(range)) => {
@@ -583,7 +583,7 @@ async fn act(
             actions
                 .add_listing(&who, &edit, now)
                 .await
-                .map_err(|e| action_error(&locale, e))?;
+                .map_err(|e| PageError::action(&locale, e))?;
             Ok(format!("{} {}", f.action, range))
         }
         ("allow", Some(range)) => {
@@ -598,7 +598,7 @@ async fn act(
             actions
                 .add_policy_entry(&who, &entry, now)
                 .await
-                .map_err(|e| action_error(&locale, e))?;
+                .map_err(|e| PageError::action(&locale, e))?;
             Ok(format!("allowlisted {range}"))
         }
         // A banned sender address (5.7.511), or one of our own restricted senders (5.1.8).
@@ -623,7 +623,7 @@ async fn act(
                 {
                     Ok(Some(_)) => Ok(format!("{done} {key}")),
                     Ok(None) => Err(refuse(missing)),
-                    Err(e) => return Err(action_error(&locale, e)),
+                    Err(e) => return Err(PageError::action(&locale, e)),
                 },
                 Err(_) => Err(refuse(missing)),
             }
@@ -672,11 +672,4 @@ pub(super) async fn refused(
         None,
     )
     .await
-}
-
-fn action_error(locale: &Locale, e: actions::ActionError) -> PageError {
-    match e {
-        actions::ActionError::Forbidden { .. } => PageError::new(locale, Refusal::NoRole),
-        other => PageError::internal(locale, other),
-    }
 }
