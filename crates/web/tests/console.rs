@@ -331,4 +331,37 @@ async fn an_anonymous_report_is_read_with_its_evidence_and_confirmed_once() {
         !queue.contains(&format!("/admin/reports/{id}\"")),
         "{queue}"
     );
+
+    // The sender of ours it names: restricted from the report, then released.
+    let url = format!("/admin/reports/{id}/sender");
+    assert_eq!(
+        agent.post(&url, "action=restrict").await.0,
+        StatusCode::SEE_OTHER
+    );
+    let restricted = store
+        .policy_entries(Some(domain::PolicyKind::Restriction))
+        .await
+        .unwrap();
+    assert_eq!(restricted.len(), 1);
+    assert_eq!(
+        restricted[0].note.as_deref(),
+        Some(format!("report #{id}").as_str())
+    );
+    let (_, _, page) = agent.get(&format!("/admin/reports/{id}")).await;
+    assert!(page.contains("is restricted"), "{page}");
+    assert_eq!(
+        agent.post(&url, "action=release").await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        store
+            .policy_entries(Some(domain::PolicyKind::Restriction))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        agent.post(&url, "action=explode").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 }

@@ -38,6 +38,10 @@ pub(super) fn router() -> Router<AppState> {
             "/admin/reports/{id}/decide",
             body_limit(post(decide), MAX_BODY),
         )
+        .route(
+            "/admin/reports/{id}/sender",
+            body_limit(post(sender), MAX_BODY),
+        )
 }
 
 #[derive(Serialize)]
@@ -148,6 +152,8 @@ async fn show(
     staff.require(&locale, CONSOLE)?;
     let done = match q.done.as_str() {
         "confirmed" => Some(locale.text("reports-done-confirmed", &[])),
+        "restricted" => Some(locale.text("reports-done-restricted", &[])),
+        "released" => Some(locale.text("reports-done-released", &[])),
         "dismissed" => Some(locale.text("reports-done-dismissed", &[])),
         _ => None,
     };
@@ -183,6 +189,22 @@ async fn render(
             d.note.clone().unwrap_or_default(),
         )
     });
+    // Whether the report's sender (one of ours) is restricted now, for the button to show.
+    let restricted = match (&row.sender, row.ours) {
+        (Some(sender), true) => Some(
+            state
+                .store
+                .policy_entries(Some(domain::PolicyKind::Restriction))
+                .await
+                .map_err(|e| PageError::internal(locale, e))?
+                .iter()
+                .any(|e| {
+                    domain::policy_key(domain::PolicyKind::Restriction, sender)
+                        .is_ok_and(|k| k == e.key)
+                }),
+        ),
+        _ => None,
+    };
     page(
         &state.portal,
         locale,
@@ -195,6 +217,7 @@ async fn render(
             details => row.details.clone(),
             decision,
             decidable => row.decision.is_none() && row.duplicate_of.is_none(),
+            restricted,
             evidence,
             purged => submission.raw_compressed.is_none(),
             size => submission.raw_size,
@@ -294,4 +317,91 @@ async fn decide(
         }
         Err(e) => Err(PageError::internal(&locale, e)),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SenderForm {
+    /// `restrict` or `release`.
+    action: String,
+    lang: String,
+}
+
+/// Restricts or releases the report's sender (one of ours), as `senderdesk sender
+/// restrict|release` does, with the report's number in the note.
+async fn sender(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<SenderForm>,
+) -> Answer {
+    let locale = locale.preferring(Lang::from_tag(&f.lang));
+    staff.require(&locale, CONSOLE)?;
+    let found = state
+        .store
+        .report(id)
+        .await
+        .map_err(|e| PageError::internal(&locale, e))?;
+    let Some((row, _)) = found else {
+        return Err(PageError::not_found(&locale));
+    };
+    let key = match (&row.sender, row.ours) {
+        (Some(sender), true) => domain::policy_key(domain::PolicyKind::Restriction, sender).ok(),
+        _ => None,
+    };
+    let Some(key) = key else {
+        let why = locale.text("reports-no-sender", &[]);
+        return render(
+            &state,
+            &locale,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![why],
+            None,
+        )
+        .await;
+    };
+    let note = format!("report #{id}");
+    let actions = actions::Actions::new(state.store.clone());
+    let now = time::OffsetDateTime::now_utc();
+    let done = match f.action.as_str() {
+        "restrict" => {
+            let entry = store::NewPolicyEntry {
+                kind: domain::PolicyKind::Restriction,
+                key: &key,
+                reason: None,
+                note: Some(&note),
+                source: "operator",
+            };
+            actions
+                .add_policy_entry(&staff.who(), &entry, now)
+                .await
+                .map_err(|e| PageError::action(&locale, e))?;
+            "restricted"
+        }
+        "release" => {
+            actions
+                .remove_policy_entry(
+                    &staff.who(),
+                    domain::PolicyKind::Restriction,
+                    &key,
+                    Some(&note),
+                    now,
+                )
+                .await
+                .map_err(|e| PageError::action(&locale, e))?;
+            "released"
+        }
+        _ => {
+            return Err(PageError::new(
+                &locale,
+                Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
+            ));
+        }
+    };
+    Ok(see_other(
+        &format!("/admin/reports/{id}?done={done}"),
+        Vec::new(),
+    ))
 }
