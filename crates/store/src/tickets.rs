@@ -58,6 +58,8 @@ pub struct TicketMessage {
     pub visibility: Visibility,
     pub via: String,
     pub body: String,
+    /// A reply by mail keeps the mail as received; [`Store::ticket_mail`] reads it.
+    pub has_evidence: bool,
 }
 
 /// One event of a ticket: opened, state, assignment, an action taken from it.
@@ -327,8 +329,8 @@ impl Store {
     ) -> Result<Vec<TicketMessage>, StoreError> {
         with_reader!(self, pool => {
             let rows = sqlx::query(
-                "SELECT id, at, author, visibility, via, body FROM ticket_messages \
-                 WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id",
+                "SELECT id, at, author, visibility, via, body, (evidence IS NOT NULL) AS has_evidence \
+                 FROM ticket_messages WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id",
             )
             .bind(ticket_id)
             .bind(with_internal)
@@ -344,9 +346,30 @@ impl Store {
                         visibility: rows::word(row.col("visibility")?)?,
                         via: row.col("via")?,
                         body: row.col("body")?,
+                        has_evidence: row.col("has_evidence")?,
                     })
                 })
                 .collect()
+        })
+    }
+
+    /// The mail a reply came in, as stored (lz4-compressed), if message `message_id` of
+    /// ticket `ticket_id` is one.
+    pub async fn ticket_mail(
+        &self,
+        ticket_id: i64,
+        message_id: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        with_reader!(self, pool => {
+            let found: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+                "SELECT evidence FROM ticket_messages WHERE ticket_id = $1 AND id = $2",
+            )
+            .bind(ticket_id)
+            .bind(message_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| self.map_err(e))?;
+            Ok(found.flatten())
         })
     }
 

@@ -315,6 +315,45 @@ async fn an_agent_replies_notes_and_delists_from_the_ticket() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("no restriction of that sender"), "{page}");
 
+    // A reply that came by mail keeps the mail; agents can download it, nobody else.
+    let raw = b"From: noc@owner.example\r\nSubject: Re: ticket\r\n\r\ncleaned up\r\n".to_vec();
+    let evidence = lz4_flex::compress_prepend_size(&raw);
+    let by_mail = store::NewMessage {
+        author: "user:ops@acme.example",
+        visibility: domain::Visibility::Public,
+        via: "mail",
+        body: "cleaned up",
+        from_outside: true,
+        state: None,
+        party_id: None,
+        evidence: Some(&evidence),
+    };
+    let actor = store::Actor::new("user:ops@acme.example", None);
+    let mid = h
+        .state
+        .store
+        .add_ticket_message(k.id, &by_mail, &actor, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let (_, _, page) = agent.get(&format!("/tickets/{reference}")).await;
+    assert!(
+        page.contains(&format!("/tickets/{reference}/mail/{mid}")),
+        "{page}"
+    );
+    let (status, headers, body) = agent.get(&url(&format!("mail/{mid}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&headers[header::CONTENT_TYPE], "message/rfc822");
+    assert_eq!(body.as_bytes(), raw.as_slice());
+    assert_eq!(
+        acme.get(&url(&format!("mail/{mid}"))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let first = h.state.store.ticket_messages(k.id, true).await.unwrap()[0].id;
+    assert_eq!(
+        agent.get(&url(&format!("mail/{first}"))).await.0,
+        StatusCode::NOT_FOUND
+    );
+
     // Resolved, and the tenant sees it so.
     assert_eq!(
         agent.post(&url("state"), "state=resolved").await.0,

@@ -508,6 +508,7 @@ ticket-sender-heading = The sender
 ticket-thread = Messages
 ticket-internal = internal note
 ticket-by-mail = by mail
+ticket-the-mail = the mail as received
 ticket-reply = Reply
 ticket-then = Then the ticket is
 ticket-send = Send the reply

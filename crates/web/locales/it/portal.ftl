@@ -508,6 +508,7 @@ ticket-sender-heading = Il mittente
 ticket-thread = Messaggi
 ticket-internal = nota interna
 ticket-by-mail = via email
+ticket-the-mail = l'email così come è arrivata
 ticket-reply = Risposta
 ticket-then = Poi il ticket è
 ticket-send = Invia la risposta

@@ -508,6 +508,7 @@ ticket-sender-heading = O remetente
 ticket-thread = Mensagens
 ticket-internal = nota interna
 ticket-by-mail = por email
+ticket-the-mail = o email como foi recebido
 ticket-reply = Resposta
 ticket-then = Depois, o chamado fica
 ticket-send = Enviar a resposta

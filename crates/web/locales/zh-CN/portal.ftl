@@ -508,6 +508,7 @@ ticket-sender-heading = 发件人
 ticket-thread = 消息
 ticket-internal = 内部备注
 ticket-by-mail = 通过邮件
+ticket-the-mail = 收到的原始邮件
 ticket-reply = 回复
 ticket-then = 回复后工单状态设为
 ticket-send = 发送回复

@@ -31,6 +31,7 @@ pub(super) fn router() -> Router<AppState> {
     let form = |m| body_limit(m, 16 * MAX_BODY);
     Router::new()
         .route("/tickets/{reference}", get(show))
+        .route("/tickets/{reference}/mail/{message}", get(mail))
         .route("/tickets/{reference}/reply", form(post(reply)))
         .route("/tickets/{reference}/note", form(post(note)))
         .route("/tickets/{reference}/state", form(post(set_state)))
@@ -40,6 +41,8 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Serialize)]
 struct MessageView {
+    id: i64,
+    evidence: bool,
     at: String,
     author: String,
     internal: bool,
@@ -136,6 +139,8 @@ async fn render(
         .map_err(internal)?
         .into_iter()
         .map(|m| MessageView {
+            id: m.id,
+            evidence: m.has_evidence,
             at: format_time(locale.lang, m.at),
             author: m
                 .author
@@ -672,4 +677,41 @@ pub(super) async fn refused(
         None,
     )
     .await
+}
+
+/// The mail a reply came in, byte for byte with its attachments, for agents: evidence to
+/// open in a mail program, never rendered here.
+async fn mail(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path((reference, message)): Path<(String, i64)>,
+) -> Answer {
+    let ticket = visible_ticket(&state, &locale, &staff, &reference).await?;
+    staff.require(&locale, &[Role::Admin, Role::Agent])?;
+    let stored = state
+        .store
+        .ticket_mail(ticket.id, message)
+        .await
+        .map_err(|e| PageError::internal(&locale, e))?;
+    let Some(raw) = stored.and_then(|c| lz4_flex::decompress_size_prepended(&c).ok()) else {
+        return Err(PageError::not_found(&locale));
+    };
+    let mut response = axum::response::IntoResponse::into_response((StatusCode::OK, raw));
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("message/rfc822"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}-{message}.eml\"",
+        ticket.reference
+    )) {
+        headers.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
 }
