@@ -84,6 +84,12 @@ const ROUTES: &[(&str, &str, &str, Reach)] = &[
     ("GET", "/admin/policy", "", Reach::Console),
     ("GET", "/admin/listings?ip=192.0.2.1", "", Reach::Console),
     ("GET", "/admin/listings?reason=manual", "", Reach::Console),
+    (
+        "GET",
+        "/admin/listings.csv?reason=manual",
+        "",
+        Reach::Console,
+    ),
     ("GET", "/admin/reports", "", Reach::Console),
     ("GET", "/admin/reports/999999", "", Reach::Console),
     (

@@ -175,6 +175,21 @@ async fn an_agent_finds_a_listing_by_an_ip_inside_it_edits_extends_and_delists_i
         page.contains("192.0.2.9") && !page.contains("198.51.100.0"),
         "{page}"
     );
+    let (status, headers, csv) = agent.get("/admin/listings.csv?reason=hard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(
+        csv.starts_with("id,range,reason,state,source,listed,expires,note\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",192.0.2.9,hard,active,") && !csv.contains("198.51.100.0"),
+        "{csv}"
+    );
+    assert_eq!(
+        agent.get("/admin/listings.csv?state=gone").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     for bad in [
         "/admin/listings?ip=nope",
         "/admin/listings?state=gone",

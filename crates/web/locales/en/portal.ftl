@@ -636,6 +636,7 @@ listings-intro = Search the blocked-senders list: an IP finds every listing whos
 listings-ip = IP address
 listings-source = Source
 listings-bad-filter = A filter has a value that is not one of its choices, or a day that is not a date (YYYY-MM-DD).
+listings-csv = Download this search as CSV (at most 1000 rows; `senderdesk list export` writes the whole list)
 listings-edit = Change the listing
 listings-expires-hint = The last day it is listed; empty for no end.
 listings-self-delist = The sender may remove it through the portal

@@ -636,6 +636,7 @@ listings-intro = Cerca nella lista dei mittenti bloccati: un IP trova ogni inser
 listings-ip = Indirizzo IP
 listings-source = Origine
 listings-bad-filter = Un filtro ha un valore che non è tra quelli previsti, oppure un giorno che non è una data valida (YYYY-MM-DD).
+listings-csv = Scarica questa ricerca in CSV (al massimo 1000 righe; `senderdesk list export` esporta tutta la lista)
 listings-edit = Modifica l'inserimento
 listings-expires-hint = L'ultimo giorno in cui resta nella lista; lascia vuoto per non fissare una scadenza.
 listings-self-delist = Il mittente può rimuoverlo autonomamente tramite il portale

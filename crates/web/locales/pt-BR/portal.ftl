@@ -636,6 +636,7 @@ listings-intro = Pesquise na lista de remetentes bloqueados: um IP encontra toda
 listings-ip = Endereço IP
 listings-source = Origem
 listings-bad-filter = Um filtro tem um valor que não está entre as opções, ou um dia que não é uma data válida (YYYY-MM-DD).
+listings-csv = Baixar esta busca em CSV (no máximo 1000 linhas; `senderdesk list export` exporta a lista inteira)
 listings-edit = Alterar a listagem
 listings-expires-hint = O último dia da listagem; deixe em branco para que ela não tenha fim.
 listings-self-delist = O remetente pode removê-la por conta própria pelo portal

@@ -636,6 +636,7 @@ listings-intro = 搜索阻止发件人列表：输入 IP 可找到地址段包�
 listings-ip = IP 地址
 listings-source = 来源
 listings-bad-filter = 某个筛选条件的值不在可选范围内，或某个日期不是有效日期（YYYY-MM-DD）。
+listings-csv = 以 CSV 下载此搜索结果（最多 1000 行；`senderdesk list export` 可导出整个列表）
 listings-edit = 更改列入记录
 listings-expires-hint = 列入的最后一天；留空表示不设到期日。
 listings-self-delist = 发件人可以通过自助移除门户自行移除

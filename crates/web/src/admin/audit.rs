@@ -195,7 +195,7 @@ async fn search(
 /// A CSV field that a spreadsheet will not run: a leading `=`, `+`, `-` or `@` makes it a
 /// formula in Excel and LibreOffice, so such a field gets a leading `'` (OWASP: CSV
 /// injection). The data comes from people outside too (subjects, addresses).
-fn inert(field: &str) -> String {
+pub(super) fn inert(field: &str) -> String {
     if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{field}")
     } else {

@@ -32,6 +32,7 @@ const PAGE: i64 = 50;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/listings", get(search))
+        .route("/admin/listings.csv", get(export))
         .route("/admin/listings/{id}", get(show))
         .route(
             "/admin/listings/{id}/edit",
@@ -95,6 +96,57 @@ fn day(text: &str) -> Result<Option<OffsetDateTime>, ()> {
     }
 }
 
+/// The listings the search asks for (by IP: every covering one; else by filters, `limit` at
+/// most), or the reason the search could not be read.
+async fn find_listings(
+    state: &AppState,
+    locale: &Locale,
+    q: &Search,
+    limit: i64,
+) -> Result<(Vec<Listing>, Vec<String>), PageError> {
+    let internal = |e| PageError::internal(locale, e);
+    if !q.ip.trim().is_empty() {
+        return Ok(match parse_ip(&q.ip) {
+            Some(ip) => (
+                state.store.listings_covering(ip).await.map_err(internal)?,
+                Vec::new(),
+            ),
+            None => (Vec::new(), vec![locale.text("ticket-bad-ip", &[])]),
+        });
+    }
+    let bad = || vec![locale.text("listings-bad-filter", &[])];
+    let (Ok(reason), Ok(source), Ok(listing_state), Ok(listed_since), Ok(to), Ok(before_id)) = (
+        pick(&q.reason).map(ReasonSlug::parse).transpose(),
+        pick(&q.source).map(str::parse::<ListingSource>).transpose(),
+        pick(&q.state).map(str::parse::<ListingState>).transpose(),
+        day(&q.from),
+        day(&q.to),
+        pick(&q.before).map(str::parse::<i64>).transpose(),
+    ) else {
+        return Ok((Vec::new(), bad()));
+    };
+    let filter = ListingFilter {
+        reason,
+        source,
+        state: listing_state,
+        listed_since,
+        listed_before: to.map(|d| d + Duration::days(1)),
+        before_id,
+        limit,
+    };
+    Ok((
+        state
+            .store
+            .search_listings(&filter)
+            .await
+            .map_err(internal)?,
+        Vec::new(),
+    ))
+}
+
+/// Rows one CSV export holds at most; `senderdesk list export` writes the whole list.
+const EXPORT: i64 = 1000;
+
 async fn search(
     State(state): State<AppState>,
     locale: Locale,
@@ -102,72 +154,13 @@ async fn search(
     Query(q): Query<Search>,
 ) -> Answer {
     staff.require(&locale, CONSOLE)?;
-    let internal = |e| PageError::internal(&locale, e);
-    let mut errors = Vec::new();
-    let mut next = None;
-    let found: Vec<Listing> = if !q.ip.trim().is_empty() {
-        match parse_ip(&q.ip) {
-            Some(ip) => state.store.listings_covering(ip).await.map_err(internal)?,
-            None => {
-                errors.push(locale.text("ticket-bad-ip", &[]));
-                Vec::new()
-            }
-        }
-    } else {
-        let reason = pick(&q.reason)
-            .map(ReasonSlug::parse)
-            .transpose()
-            .map_err(|_| ());
-        let source = pick(&q.source)
-            .map(str::parse::<ListingSource>)
-            .transpose()
-            .map_err(|_| ());
-        let listing_state = pick(&q.state)
-            .map(str::parse::<ListingState>)
-            .transpose()
-            .map_err(|_| ());
-        let from = day(&q.from);
-        let to = day(&q.to).map(|d| d.map(|d| d + Duration::days(1)));
-        let before_id = pick(&q.before)
-            .map(str::parse::<i64>)
-            .transpose()
-            .map_err(|_| ());
-        match (reason, source, listing_state, from, to, before_id) {
-            (
-                Ok(reason),
-                Ok(source),
-                Ok(listing_state),
-                Ok(listed_since),
-                Ok(listed_before),
-                Ok(before_id),
-            ) => {
-                let filter = ListingFilter {
-                    reason,
-                    source,
-                    state: listing_state,
-                    listed_since,
-                    listed_before,
-                    before_id,
-                    limit: PAGE,
-                };
-                let page = state
-                    .store
-                    .search_listings(&filter)
-                    .await
-                    .map_err(internal)?;
-                if page.len() as i64 == PAGE {
-                    next = page.last().map(|l| l.id);
-                }
-                page
-            }
-            _ => {
-                errors.push(locale.text("listings-bad-filter", &[]));
-                Vec::new()
-            }
-        }
-    };
+    let (found, errors) = find_listings(&state, &locale, &q, PAGE).await?;
+    let next = (found.len() as i64 == PAGE && q.ip.trim().is_empty())
+        .then(|| found.last().map(|l| l.id))
+        .flatten();
     let rows: Vec<Row> = found.into_iter().map(|l| row(&state, &locale, l)).collect();
     let keep = [
+        ("ip", &q.ip),
         ("reason", &q.reason),
         ("source", &q.source),
         ("state", &q.state),
@@ -195,6 +188,7 @@ async fn search(
             states => ListingState::ALL.iter().map(|s| (s.as_str(), locale.text(&format!("listing-state-{}", s.as_str()), &[]))).collect::<Vec<_>>(),
             sources => ListingSource::ALL.iter().map(|s| (s.as_str(), locale.text(&format!("listing-source-{}", s.as_str()), &[]))).collect::<Vec<_>>(),
             f_ip => q.ip, f_reason => q.reason, f_source => q.source, f_state => q.state, f_from => q.from, f_to => q.to,
+            csv_url => format!("/admin/listings.csv?{}", keep.trim_end_matches('&')),
             next_url => next.map(|id| format!("/admin/listings?{keep}before={id}")),
             errors,
         },
@@ -412,4 +406,66 @@ async fn delist(
         &format!("/admin/listings/{id}?done=delist"),
         Vec::new(),
     ))
+}
+
+/// The search as CSV (the same filters, the first thousand rows): ranges, reasons and dates
+/// as stored, for a spreadsheet.
+async fn export(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Query(q): Query<Search>,
+) -> Answer {
+    staff.require(&locale, CONSOLE)?;
+    let (found, errors) = find_listings(&state, &locale, &q, EXPORT).await?;
+    if !errors.is_empty() {
+        return Err(PageError::new(
+            &locale,
+            crate::errors::Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
+        ));
+    }
+    let iso = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut write =
+        |fields: [String; 8]| out.write_record(fields.iter().map(|f| super::audit::inert(f)));
+    let head = [
+        "id", "range", "reason", "state", "source", "listed", "expires", "note",
+    ]
+    .map(String::from);
+    write(head).map_err(|e| PageError::internal(&locale, e))?;
+    for l in &found {
+        write([
+            l.id.to_string(),
+            l.range.to_string(),
+            l.reason.as_str().to_string(),
+            l.state.as_str().to_string(),
+            l.source.as_str().to_string(),
+            iso(l.created_at),
+            l.expires_at.map(iso).unwrap_or_default(),
+            l.note.clone().unwrap_or_default(),
+        ])
+        .map_err(|e| PageError::internal(&locale, e))?;
+    }
+    drop(write);
+    let body = out
+        .into_inner()
+        .map_err(|e| PageError::internal(&locale, e.to_string()))?;
+    let mut response = axum::response::IntoResponse::into_response((StatusCode::OK, body));
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"listings.csv\""),
+    );
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
 }
