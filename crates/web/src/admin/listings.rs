@@ -449,7 +449,6 @@ async fn export(
         ])
         .map_err(|e| PageError::internal(&locale, e))?;
     }
-    drop(write);
     let body = out
         .into_inner()
         .map_err(|e| PageError::internal(&locale, e.to_string()))?;

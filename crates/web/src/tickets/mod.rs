@@ -3,9 +3,10 @@
 //! and each ticket's page (`thread`). A tenant admin sees only their tenant's tickets, and
 //! a ticket of another tenant is "not found" to them, so references cannot be probed.
 
+mod act;
 mod notify;
 mod owner;
-mod thread;
+pub(crate) mod thread;
 
 pub use notify::REPLY_MARKER;
 
