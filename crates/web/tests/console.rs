@@ -347,6 +347,61 @@ async fn an_anonymous_report_is_read_with_its_evidence_and_confirmed_once() {
         "{queue}"
     );
 
+    // A selection decided at once: each its own decision; the decided one is refused.
+    let mut more = Vec::new();
+    for key in ["k2", "k3"] {
+        let raw = b"From: x@example.org\r\nSubject: more\r\n\r\nspam\r\n".to_vec();
+        let sub = store::NewSubmission {
+            channel: "web",
+            reporter: "x@example.org".into(),
+            trust: domain::ReportTrust::Anonymous,
+            trust_evidence: "the public form".into(),
+            format: "message".into(),
+            raw_compressed: lz4_flex::compress_prepend_size(&raw),
+            raw_size: raw.len(),
+            warnings: "[]".into(),
+            reports: vec![store::NewReport {
+                feedback_type: "abuse".into(),
+                dedup_key: key.into(),
+                ours: false,
+                tenant_id: None,
+                sender: None,
+                source_ip: None,
+                subject: None,
+                details: "{}".into(),
+            }],
+        };
+        let r = store
+            .record_submissions(&[sub], now - time::Duration::days(1), 5, now)
+            .await
+            .unwrap();
+        more.push(r[0].reports[0].0);
+    }
+    let form = format!(
+        "decision=dismissed&note=spam+run&report={}&report={}&report={id}",
+        more[0], more[1]
+    );
+    let (status, headers, _) = agent.post("/admin/reports/bulk", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        &headers[header::LOCATION],
+        "/admin/reports?decided=2&refused=1"
+    );
+    for r in &more {
+        let (row, _) = store.report(*r).await.unwrap().unwrap();
+        assert_eq!(
+            row.decision.unwrap().decision,
+            domain::ReportDecision::Dismissed
+        );
+    }
+    assert_eq!(
+        agent
+            .post("/admin/reports/bulk", "decision=dismissed")
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
     // The sender of ours it names: restricted from the report, then released.
     let url = format!("/admin/reports/{id}/sender");
     assert_eq!(

@@ -32,6 +32,7 @@ const SHOWN_EVIDENCE: usize = 256 * 1024;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/reports", get(queue))
+        .route("/admin/reports/bulk", body_limit(post(bulk), MAX_BODY))
         .route("/admin/reports/{id}", get(show))
         .route("/admin/reports/{id}/raw", get(raw))
         .route(
@@ -86,6 +87,9 @@ fn view(locale: &Locale, r: &ReportRow) -> ReportView {
 struct QueueQuery {
     /// `1`: only reports nobody decided that do not count yet (anonymous ones).
     undecided: String,
+    /// After a decision over a selection: how many were decided, and how many refused.
+    decided: String,
+    refused: String,
 }
 
 async fn queue(
@@ -132,6 +136,10 @@ async fn queue(
             cases => Value::from(minijinja::value::Serde(cases)),
             rows => Value::from(minijinja::value::Serde(rows)),
             undecided,
+            done => q.decided.parse::<usize>().ok().map(|n| {
+                let refused = q.refused.parse::<usize>().unwrap_or(0).to_string();
+                locale.text("reports-bulk-done", &[("decided", n.to_string()), ("refused", refused)])
+            }),
         },
     )
 }
@@ -402,6 +410,65 @@ async fn sender(
     };
     Ok(see_other(
         &format!("/admin/reports/{id}?done={done}"),
+        Vec::new(),
+    ))
+}
+
+/// Most reports one decision over a selection takes.
+const MOST_SELECTED: usize = 200;
+
+/// Confirms or dismisses every selected report (`report=ID`, repeated), each as its own
+/// decision through the desk; the page says how many were decided and how many refused
+/// (decided already, or repeats).
+async fn bulk(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    body: axum::body::Bytes,
+) -> Answer {
+    let text = String::from_utf8_lossy(&body);
+    let pairs: Vec<(String, String)> = crate::view::form_pairs(&text).collect();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let locale = locale.preferring(Lang::from_tag(&field("lang")));
+    staff.require(&locale, CONSOLE)?;
+    let Ok(decision) = field("decision").parse::<ReportDecision>() else {
+        return Err(PageError::new(
+            &locale,
+            Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
+        ));
+    };
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "report")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    if ids.is_empty() || ids.len() > MOST_SELECTED {
+        return Err(PageError::new(
+            &locale,
+            Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
+        ));
+    }
+    let Some(desk) = state.reports.clone() else {
+        return Err(PageError::internal(&locale, "no abuse desk in this server"));
+    };
+    let note =
+        Some(field("note").trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty());
+    let (mut decided, mut refused) = (0usize, 0usize);
+    for id in ids {
+        match desk.decide(staff.who(), id, decision, note.clone()).await {
+            Ok(_) => decided += 1,
+            Err(actions::ActionError::Refused(_)) => refused += 1,
+            Err(e) => return Err(PageError::action(&locale, e)),
+        }
+    }
+    Ok(see_other(
+        &format!("/admin/reports?decided={decided}&refused={refused}"),
         Vec::new(),
     ))
 }
