@@ -107,10 +107,12 @@ pub enum Action {
     /// API tokens: no method yet, as tokens come with the API; the grant is settled now so
     /// the matrix is whole.
     TokenManage,
+    /// The account policy: whether admins and agents must use a second factor.
+    SettingsEdit,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ListingAdd,
         Action::ListingRemove,
         Action::ListingImport,
@@ -126,6 +128,7 @@ impl Action {
         Action::UserDisable,
         Action::UserReset,
         Action::TokenManage,
+        Action::SettingsEdit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +148,7 @@ impl Action {
             Action::UserDisable => "user.disable",
             Action::UserReset => "user.reset",
             Action::TokenManage => "token.manage",
+            Action::SettingsEdit => "settings.edit",
         }
     }
 
@@ -166,6 +170,7 @@ impl Action {
             Action::UserDisable => "disable users",
             Action::UserReset => "mail users a new set-password link",
             Action::TokenManage => "manage API tokens",
+            Action::SettingsEdit => "change the account policy",
         }
     }
 }
@@ -187,12 +192,13 @@ pub fn permits(role: Role, action: Action) -> bool {
         Role::Agent => match action {
             ListingAdd | ListingRemove | ListingImport | AllowAdd | AllowRemove
             | SenderRestrict | SenderRelease | ReportConfirm | ReportDismiss => true,
-            TenantAdd | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage => false,
+            TenantAdd | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage
+            | SettingsEdit => false,
         },
         Role::TenantAdmin => match action {
             ListingAdd | ListingRemove | ListingImport | AllowAdd | AllowRemove
             | SenderRestrict | SenderRelease | ReportConfirm | ReportDismiss | TenantAdd
-            | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage => false,
+            | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage | SettingsEdit => false,
         },
     }
 }

@@ -236,4 +236,15 @@ impl Actions {
         let actor = self.allow(who, Action::UserReset)?;
         Ok(self.store.create_link(email, link, &actor, now).await?)
     }
+
+    /// Sets whether admins and agents must use a second factor; false when it already was so.
+    pub async fn require_totp(
+        &self,
+        who: &Who,
+        required: bool,
+        now: OffsetDateTime,
+    ) -> Result<bool, ActionError> {
+        let actor = self.allow(who, Action::SettingsEdit)?;
+        Ok(self.store.require_totp(required, &actor, now).await?)
+    }
 }

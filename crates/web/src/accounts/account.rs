@@ -546,10 +546,9 @@ async fn set_policy(
             ));
         }
     };
-    state
-        .store
-        .require_totp(required, &staff.actor(), OffsetDateTime::now_utc())
+    actions::Actions::new(state.store.clone())
+        .require_totp(&staff.who(), required, OffsetDateTime::now_utc())
         .await
-        .map_err(|e| PageError::internal(&locale, e))?;
+        .map_err(|e| PageError::action(&locale, e))?;
     Ok(see_other("/account?done=policy", Vec::new()))
 }
