@@ -426,3 +426,117 @@ async fn wait_for_mail(h: &Harness, to: &str) -> String {
     }
     panic!("no mail to {to}");
 }
+
+/// Every staff POST, from a signed-in admin (who may do anything), with a body far over the
+/// limit, a body that is not a form, and a replayed request after signing out: each refused
+/// before it does anything, and nothing in the audit log or the users changes.
+#[tokio::test]
+async fn oversized_malformed_and_replayed_posts_change_nothing() {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let h = harness(&[("192.0.2.7", "manual")], 0).await;
+    let store = &h.state.store;
+    let cli = store::Actor::new("cli:test", None);
+    store
+        .add_tenant(
+            "acme",
+            None,
+            &[],
+            &["acme.example".into()],
+            &cli,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    user(&h, "root@example.net", "admin", None).await;
+    user(&h, "ops@acme.example", "tenant-admin", Some("acme")).await;
+    let mut ops = Browser::new(&h, 140);
+    ops.sign_in("ops@acme.example", GOOD).await;
+    let form = "ip=192.0.2.7&contact=pm%40sender.example&bounce=550+5.7.606&description=help";
+    let (_, headers, _) = ops.post("/tickets/new", form).await;
+    let ticket = headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let mut admin = Browser::new(&h, 141);
+    admin.sign_in("root@example.net", GOOD).await;
+    let mut posts: Vec<String> = ROUTES
+        .iter()
+        .filter(|(method, ..)| *method == "POST")
+        .map(|(_, path, ..)| path.to_string())
+        .collect();
+    for p in [
+        "reply", "note", "state", "assign", "act", "invite", "revoke",
+    ] {
+        posts.push(format!("{ticket}/{p}"));
+    }
+    posts.extend(
+        [
+            "/tickets/new",
+            "/admin/reports/bulk",
+            "/tickets/owner/reply",
+        ]
+        .map(String::from),
+    );
+    let before = store
+        .audit(&AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    let users_before = store.users().await.unwrap();
+    let big = "x=".to_string() + &"a".repeat(2 * 1024 * 1024);
+    for path in &posts {
+        let (status, _, _) = admin.post(path, &big).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{path}: oversized");
+        let request = Request::post(path.as_str())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from("{\"require_totp\":\"on\"}"))
+            .unwrap();
+        let (status, _, _) = admin.send(request).await;
+        assert!(
+            status.is_client_error() || (status == StatusCode::SEE_OTHER && path.contains("owner")),
+            "{path}: not a form: {status}"
+        );
+    }
+    // Signed out: the same cookie, replayed, is a sign-in redirect for every door.
+    let session = admin.cookies.get("senderdesk-session").cloned().unwrap();
+    admin.post("/signout", "").await;
+    admin.cookies.insert("senderdesk-session".into(), session);
+    for path in posts.iter().filter(|p| !p.contains("/owner")) {
+        let (status, headers, _) = admin
+            .post(path, "decision=confirmed&report=1&state=closed")
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            headers[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .starts_with("/signin"),
+            "{path}"
+        );
+    }
+    let after = store
+        .audit(&AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let new: Vec<_> = after.iter().take(after.len() - before).collect();
+    assert!(
+        new.iter()
+            .all(|e| e.action == "session.end" || e.action.starts_with("session.")),
+        "{new:#?}"
+    );
+    assert_eq!(store.users().await.unwrap(), users_before);
+    assert!(!store.totp_required().await.unwrap());
+}

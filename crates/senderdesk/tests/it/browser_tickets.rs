@@ -13,7 +13,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use fantoccini::cookies::Cookie;
@@ -21,139 +20,20 @@ use fantoccini::{Client, Locator};
 
 use crate::browser::{Driver, click, shot, type_into, wait_for};
 use crate::dns::have;
-use crate::portal::{http, outbox, path_of, within};
+use crate::portal::{http, path_of, within};
 use crate::support::*;
+
+mod peers;
+mod words;
+
+use peers::*;
+use words::*;
 
 /// The line above the quoted thread in every notification, where the intake cuts a reply.
 const MARKER: &str = domain::REPLY_MARKER;
 const PASSWORD: &str = "correct horse battery staple";
 const TENANT_ADMIN: &str = "ops@acme.example";
 const AGENT: &str = "agent@example.net";
-
-/// What the pages and mails say in one language, copied from `locales/LANG/portal.ftl` on
-/// purpose: a missing translation falls back to English and fails here. `{r}` stands for
-/// a ticket's reference, `{ip}` for an address, `{a}` for a mail address.
-struct Words {
-    lang: &'static str,
-    signin_title: &'static str,
-    account_title: &'static str,
-    tickets_title: &'static str,
-    new_title: &'static str,
-    opened: &'static str,
-    state_new: &'static str,
-    state_waiting_sender: &'static str,
-    state_open: &'static str,
-    state_resolved: &'static str,
-    done_invite: &'static str,
-    done_reply: &'static str,
-    done_note: &'static str,
-    done_act: &'static str,
-    listed: &'static str,
-    not_listed: &'static str,
-    delist_button: &'static str,
-    internal: &'static str,
-    by_mail: &'static str,
-    new_reply: &'static str,
-    owner_intro: &'static str,
-    owner_state: &'static str,
-    mail_invite_subject: &'static str,
-    mail_ticket_subject: &'static str,
-}
-
-const EN: Words = Words {
-    lang: "en",
-    signin_title: "Sign in",
-    account_title: "Your account",
-    tickets_title: "Support tickets",
-    new_title: "Open a ticket for a sender",
-    opened: "Ticket {r} is open.",
-    state_new: "new",
-    state_waiting_sender: "waiting for the sender",
-    state_open: "open",
-    state_resolved: "resolved",
-    done_invite: "The invitation is on its way.",
-    done_reply: "The reply is sent.",
-    done_note: "The note is added; only agents see it.",
-    done_act: "Done, and recorded in the ticket's history and the audit log.",
-    listed: "{ip} is on our list.",
-    not_listed: "{ip} is not on our list now.",
-    delist_button: "Delist {ip}",
-    internal: "internal note",
-    by_mail: "by mail",
-    new_reply: "new reply",
-    owner_intro: "You were invited to this ticket as {a},",
-    owner_state: "The ticket is {s}.",
-    mail_invite_subject: "You are invited to ticket {r}",
-    mail_ticket_subject: "New message on ticket {r}",
-};
-
-const IT: Words = Words {
-    lang: "it",
-    signin_title: "Accedi",
-    account_title: "Il tuo account",
-    tickets_title: "Ticket di assistenza",
-    new_title: "Apri un ticket per un mittente",
-    opened: "Il ticket {r} è aperto.",
-    state_new: "nuovo",
-    state_waiting_sender: "in attesa del mittente",
-    state_open: "aperto",
-    state_resolved: "risolto",
-    done_invite: "L'invito è in arrivo.",
-    done_reply: "La risposta è stata inviata.",
-    done_note: "La nota è stata aggiunta; la vedono solo gli operatori.",
-    done_act: "Fatto: l'azione è registrata nella cronologia del ticket e nel registro di controllo.",
-    listed: "{ip} è presente nella nostra lista.",
-    not_listed: "{ip} ora non è nella nostra lista.",
-    delist_button: "Rimuovi {ip} dalla lista",
-    internal: "nota interna",
-    by_mail: "via email",
-    new_reply: "nuova risposta",
-    owner_intro: "Hai ricevuto un invito a questo ticket come {a},",
-    owner_state: "Stato del ticket: {s}.",
-    mail_invite_subject: "Invito al ticket {r}",
-    mail_ticket_subject: "Nuovo messaggio nel ticket {r}",
-};
-
-/// One pass's sender: its listed IP, its domain and contact, the owner of its IP space,
-/// and what each person writes (in the pass's language, as people would).
-struct Case {
-    ip: &'static str,
-    domain: &'static str,
-    contact: &'static str,
-    owner: &'static str,
-    description: &'static str,
-    agent_asks: &'static str,
-    owner_web: &'static str,
-    owner_mail: &'static str,
-    note: &'static str,
-    agent_resolves: &'static str,
-}
-
-const CASE_EN: Case = Case {
-    ip: "192.0.2.77",
-    domain: "news.sender-en.example",
-    contact: "postmaster@sender-en.example",
-    owner: "noc@isp-en.example",
-    description: "Our customer's newsletter is refused since Monday. They cleaned their list.",
-    agent_asks: "Can the owner of this network confirm that the compromised host is fixed?",
-    owner_web: "We reinstalled the host on Tuesday and closed the open relay.",
-    owner_mail: "Port 25 is now blocked for that customer except through our smarthost.",
-    note: "Traps stopped hitting this IP on Tuesday; fine to delist.",
-    agent_resolves: "Delisted. Thank you both for fixing it quickly.",
-};
-
-const CASE_IT: Case = Case {
-    ip: "192.0.2.78",
-    domain: "posta.mittente-it.example",
-    contact: "postmaster@mittente-it.example",
-    owner: "noc@isp-it.example",
-    description: "La newsletter del nostro cliente viene rifiutata da lunedì. Hanno ripulito la lista.",
-    agent_asks: "Il titolare di questa rete può confermare che l'host compromesso è stato sistemato?",
-    owner_web: "Abbiamo reinstallato l'host martedì e chiuso l'open relay.",
-    owner_mail: "La porta 25 ora è bloccata per quel cliente, salvo tramite il nostro smarthost.",
-    note: "Le trappole non ricevono più posta da questo IP da martedì; si può rimuovere.",
-    agent_resolves: "Rimosso dalla lista. Grazie a entrambi per la rapidità.",
-};
 
 /// The three people of a ticket use three browsers. One Chromium plays them all: each
 /// one's cookies (session, chosen language) are set aside while another acts, so nobody
@@ -301,139 +181,6 @@ async fn queue_row(browser: &Client, reference: &str) -> String {
         .text()
         .await
         .unwrap()
-}
-
-/// Every mail in the outbox to `to` whose text mentions `needle`, oldest first, read as
-/// a person's mail client shows it: quoted-printable undone.
-fn mails(data: &Path, to: &str, needle: &str) -> Vec<String> {
-    let to = format!("To: {to}");
-    outbox(data)
-        .iter()
-        .map(|f| unquote(&std::fs::read(f).unwrap()))
-        .filter(|m| m.lines().any(|l| l == to) && m.contains(needle))
-        .collect()
-}
-
-/// Quoted-printable (RFC 2045 §6.7) undone over a whole mail: soft line breaks and `=XX`
-/// bytes, so words with accents and links with `=` read as written. Header lines carry no
-/// `=XX` here (the subjects are ASCII), so decoding them too changes nothing.
-fn unquote(raw: &[u8]) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i..] {
-            [b'=', b'\r', b'\n', ..] => i += 3,
-            [b'=', a, b, ..] if hex(a).is_some() && hex(b).is_some() => {
-                out.push(hex(a).unwrap() * 16 + hex(b).unwrap());
-                i += 3;
-            }
-            _ => {
-                out.push(raw[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A notification's text as a mail client quotes it below a reply: from the marker line to
-/// the end of its MIME part (the next boundary line), each line behind `> `.
-fn quoted(mail: &str) -> String {
-    let from = mail.find(MARKER).expect("the notification has the marker");
-    mail[from..]
-        .lines()
-        .take_while(|l| {
-            !(l.starts_with("--") && l[2..].starts_with(|c: char| c.is_ascii_alphanumeric()))
-        })
-        .map(|l| format!("> {l}\n"))
-        .collect()
-}
-
-/// Waits until the outbox holds a mail to `to` with `subject`; serve's queue sends within
-/// seconds.
-fn mail(data: &Path, to: &str, subject: &str) -> String {
-    let subject = format!("Subject: {subject}");
-    within(20, || mails(data, to, &subject).pop())
-        .unwrap_or_else(|| panic!("no mail to {to} with {subject:?} in the outbox"))
-}
-
-/// The address in the mail's `Reply-To:`.
-fn reply_to(mail: &str) -> String {
-    let line = mail
-        .lines()
-        .find_map(|l| l.strip_prefix("Reply-To: "))
-        .expect("the mail has a Reply-To");
-    line.rsplit('<')
-        .next()
-        .unwrap()
-        .trim_end_matches('>')
-        .trim()
-        .to_string()
-}
-
-/// The first word of the mail that holds `marker` (a link).
-fn link(mail: &str, marker: &str) -> String {
-    mail.split_whitespace()
-        .find(|w| w.contains(marker))
-        .unwrap_or_else(|| panic!("the mail holds a {marker} link:\n{mail}"))
-        .trim_matches(|c| c == '"' || c == '<' || c == '>')
-        .to_string()
-}
-
-/// The DNSBL's A answer for `ip`, as a resolver asks it (empty when not listed).
-fn dnsbl(server: &Server, ip: &str) -> String {
-    let (host, port) = server.dns.rsplit_once(':').unwrap();
-    let name: Vec<&str> = ip.split('.').rev().collect();
-    let out = Command::new("dig")
-        .args([
-            &format!("@{host}"),
-            "-p",
-            port,
-            "+short",
-            "+time=2",
-            "+tries=2",
-        ])
-        .arg(format!("{}.bl.senderdesk.localhost", name.join(".")))
-        .arg("A")
-        .output()
-        .expect("dig runs");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// The policy service's answer for mail from `ip`, as Postfix asks at RCPT.
-fn policy(server: &Server, ip: &str, domain: &str) -> String {
-    ask_policy(
-        &server.policy,
-        &format!("client_address={ip}\nsender=news@{domain}"),
-    )
-}
-
-/// Mails `body` to `to` through serve's SMTP intake with swaks, as the owner's mail client
-/// answers our notification, and checks the intake took it.
-fn swaks_reply(server: &Server, dir: &Path, from: &str, to: &str, subject: &str, body: &str) {
-    let message = format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: Re: {subject}\r\n\
-         Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\
-         Message-ID: <{}@mua.example>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
-        to.replace(['+', '@'], "."),
-        body.replace('\n', "\r\n")
-    );
-    let file = dir.join(format!("reply-{}.eml", to.replace(['+', '@'], "_")));
-    std::fs::write(&file, message).unwrap();
-    let (host, port) = server.smtp.rsplit_once(':').unwrap();
-    let out = Command::new("swaks")
-        .args(["--server", host, "--port", port, "--timeout", "15"])
-        .args(["--from", from, "--to", to])
-        .arg("--data")
-        .arg(&file)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("swaks runs");
-    let said =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the intake takes the reply:\n{said}");
 }
 
 /// Pastes `text` into a field at once, as a person pastes a bounce: typing its hundreds of

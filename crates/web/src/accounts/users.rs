@@ -333,15 +333,7 @@ async fn disable(
     // Disabling oneself would leave no admin to undo it from here.
     if email == staff.session.email {
         let why = locale.text("users-not-yourself", &[]);
-        return render(
-            &state,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![why],
-            None,
-            &AddForm::default(),
-        )
-        .await;
+        return refused(&state, &locale, why).await;
     }
     let actions = Actions::new(state.store.clone());
     if let Err(e) = actions
@@ -349,15 +341,7 @@ async fn disable(
         .await
     {
         let why = refusal(&locale, e)?;
-        return render(
-            &state,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![why],
-            None,
-            &AddForm::default(),
-        )
-        .await;
+        return refused(&state, &locale, why).await;
     }
     Ok(see_other(
         &format!(
@@ -384,15 +368,7 @@ async fn reset(
         .map_err(|e| PageError::internal(&locale, e))?;
     let Some(user) = user else {
         let why = locale.text("users-missing", &[("what", email)]);
-        return render(
-            &state,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![why],
-            None,
-            &AddForm::default(),
-        )
-        .await;
+        return refused(&state, &locale, why).await;
     };
     let Ok(role) = user.role.parse::<Role>() else {
         return Err(PageError::internal(
@@ -408,15 +384,7 @@ async fn reset(
         .await
     {
         let why = refusal(&locale, e)?;
-        return render(
-            &state,
-            &locale,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![why],
-            None,
-            &AddForm::default(),
-        )
-        .await;
+        return refused(&state, &locale, why).await;
     }
     let user_lang = Lang::from_tag(&f.user_lang).unwrap_or(locale.lang);
     mailer(&state)
@@ -430,4 +398,10 @@ async fn reset(
         ),
         Vec::new(),
     ))
+}
+
+/// The page again with `why` above it, the add form empty: a refused disable or reset.
+async fn refused(state: &AppState, locale: &Locale, why: String) -> Answer {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render(state, locale, status, vec![why], None, &AddForm::default()).await
 }

@@ -1,0 +1,127 @@
+//! What the ticket walk expects each page and mail to say, per language, and each
+//! language's sender and people.
+
+/// What the pages and mails say in one language, copied from `locales/LANG/portal.ftl` on
+/// purpose: a missing translation falls back to English and fails here. `{r}` stands for
+/// a ticket's reference, `{ip}` for an address, `{a}` for a mail address.
+pub(super) struct Words {
+    pub(super) lang: &'static str,
+    pub(super) signin_title: &'static str,
+    pub(super) account_title: &'static str,
+    pub(super) tickets_title: &'static str,
+    pub(super) new_title: &'static str,
+    pub(super) opened: &'static str,
+    pub(super) state_new: &'static str,
+    pub(super) state_waiting_sender: &'static str,
+    pub(super) state_open: &'static str,
+    pub(super) state_resolved: &'static str,
+    pub(super) done_invite: &'static str,
+    pub(super) done_reply: &'static str,
+    pub(super) done_note: &'static str,
+    pub(super) done_act: &'static str,
+    pub(super) listed: &'static str,
+    pub(super) not_listed: &'static str,
+    pub(super) delist_button: &'static str,
+    pub(super) internal: &'static str,
+    pub(super) by_mail: &'static str,
+    pub(super) new_reply: &'static str,
+    pub(super) owner_intro: &'static str,
+    pub(super) owner_state: &'static str,
+    pub(super) mail_invite_subject: &'static str,
+    pub(super) mail_ticket_subject: &'static str,
+}
+
+pub(super) const EN: Words = Words {
+    lang: "en",
+    signin_title: "Sign in",
+    account_title: "Your account",
+    tickets_title: "Support tickets",
+    new_title: "Open a ticket for a sender",
+    opened: "Ticket {r} is open.",
+    state_new: "new",
+    state_waiting_sender: "waiting for the sender",
+    state_open: "open",
+    state_resolved: "resolved",
+    done_invite: "The invitation is on its way.",
+    done_reply: "The reply is sent.",
+    done_note: "The note is added; only agents see it.",
+    done_act: "Done, and recorded in the ticket's history and the audit log.",
+    listed: "{ip} is on our list.",
+    not_listed: "{ip} is not on our list now.",
+    delist_button: "Delist {ip}",
+    internal: "internal note",
+    by_mail: "by mail",
+    new_reply: "new reply",
+    owner_intro: "You were invited to this ticket as {a},",
+    owner_state: "The ticket is {s}.",
+    mail_invite_subject: "You are invited to ticket {r}",
+    mail_ticket_subject: "New message on ticket {r}",
+};
+
+pub(super) const IT: Words = Words {
+    lang: "it",
+    signin_title: "Accedi",
+    account_title: "Il tuo account",
+    tickets_title: "Ticket di assistenza",
+    new_title: "Apri un ticket per un mittente",
+    opened: "Il ticket {r} è aperto.",
+    state_new: "nuovo",
+    state_waiting_sender: "in attesa del mittente",
+    state_open: "aperto",
+    state_resolved: "risolto",
+    done_invite: "L'invito è in arrivo.",
+    done_reply: "La risposta è stata inviata.",
+    done_note: "La nota è stata aggiunta; la vedono solo gli operatori.",
+    done_act: "Fatto: l'azione è registrata nella cronologia del ticket e nel registro di controllo.",
+    listed: "{ip} è presente nella nostra lista.",
+    not_listed: "{ip} ora non è nella nostra lista.",
+    delist_button: "Rimuovi {ip} dalla lista",
+    internal: "nota interna",
+    by_mail: "via email",
+    new_reply: "nuova risposta",
+    owner_intro: "Hai ricevuto un invito a questo ticket come {a},",
+    owner_state: "Stato del ticket: {s}.",
+    mail_invite_subject: "Invito al ticket {r}",
+    mail_ticket_subject: "Nuovo messaggio nel ticket {r}",
+};
+
+/// One pass's sender: its listed IP, its domain and contact, the owner of its IP space,
+/// and what each person writes (in the pass's language, as people would).
+pub(super) struct Case {
+    pub(super) ip: &'static str,
+    pub(super) domain: &'static str,
+    pub(super) contact: &'static str,
+    pub(super) owner: &'static str,
+    pub(super) description: &'static str,
+    pub(super) agent_asks: &'static str,
+    pub(super) owner_web: &'static str,
+    pub(super) owner_mail: &'static str,
+    pub(super) note: &'static str,
+    pub(super) agent_resolves: &'static str,
+}
+
+pub(super) const CASE_EN: Case = Case {
+    ip: "192.0.2.77",
+    domain: "news.sender-en.example",
+    contact: "postmaster@sender-en.example",
+    owner: "noc@isp-en.example",
+    description: "Our customer's newsletter is refused since Monday. They cleaned their list.",
+    agent_asks: "Can the owner of this network confirm that the compromised host is fixed?",
+    owner_web: "We reinstalled the host on Tuesday and closed the open relay.",
+    owner_mail: "Port 25 is now blocked for that customer except through our smarthost.",
+    note: "Traps stopped hitting this IP on Tuesday; fine to delist.",
+    agent_resolves: "Delisted. Thank you both for fixing it quickly.",
+};
+
+pub(super) const CASE_IT: Case = Case {
+    ip: "192.0.2.78",
+    domain: "posta.mittente-it.example",
+    contact: "postmaster@mittente-it.example",
+    owner: "noc@isp-it.example",
+    description: "La newsletter del nostro cliente viene rifiutata da lunedì. Hanno ripulito la lista.",
+    agent_asks: "Il titolare di questa rete può confermare che l'host compromesso è stato sistemato?",
+    owner_web: "Abbiamo reinstallato l'host martedì e chiuso l'open relay.",
+    owner_mail: "La porta 25 ora è bloccata per quel cliente, salvo tramite il nostro smarthost.",
+    note: "Le trappole non ricevono più posta da questo IP da martedì; si può rimuovere.",
+    agent_resolves: "Rimosso dalla lista. Grazie a entrambi per la rapidità.",
+};
