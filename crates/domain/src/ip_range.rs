@@ -83,6 +83,18 @@ impl IpRange {
         1u128.checked_shl(bits).unwrap_or(u128::MAX)
     }
 
+    /// The range's sort key as the store keeps it: the family (4 or 6), then the network
+    /// address's bytes. Bytewise, every range inside this one has a key between this and
+    /// [`IpRange::last_key`], and no range outside it does unless it contains this one.
+    pub fn sort_key(&self) -> Vec<u8> {
+        address_key(self.0.network())
+    }
+
+    /// The key of the range's last address: the upper bound of [`IpRange::sort_key`]s inside.
+    pub fn last_key(&self) -> Vec<u8> {
+        address_key(self.0.broadcast())
+    }
+
     /// Every range that contains `addr`, from the host itself (/32 or /128) up to /0.
     /// Used to find listings covering an address with an exact-match query.
     pub fn covering(addr: IpAddr) -> impl Iterator<Item = IpRange> {
@@ -95,6 +107,13 @@ impl IpRange {
             };
             IpRange(net)
         })
+    }
+}
+
+fn address_key(addr: IpAddr) -> Vec<u8> {
+    match addr {
+        IpAddr::V4(a) => [&[4u8][..], &a.octets()].concat(),
+        IpAddr::V6(a) => [&[6u8][..], &a.octets()].concat(),
     }
 }
 
@@ -211,6 +230,35 @@ mod tests {
         let r: IpRange = "2001:db8::1".parse().unwrap();
         assert_eq!(r.prefix_len(), 128);
         assert_eq!(r.to_string(), "2001:db8::1");
+    }
+
+    #[test]
+    fn sort_keys_put_exactly_the_ranges_inside_between_a_ranges_bounds() {
+        let outer: IpRange = "10.1.0.0/16".parse().unwrap();
+        let (lo, hi) = (outer.sort_key(), outer.last_key());
+        for inside in [
+            "10.1.0.0/16",
+            "10.1.0.0/24",
+            "10.1.255.255",
+            "10.1.128.0/17",
+        ] {
+            let k = inside.parse::<IpRange>().unwrap().sort_key();
+            assert!(lo <= k && k <= hi, "{inside} is inside");
+        }
+        for outside in [
+            "10.0.255.255",
+            "10.2.0.0/16",
+            "2001:db8::/32",
+            "9.255.0.0/16",
+        ] {
+            let k = outside.parse::<IpRange>().unwrap().sort_key();
+            assert!(k < lo || k > hi, "{outside} is outside");
+        }
+        // IPv6 keys never fall among IPv4 ones, whatever the address bytes.
+        let all: IpRange = "0.0.0.0/0".parse().unwrap();
+        let v6 = "::/0".parse::<IpRange>().unwrap().sort_key();
+        assert!(v6 > all.last_key());
+        assert_eq!(all.last_key(), vec![4, 255, 255, 255, 255]);
     }
 
     #[test]

@@ -14,12 +14,14 @@
 mod bind;
 mod export;
 mod import;
+mod plan;
 mod rbldnsd;
 
 pub use bind::{ZoneBuilder, ZoneRecord};
 pub use domain::UnknownWord;
 pub use export::{ExportContext, Exporter};
 pub use import::{BadLine, Expiry, ImportEntry, Parsed, parse};
+pub use plan::{Defaults, ImportPlan, plan};
 
 /// How an import file is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -38,7 +38,10 @@ pub use audit::{Actor, AuditEntry, AuditQuery, Change};
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
-pub use listings::{AddOutcome, ImportOutcome, IndexRow, ListingFilter};
+pub use listings::{
+    AddOutcome, ImportOutcome, IndexRow, ListingFilter, Touching, TouchingDelist, TouchingReport,
+    TouchingTicket,
+};
 pub use location::DatabaseLocation;
 pub use mail_queue::{Attempt, NewMail, QueuedMail};
 pub use policy::{NewPolicyEntry, PolicyEvent};
@@ -178,10 +181,12 @@ impl Store {
                 Backend::Postgres(pool)
             }
         };
-        Ok(Store {
+        let store = Store {
             backend,
             location: location.clone(),
-        })
+        };
+        store.fill_range_keys().await?;
+        Ok(store)
     }
 
     pub fn location(&self) -> &DatabaseLocation {

@@ -15,11 +15,13 @@ use crate::{Actor, Store, StoreError, in_write_tx, with_reader, write_audit};
 
 mod index_rows;
 mod search;
+mod touching;
 
 pub use index_rows::IndexRow;
 pub use search::ListingFilter;
+pub use touching::{Touching, TouchingDelist, TouchingReport, TouchingTicket};
 
-/// Rows per multi-row INSERT: 11 parameters each stays under SQLite's 32 766 limit.
+/// Rows per multi-row INSERT: 12 parameters each stays under SQLite's 32 766 limit.
 const IMPORT_BATCH: usize = 2_000;
 
 /// Who the store names in history when the system itself acts (expiry).
@@ -132,8 +134,8 @@ impl Store {
                 None => {
                     let row = sqlx::query(concat!(
                         "INSERT INTO listings (range_text, reason, public_text, note, source, state, \
-                         created_at, expires_at, self_delist, self_delist_count, changed_seq) \
-                         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, 0, $9) RETURNING ",
+                         created_at, expires_at, self_delist, self_delist_count, changed_seq, range_key) \
+                         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, 0, $9, $10) RETURNING ",
                         listing_columns!()
                     ))
                     .bind(new.range.to_string())
@@ -145,6 +147,7 @@ impl Store {
                     .bind(expires)
                     .bind(new.self_delist)
                     .bind(seq)
+                    .bind(new.range.sort_key())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| self.map_err(e))?;
@@ -351,7 +354,7 @@ impl Store {
             for chunk in listings.chunks(IMPORT_BATCH) {
                 let mut qb = sqlx::QueryBuilder::new(
                     "INSERT INTO listings (range_text, reason, public_text, note, source, state, \
-                     created_at, expires_at, self_delist, self_delist_count, changed_seq) ",
+                     created_at, expires_at, self_delist, self_delist_count, changed_seq, range_key) ",
                 );
                 qb.push_values(chunk, |mut b, l| {
                     b.push_bind(l.range.to_string())
@@ -364,7 +367,8 @@ impl Store {
                         .push_bind(l.expires_at.map(|t| t.unix_timestamp()))
                         .push_bind(l.self_delist)
                         .push_bind(0i64)
-                        .push_bind(seq);
+                        .push_bind(seq)
+                        .push_bind(l.range.sort_key());
                 });
                 qb.push(" ON CONFLICT DO NOTHING");
                 added += qb

@@ -66,6 +66,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "mail_reply_to",
         include_str!("../migrations/sqlite/0011_mail_reply_to.sql"),
     ),
+    (
+        12,
+        "listing_range_key",
+        include_str!("../migrations/sqlite/0012_listing_range_key.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -122,6 +127,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "mail_reply_to",
         include_str!("../migrations/postgres/0011_mail_reply_to.sql"),
+    ),
+    (
+        12,
+        "listing_range_key",
+        include_str!("../migrations/postgres/0012_listing_range_key.sql"),
     ),
 ];
 

@@ -553,3 +553,134 @@ async fn listings_are_searched_by_reason_state_and_day_a_page_at_a_time() {
         assert_eq!(s.listing(-1).await.unwrap(), None);
     }
 }
+
+/// Listings found by an address or a CIDR: those that contain it and those inside it, in
+/// any state, newest first, with the other filters and paging; and the sort keys of
+/// listings made before migration 0012 are filled when the store opens.
+#[tokio::test]
+async fn listings_overlapping_a_cidr_are_found_whether_they_contain_it_or_lie_inside() {
+    for b in backends().await {
+        let s = &b.store;
+        let t = now();
+        for range in [
+            "10.0.0.0/8",
+            "10.1.0.0/16",
+            "10.1.2.0/24",
+            "10.1.2.3",
+            "10.2.0.1",
+        ] {
+            s.add_listing(&new_listing(range, "manual"), &by("op"), t)
+                .await
+                .unwrap();
+        }
+        let imported: Vec<_> = ["10.1.9.9", "2001:db8::/48", "2001:db8:0:1::7", "11.0.0.1"]
+            .iter()
+            .map(|r| new_listing(r, "hard"))
+            .collect();
+        s.import(&imported, &by("op"), "file.txt", t, |_| {})
+            .await
+            .unwrap();
+        s.remove_listing(&"10.1.2.3".parse().unwrap(), &by("op"), None, t)
+            .await
+            .unwrap();
+        let find = |range: &str| store::ListingFilter {
+            overlapping: Some(range.parse().unwrap()),
+            limit: 100,
+            ..Default::default()
+        };
+        let ranges = |v: Vec<domain::Listing>| {
+            let mut v: Vec<String> = v.into_iter().map(|l| l.range.to_string()).collect();
+            v.sort();
+            v
+        };
+        let check = |got: Vec<String>, want: &[&str], what: &str| {
+            let mut want: Vec<String> = want.iter().map(|w| w.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want, "{what} on {}", b.name);
+        };
+        check(
+            ranges(s.search_listings(&find("10.1.0.0/16")).await.unwrap()),
+            &[
+                "10.0.0.0/8",
+                "10.1.0.0/16",
+                "10.1.2.0/24",
+                "10.1.2.3",
+                "10.1.9.9",
+            ],
+            "a /16",
+        );
+        check(
+            ranges(s.search_listings(&find("10.1.2.3")).await.unwrap()),
+            &["10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3"],
+            "an address",
+        );
+        check(
+            ranges(s.search_listings(&find("2001:db8::/32")).await.unwrap()),
+            &["2001:db8::/48", "2001:db8:0:1::7"],
+            "IPv6",
+        );
+        check(
+            ranges(s.search_listings(&find("192.0.2.0/24")).await.unwrap()),
+            &[],
+            "nothing there",
+        );
+        let active_hard = store::ListingFilter {
+            reason: Some(domain::ReasonSlug::parse("hard").unwrap()),
+            state: Some(domain::ListingState::Active),
+            ..find("10.0.0.0/8")
+        };
+        check(
+            ranges(s.search_listings(&active_hard).await.unwrap()),
+            &["10.1.9.9"],
+            "with filters",
+        );
+        let first = s
+            .search_listings(&store::ListingFilter {
+                limit: 2,
+                ..find("10.1.0.0/16")
+            })
+            .await
+            .unwrap();
+        let rest = s
+            .search_listings(&store::ListingFilter {
+                before_id: Some(first[1].id),
+                ..find("10.1.0.0/16")
+            })
+            .await
+            .unwrap();
+        assert_eq!(first.len() + rest.len(), 5, "paged on {}", b.name);
+
+        // A store from before the sort key: every key gone, filled again on opening.
+        let forget = "UPDATE listings SET range_key = NULL";
+        if b.name == "sqlite" {
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&b.url)
+                .await
+                .unwrap();
+            sqlx::query(forget).execute(&mut c).await.unwrap();
+        } else {
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&b.url)
+                .await
+                .unwrap();
+            sqlx::query(forget).execute(&mut c).await.unwrap();
+        }
+        let reopened = store::Store::open(&store::DatabaseLocation::parse(&b.url).unwrap())
+            .await
+            .unwrap();
+        check(
+            ranges(
+                reopened
+                    .search_listings(&find("10.1.0.0/16"))
+                    .await
+                    .unwrap(),
+            ),
+            &[
+                "10.0.0.0/8",
+                "10.1.0.0/16",
+                "10.1.2.0/24",
+                "10.1.2.3",
+                "10.1.9.9",
+            ],
+            "after filling the keys",
+        );
+    }
+}

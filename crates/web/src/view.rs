@@ -166,6 +166,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/admin_listing.html"),
     ),
     (
+        "admin_listing_new.html",
+        include_str!("../templates/admin_listing_new.html"),
+    ),
+    (
+        "admin_listings_import.html",
+        include_str!("../templates/admin_listings_import.html"),
+    ),
+    (
+        "admin_listings_bulk.html",
+        include_str!("../templates/admin_listings_bulk.html"),
+    ),
+    (
         "admin_reports.html",
         include_str!("../templates/admin_reports.html"),
     ),

@@ -462,6 +462,64 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
                 .2,
             &[],
         );
+        page(
+            "/admin/listings by CIDR refused",
+            &b.get(&format!("/admin/listings?ip=192.0.2.7%2F24&lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        page(
+            "/admin/listings/new",
+            &b.get(&format!("/admin/listings/new?lang={tag}")).await.2,
+            &[],
+        );
+        page(
+            "POST /admin/listings/new refused",
+            &b.post(
+                "/admin/listings/new",
+                &format!("range=x&reason=x&lang={tag}"),
+            )
+            .await
+            .2,
+            &["x"],
+        );
+        page(
+            "/admin/listings/import",
+            &b.get(&format!("/admin/listings/import?lang={tag}")).await.2,
+            &[],
+        );
+        let boundary = "w0rds";
+        let upload = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\n192.0.2.200\nnope\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\nplain\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\nmanual\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"skip_invalid\"\r\n\r\non\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"lang\"\r\n\r\n{tag}\r\n--{boundary}--\r\n"
+        );
+        let request = Request::post("/admin/listings/import")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(upload))
+            .unwrap();
+        page(
+            "POST /admin/listings/import preview",
+            &b.send(request).await.2,
+            &[],
+        );
+        page(
+            "POST /admin/listings/bulk",
+            &b.post(
+                "/admin/listings/bulk",
+                &format!("listing={listed}&listing=999999&change=extend&days=1&lang={tag}"),
+            )
+            .await
+            .2,
+            &["192.0.2.8"],
+        );
         let bad = format!("kind=allow&key=nope&lang={tag}");
         page(
             "POST /admin/policy/add",

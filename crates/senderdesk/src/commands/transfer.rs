@@ -4,8 +4,8 @@ use std::io::{BufWriter, IsTerminal, Write};
 
 use actions::Actions;
 use anyhow::{Context as _, bail};
-use domain::{ListingSource, ListingTtl, NewListing, ReasonCatalog};
-use listfile::{Expiry, ExportContext, ExportFormat, Exporter, Family, ImportFormat};
+use domain::{ListingTtl, ReasonCatalog};
+use listfile::{ExportContext, ExportFormat, Exporter, Family, ImportFormat};
 use store::Store;
 use time::OffsetDateTime;
 
@@ -35,57 +35,33 @@ pub async fn import(
     let parsed = listfile::parse(format, &input, catalog);
     drop(input);
     let name = args.file.display();
-    if !parsed.bad.is_empty() {
+    let now = OffsetDateTime::now_utc();
+    let defaults = listfile::Defaults {
+        reason: default_reason,
+        ttl: default_ttl,
+    };
+    let plan = listfile::plan(parsed, catalog, &defaults, now);
+    if !plan.bad.is_empty() {
         let mut err = std::io::stderr().lock();
-        for bad in parsed.bad.iter().take(SHOW_BAD) {
+        for bad in plan.bad.iter().take(SHOW_BAD) {
             writeln!(err, "{name}:{}: {}: {}", bad.line, bad.value, bad.why)?;
         }
-        if parsed.bad.len() > SHOW_BAD {
+        if plan.bad.len() > SHOW_BAD {
             writeln!(
                 err,
                 "… and {} more invalid lines",
-                parsed.bad.len() - SHOW_BAD
+                plan.bad.len() - SHOW_BAD
             )?;
         }
         if !args.skip_invalid {
             bail!(
                 "{} invalid line(s) in {name}; nothing was imported (fix them, or pass --skip-invalid to import the {} valid ones)",
-                parsed.bad.len(),
-                parsed.entries.len()
+                plan.bad.len(),
+                plan.listings.len()
             );
         }
     }
-    let now = OffsetDateTime::now_utc();
-    let mut listings = Vec::with_capacity(parsed.entries.len());
-    for e in &parsed.entries {
-        let reason = e.reason.clone().unwrap_or_else(|| default_reason.clone());
-        let self_delist = catalog.get(reason.as_str()).map(|r| r.self_delist)?;
-        let expires_at = match &e.expires {
-            Some(Expiry::In(d)) => Some(now + *d),
-            Some(Expiry::At(t)) => Some(*t),
-            None => default_ttl.map(|ttl| now + ttl.duration()),
-        };
-        if expires_at.is_some_and(|t| t <= now) {
-            // Importing something already expired would list nothing; say so per line.
-            if args.skip_invalid {
-                continue;
-            }
-            bail!(
-                "{name}:{}: {} expires in the past; nothing was imported",
-                e.line,
-                e.range
-            );
-        }
-        listings.push(NewListing {
-            range: e.range,
-            reason,
-            public_text: None,
-            note: e.note.clone(),
-            source: ListingSource::Import,
-            expires_at,
-            self_delist,
-        });
-    }
+    let listings = plan.listings;
     let bar = progress_bar(listings.len() as u64);
     let source = name.to_string();
     let out = actions
@@ -98,8 +74,8 @@ pub async fn import(
         "imported {name}: {} added, {} already listed (left unchanged), {} duplicate lines, {} invalid lines skipped",
         out.added,
         out.already_listed,
-        parsed.duplicates,
-        parsed.bad.len()
+        plan.duplicates,
+        plan.bad.len()
     );
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! `/admin/listings`: the blocked-senders list for the abuse desk. Search by an IP (every
-//! listing whose range holds it, in any state) or by reason, source, state and listing day,
-//! a page at a time; a listing's page (`/admin/listings/{id}`) with its history, and the
+//! `/admin/listings`: the blocked-senders list for the abuse desk. Search by an IP or a CIDR
+//! (every listing that holds it or lies inside it, in any state), reason, source, state and
+//! listing day, a page at a time; a listing's page (`/admin/listings/{id}`) with its history, and the
 //! changes an agent makes: edit (reason, expiry, note, self-delist allowed), extend, delist.
 //! Every change goes through the action service, so it is checked, audited, written to the
 //! listing's history and answered by the DNSBL and the policy service within a second.
@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::{Listing, ListingSource, ListingState, NewListing, ReasonSlug};
+use domain::{IpRange, Listing, ListingSource, ListingState, NewListing, ReasonSlug};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 use store::ListingFilter;
@@ -28,6 +28,8 @@ use crate::{AppState, MAX_BODY};
 
 type Answer = Result<Response, PageError>;
 const PAGE: i64 = 50;
+/// Delist requests, tickets and reports shown on a listing's page, each, newest first.
+const TOUCHING: usize = 20;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +49,8 @@ pub(super) fn router() -> Router<AppState> {
 #[derive(Serialize)]
 struct Row {
     id: i64,
+    /// In force now: the bulk changes apply to it.
+    active: bool,
     range: String,
     reason: String,
     state: String,
@@ -58,6 +62,7 @@ struct Row {
 fn row(state: &AppState, locale: &Locale, l: Listing) -> Row {
     Row {
         id: l.id,
+        active: l.is_effective(OffsetDateTime::now_utc()),
         range: l.range.to_string(),
         reason: reason_words(state, locale, l.reason.as_str()).0,
         state: locale.text(&format!("listing-state-{}", l.state.as_str()), &[]),
@@ -85,9 +90,12 @@ struct Search {
     from: String,
     to: String,
     before: String,
+    /// After an import from the console: what it added and left unchanged.
+    imported: String,
+    unchanged: String,
 }
 
-fn day(text: &str) -> Result<Option<OffsetDateTime>, ()> {
+pub(super) fn day(text: &str) -> Result<Option<OffsetDateTime>, ()> {
     match text.trim() {
         "" => Ok(None),
         d => Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
@@ -96,8 +104,9 @@ fn day(text: &str) -> Result<Option<OffsetDateTime>, ()> {
     }
 }
 
-/// The listings the search asks for (by IP: every covering one; else by filters, `limit` at
-/// most), or the reason the search could not be read.
+/// The listings the search asks for (by an address or a CIDR: every listing that contains it
+/// or lies inside it; and by the other filters), `limit` at most, or why the search could
+/// not be read.
 async fn find_listings(
     state: &AppState,
     locale: &Locale,
@@ -105,15 +114,25 @@ async fn find_listings(
     limit: i64,
 ) -> Result<(Vec<Listing>, Vec<String>), PageError> {
     let internal = |e| PageError::internal(locale, e);
-    if !q.ip.trim().is_empty() {
-        return Ok(match parse_ip(&q.ip) {
-            Some(ip) => (
-                state.store.listings_covering(ip).await.map_err(internal)?,
-                Vec::new(),
-            ),
-            None => (Vec::new(), vec![locale.text("ticket-bad-ip", &[])]),
-        });
-    }
+    let overlapping = match pick(&q.ip) {
+        None => None,
+        Some(text) => match text.parse::<IpRange>() {
+            Ok(range) => Some(range),
+            // An address in another spelling (`::ffff:…`, with a zone, bracketed).
+            Err(_) if parse_ip(text).is_some() => parse_ip(text).map(IpRange::host),
+            Err(domain::IpRangeError::HostBits { suggestion, .. }) => {
+                let why = locale.text(
+                    "listings-host-bits",
+                    &[("value", text.to_string()), ("suggestion", suggestion)],
+                );
+                return Ok((Vec::new(), vec![why]));
+            }
+            Err(_) => {
+                let why = locale.text("listings-bad-range", &[("value", text.to_string())]);
+                return Ok((Vec::new(), vec![why]));
+            }
+        },
+    };
     let bad = || vec![locale.text("listings-bad-filter", &[])];
     let (Ok(reason), Ok(source), Ok(listing_state), Ok(listed_since), Ok(to), Ok(before_id)) = (
         pick(&q.reason).map(ReasonSlug::parse).transpose(),
@@ -126,6 +145,7 @@ async fn find_listings(
         return Ok((Vec::new(), bad()));
     };
     let filter = ListingFilter {
+        overlapping,
         reason,
         source,
         state: listing_state,
@@ -155,7 +175,7 @@ async fn search(
 ) -> Answer {
     staff.require(&locale, CONSOLE)?;
     let (found, errors) = find_listings(&state, &locale, &q, PAGE).await?;
-    let next = (found.len() as i64 == PAGE && q.ip.trim().is_empty())
+    let next = (found.len() as i64 == PAGE)
         .then(|| found.last().map(|l| l.id))
         .flatten();
     let rows: Vec<Row> = found.into_iter().map(|l| row(&state, &locale, l)).collect();
@@ -176,6 +196,7 @@ async fn search(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let imported = imported_words(&locale, &q);
     page(
         &state.portal,
         &locale,
@@ -190,12 +211,27 @@ async fn search(
             f_ip => q.ip, f_reason => q.reason, f_source => q.source, f_state => q.state, f_from => q.from, f_to => q.to,
             csv_url => format!("/admin/listings.csv?{}", keep.trim_end_matches('&')),
             next_url => next.map(|id| format!("/admin/listings?{keep}before={id}")),
+            imported,
             errors,
         },
     )
 }
 
-fn reasons(state: &AppState, locale: &Locale) -> Vec<(String, String)> {
+/// "1 234 listings added, 5 already listed", after an import from the console.
+fn imported_words(locale: &Locale, q: &Search) -> Option<String> {
+    let (Ok(added), Ok(unchanged)) = (q.imported.parse::<u64>(), q.unchanged.parse::<u64>()) else {
+        return None;
+    };
+    Some(locale.text(
+        "listings-imported",
+        &[
+            ("added", added.to_string()),
+            ("unchanged", unchanged.to_string()),
+        ],
+    ))
+}
+
+pub(super) fn reasons(state: &AppState, locale: &Locale) -> Vec<(String, String)> {
     state
         .portal
         .catalog
@@ -227,6 +263,7 @@ async fn show(
     let done = match q.done.as_str() {
         "edit" => Some(locale.text("listings-done-edit", &[])),
         "delist" => Some(locale.text("listings-done-delist", &[])),
+        "add" => Some(locale.text("listings-done-add", &[])),
         _ => None,
     };
     render(&state, &locale, listing, StatusCode::OK, Vec::new(), done).await
@@ -265,6 +302,52 @@ async fn render(
             )
         })
         .collect();
+    let touching = state
+        .store
+        .touching(&l.range, TOUCHING)
+        .await
+        .map_err(|e| PageError::internal(locale, e))?;
+    let delist_requests: Vec<[String; 4]> = touching
+        .delist_requests
+        .into_iter()
+        .map(|d| {
+            let outcome = match d.refusal {
+                Some(why) => locale.text(&format!("listings-request-refused-{why}"), &[]),
+                None => locale.text(&format!("listings-request-{}", d.state), &[]),
+            };
+            [
+                d.reference,
+                d.ip,
+                outcome,
+                format_time(locale.lang, d.created_at),
+            ]
+        })
+        .collect();
+    let tickets: Vec<[String; 4]> = touching
+        .tickets
+        .into_iter()
+        .map(|t| {
+            let words = locale.text(&format!("ticket-state-{}", t.state), &[]);
+            [
+                t.reference,
+                t.ip_range,
+                words,
+                format_time(locale.lang, t.created_at),
+            ]
+        })
+        .collect();
+    let reports: Vec<[String; 4]> = touching
+        .reports
+        .into_iter()
+        .map(|r| {
+            [
+                r.id.to_string(),
+                r.source_ip,
+                r.sender.unwrap_or_default(),
+                format_time(locale.lang, r.received_at),
+            ]
+        })
+        .collect();
     let active = l.is_effective(OffsetDateTime::now_utc());
     let expires_day = l
         .expires_at
@@ -286,6 +369,10 @@ async fn render(
             active,
             reasons => reasons(state, locale),
             history,
+            delist_requests,
+            tickets,
+            reports,
+            touching_most => TOUCHING,
             errors,
             done,
         },

@@ -4,6 +4,7 @@
 //! anonymous visitors get nothing here: the 403 page, or `/signin`.
 
 mod audit;
+mod listing_changes;
 mod listings;
 mod policy;
 mod reports;
@@ -29,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/admin", get(overview))
         .merge(audit::router())
         .merge(listings::router())
+        .merge(listing_changes::router())
         .merge(policy::router())
         .merge(reports::router())
 }

@@ -38,7 +38,9 @@ pub fn visible(html: &str) -> Vec<String> {
                 texts.push(decode(v));
             }
         }
-        if tag.contains(r#"type="submit""#)
+        // An <input type="submit"> shows its value; a <button> shows its content instead.
+        if tag.starts_with("<input")
+            && tag.contains(r#"type="submit""#)
             && let Some(v) = attribute(tag, "value")
         {
             texts.push(decode(v));
