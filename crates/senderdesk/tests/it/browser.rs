@@ -13,6 +13,7 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
+use crate::browser_a11y::for_everyone;
 use crate::dns::have;
 use crate::portal::{link_in, outbox, within};
 use crate::support::*;
@@ -88,7 +89,11 @@ fn artifacts() -> PathBuf {
 }
 
 pub(crate) async fn shot(browser: &Client, name: &str) {
-    let png = browser.screenshot().await.unwrap();
+    shot_png(&browser.screenshot().await.unwrap(), name);
+}
+
+/// Keeps a screenshot taken already as `NAME.png`.
+pub(crate) fn shot_png(png: &[u8], name: &str) {
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
 }
@@ -193,6 +198,7 @@ async fn delist_in(
     let sent = browser.source().await.unwrap();
     assert!(sent.contains(&format!("<html lang=\"{lang}\">")));
     shot(browser, &format!("{lang}-4-sent")).await;
+    for_everyone(browser, &format!("{lang}-4-sent")).await;
 
     let files = within(10, || Some(outbox(data)).filter(|f| f.len() > mails_before))
         .expect("the mail is in the outbox");
@@ -203,10 +209,12 @@ async fn delist_in(
         .await
         .unwrap();
     shot(browser, &format!("{lang}-5-confirm")).await;
+    for_everyone(browser, &format!("{lang}-5-confirm")).await;
     assert_ne!(dns_a(&server.dns, ip), "", "listed before the click");
     button.click().await.unwrap();
     wait_for(browser, "p.success", 20, "p.success appears").await;
     shot(browser, &format!("{lang}-6-done")).await;
+    for_everyone(browser, &format!("{lang}-6-done")).await;
     let gone = within(30, || Some(dns_a(&server.dns, ip)).filter(|a| a.is_empty()));
     assert!(
         gone.is_some(),
@@ -324,6 +332,7 @@ async fn a_pasted_bounce_leads_to_the_prefilled_delist_form_in_two_clicks_in_eac
         browser.set_window_size(1200, 2200).await.unwrap();
         shot(&browser, &format!("{lang}-ndr-2-explained")).await;
         browser.set_window_size(1200, 900).await.unwrap();
+        for_everyone(&browser, &format!("{lang}-ndr-2-explained")).await;
         delist.click().await.unwrap();
         wait_for(&browser, "#delist-form", 20, "#delist-form appears").await;
         let ip = browser.find(Locator::Css("#ip")).await.unwrap();

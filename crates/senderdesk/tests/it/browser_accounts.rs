@@ -13,7 +13,8 @@ use fantoccini::{Client, Locator};
 
 use crate::accounts::account_link_in;
 use crate::browser::{Driver, click, shot, type_into, wait_for};
-use crate::portal::{outbox, path_of, within};
+use crate::browser_a11y::for_everyone;
+use crate::portal::{http, outbox, path_of, within};
 use crate::support::*;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -92,9 +93,24 @@ fn unix_now() -> i64 {
     i64::try_from(secs).unwrap()
 }
 
+/// Sets `email`'s password through the link `user add` printed, as the mailed link would.
+pub(crate) fn set_password(server: &Server, printed: &str) {
+    let link = printed
+        .lines()
+        .find(|l| l.contains("/account/set-password/"))
+        .expect("user add prints the link")
+        .trim();
+    let form = format!(
+        "password={p}&confirm={p}&lang=en",
+        p = PASSWORD.replace(' ', "+")
+    );
+    let (code, page) = http(&server.http, None, "POST", &path_of(link), &form);
+    assert_eq!(code, 200, "{page}");
+}
+
 /// Waits for the page whose `<h1>` is `title`: the navigation is over and the page is in
 /// the expected language, in one check.
-async fn wait_page(browser: &Client, title: &str) {
+pub(crate) async fn wait_page(browser: &Client, title: &str) {
     let xpath = format!("//h1[normalize-space(.)=\"{title}\"]");
     let found = browser
         .wait()
@@ -129,7 +145,7 @@ async fn assert_path(browser: &Client, path: &str) {
     assert_eq!(url.path(), path, "at {url}");
 }
 
-async fn sign_in(browser: &Client, email: &str) {
+pub(crate) async fn sign_in(browser: &Client, email: &str) {
     type_into(browser, "#email", email).await;
     type_into(browser, "#password", PASSWORD).await;
 }
@@ -208,6 +224,7 @@ async fn first_day(
     type_into(browser, "#password", PASSWORD).await;
     type_into(browser, "#confirm", PASSWORD).await;
     shot(browser, &name("01-set-password")).await;
+    for_everyone(browser, &name("01-set-password")).await;
     click(
         browser,
         "form[action^='/account/set-password/'] button[type=submit]",
@@ -216,6 +233,7 @@ async fn first_day(
     wait_page(browser, w.password_done).await;
     assert_says(browser, email).await;
     shot(browser, &name("02-password-set")).await;
+    for_everyone(browser, &name("02-password-set")).await;
 
     // The way a visitor finds sign-in: the footer's link, on every page.
     click(browser, "footer a[href='/signin']").await;
@@ -234,6 +252,8 @@ async fn first_day(
     click(browser, "form[action='/account/totp'] button[type=submit]").await;
     wait_page(browser, w.totp_setup_title).await;
     wait_for(browser, "figure.qr svg", 5, "the QR code is drawn").await;
+    // Checked before the code is computed, so no time passes between the two.
+    for_everyone(browser, &name("05-totp-setup")).await;
     let shown = browser
         .find(Locator::Css("#totp-secret"))
         .await
@@ -267,21 +287,25 @@ async fn first_day(
     }
     assert_eq!(codes.len(), 10, "ten recovery codes: {codes:?}");
     shot(browser, &name("06-recovery-codes")).await;
+    for_everyone(browser, &name("06-recovery-codes")).await;
     click(browser, "main a[href='/account']").await;
     wait_page(browser, w.account_title).await;
     assert_says(browser, &format!("{}10.", w.totp_on_left)).await;
     shot(browser, &name("07-account-totp-on")).await;
+    for_everyone(browser, &name("07-account-totp-on")).await;
 
     click(browser, "main form[action='/signout'] button[type=submit]").await;
     wait_page(browser, w.signin_title).await;
     assert_says(browser, w.signed_out).await;
     shot(browser, &name("08-signed-out")).await;
+    for_everyone(browser, &name("08-signed-out")).await;
 
     sign_in(browser, email).await;
     click(browser, "form[action='/signin'] button[type=submit]").await;
     wait_page(browser, w.code_title).await;
     assert_path(browser, "/signin/code").await;
     shot(browser, &name("09-signin-code")).await;
+    for_everyone(browser, &name("09-signin-code")).await;
 
     let left = match second {
         SecondStep::Totp => {
@@ -293,6 +317,7 @@ async fn first_day(
             wait_page(browser, w.code_title).await;
             assert_says(browser, w.code_wrong).await;
             shot(browser, &name("10-spent-code-refused")).await;
+            for_everyone(browser, &name("10-spent-code-refused")).await;
             // ...and the next one the app shows passes. When the clock is still in the
             // enrolment's step, that is the next step's code, which the server accepts as
             // within its one step of skew: no waiting up to 30 s for the clock.

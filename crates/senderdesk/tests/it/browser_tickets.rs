@@ -19,8 +19,10 @@ use fantoccini::cookies::Cookie;
 use fantoccini::{Client, Locator};
 
 use crate::browser::{Driver, click, shot, type_into, wait_for};
+use crate::browser_a11y::for_everyone;
+use crate::browser_accounts::set_password;
 use crate::dns::have;
-use crate::portal::{http, path_of, within};
+use crate::portal::{path_of, within};
 use crate::support::*;
 
 mod peers;
@@ -297,6 +299,7 @@ async fn ticket_in(
     assert_says(browser, &ip(w.listed)).await;
     assert_says(browser, c.description).await;
     shot(browser, &name("opened")).await;
+    for_everyone(browser, &format!("tickets-{lang}-opened")).await;
 
     // 2. An agent finds it in the queue, invites the IP's owner and asks them.
     people.switch(browser, Who::Agent).await;
@@ -392,6 +395,7 @@ async fn ticket_in(
     assert!(message_saying(browser, c.owner_web).await.contains(c.owner));
     assert_says(browser, &w.owner_state.replace("{s}", w.state_open)).await;
     shot(browser, &name("owner-replied")).await;
+    for_everyone(browser, &format!("tickets-{lang}-owner-replied")).await;
 
     // ...and answers the agent's mail from their mail client: new words on top, a signature,
     // the quoted notification below, all sent to the notification's Reply-To.
@@ -452,6 +456,7 @@ async fn ticket_in(
     wait_status(browser, w.done_note).await;
     assert!(message_saying(browser, c.note).await.contains(w.internal));
     shot(browser, &name("agent-sees-replies")).await;
+    for_everyone(browser, &format!("tickets-{lang}-agent-sees-replies")).await;
 
     assert_eq!(
         dnsbl(server, c.ip),
@@ -530,6 +535,7 @@ async fn ticket_in(
         "the internal note stays with agents:\n{seen}"
     );
     shot(browser, &name("tenant-sees-resolved")).await;
+    for_everyone(browser, &format!("tickets-{lang}-tenant-sees-resolved")).await;
     browser
         .goto(&format!("{base}/tickets?state=resolved"))
         .await
@@ -541,21 +547,6 @@ async fn ticket_in(
             .contains(w.state_resolved)
     );
     shot(browser, &name("tenant-queue")).await;
-}
-
-/// Sets `email`'s password through the link `user add` printed, as the mailed link would.
-fn set_password(server: &Server, printed: &str) {
-    let link = printed
-        .lines()
-        .find(|l| l.contains("/account/set-password/"))
-        .expect("user add prints the link")
-        .trim();
-    let form = format!(
-        "password={p}&confirm={p}&lang=en",
-        p = PASSWORD.replace(' ', "+")
-    );
-    let (code, page) = http(&server.http, None, "POST", &path_of(link), &form);
-    assert_eq!(code, 200, "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

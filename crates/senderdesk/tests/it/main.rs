@@ -4,7 +4,9 @@
 
 mod accounts;
 mod browser;
+mod browser_a11y;
 mod browser_accounts;
+mod browser_pages;
 mod browser_tickets;
 mod cli;
 mod console;
