@@ -9,10 +9,14 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sha2::{Digest, Sha256};
 
+mod api_token;
 mod reply_tag;
 pub mod session;
 mod totp;
 
+pub use api_token::{
+    ApiToken, Scope, ScopeError, Scopes, TOKEN_PREFIX, valid_api_token, valid_token_name,
+};
 pub use domain::{BadEmail, RequesterEmail as UserEmail};
 pub use reply_tag::{read_reply_tag, reply_tag};
 pub use totp::{RECOVERY_CODES, SecondFactor, TotpSecret, recovery_code_hash, recovery_codes};

@@ -5,6 +5,7 @@
 //! [`Who`] and get the store's answer or an [`ActionError`].
 
 mod service;
+mod tokens;
 
 use std::fmt;
 use std::net::IpAddr;

@@ -16,7 +16,7 @@ use crate::{Action, ActionError, Who};
 /// The service. Cheap to clone, like the store it holds.
 #[derive(Clone, Debug)]
 pub struct Actions {
-    store: Store,
+    pub(crate) store: Store,
 }
 
 /// A tenant to add, with the language its contact reads notices in.
@@ -70,7 +70,7 @@ impl Actions {
     }
 
     /// The principal's right to `action`, and the actor the store records if it has it.
-    fn allow(&self, who: &Who, action: Action) -> Result<Actor, ActionError> {
+    pub(crate) fn allow(&self, who: &Who, action: Action) -> Result<Actor, ActionError> {
         match who.principal.role() {
             Some(role) if !crate::permits(role, action) => {
                 Err(ActionError::Forbidden { action, role })

@@ -188,8 +188,14 @@ impl web::ReportSink for HttpReports {
         Box::pin(async move {
             // A token vouches for its holder; the public form is anyone's word.
             let origin = match channel {
-                web::SubmitChannel::Api { token } => {
-                    intake::Origin::new(intake::Channel::Api).vouched(intake::Vouch::Token(token))
+                web::SubmitChannel::Api {
+                    token,
+                    trusted: true,
+                } => intake::Origin::new(intake::Channel::Api).vouched(intake::Vouch::Token(token)),
+                // A token not trusted for reports is a known caller, but its word counts only
+                // once the desk confirms it, as anyone's.
+                web::SubmitChannel::Api { trusted: false, .. } => {
+                    intake::Origin::new(intake::Channel::Api)
                 }
                 web::SubmitChannel::Web => intake::Origin::new(intake::Channel::Web),
             }

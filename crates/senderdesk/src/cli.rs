@@ -68,6 +68,9 @@ pub enum Command {
     /// Our own people's accounts: add, list, disable, and mail a set-password link.
     #[command(subcommand)]
     User(UserCommand),
+    /// Bearer tokens for the JSON API (/api/v1): add (shown once), list, revoke. Admins only.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// The audit log: every change to listings, policy entries, reports, tenants and users,
     /// who made it, from where, and what it changed; newest first.
     #[command(after_help = "Examples:\n  senderdesk audit --since 7d\n  \
@@ -473,4 +476,35 @@ pub struct UserAddArgs {
     /// The language of the mail: en, it, zh-CN or pt-BR.
     #[arg(long, default_value = "en")]
     pub lang: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token. It is printed alone on the last line, once: only its hash is kept.
+    #[command(
+        after_help = "Examples:\n  senderdesk token add --name siem --scope listings:read,audit:read\n  \
+                      senderdesk token add --name webmail --scope reports:write --trusted-reports\n\n\
+                      Scopes: listings:read, listings:write, reports:read, reports:write, cases:write,\n\
+                      tickets:read, tickets:write, audit:read"
+    )]
+    Add(TokenAddArgs),
+    /// Show every token: scopes, whether trusted for reports, when and from where last used.
+    List,
+    /// Revoke a token: every call with it fails from now on.
+    #[command(after_help = "Example:\n  senderdesk token revoke siem")]
+    Revoke { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct TokenAddArgs {
+    /// What the token is for: 1 to 64 letters, digits, '-', '_' or '.'.
+    #[arg(long)]
+    pub name: String,
+    /// What it may do, comma-separated (see below).
+    #[arg(long = "scope", value_name = "S[,S…]")]
+    pub scopes: accounts::Scopes,
+    /// Reports sent with this token are trusted: they count toward restricting a sender at
+    /// once, as a feedback loop's do.
+    #[arg(long)]
+    pub trusted_reports: bool,
 }

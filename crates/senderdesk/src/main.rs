@@ -18,7 +18,7 @@ use clap::Parser;
 
 use crate::cli::{
     AllowCommand, Cli, Command, ListCommand, NdrCommand, ReportCommand, SenderCommand,
-    TenantCommand, UserCommand,
+    TenantCommand, TokenCommand, UserCommand,
 };
 use crate::context::Context;
 use actions::Actions;
@@ -203,6 +203,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     let mail = commands::user::LinkMail::new(&ctx, store.clone())?;
                     commands::user::reset(&store, &actions, &mail, email, lang).await
                 }
+            };
+            store.close().await;
+            result
+        }
+        Command::Token(cmd) => {
+            let store = ctx.open_store().await?;
+            let actions = Actions::new(store.clone());
+            let result = match cmd {
+                TokenCommand::Add(args) => commands::token::add(&actions, args).await,
+                TokenCommand::List => commands::token::list(&store).await,
+                TokenCommand::Revoke { name } => commands::token::revoke(&actions, name).await,
             };
             store.close().await;
             result

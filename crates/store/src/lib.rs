@@ -8,6 +8,7 @@
 //! for rows with `changed_seq` above the last one they saw.
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod decisions;
 mod delist;
@@ -33,6 +34,7 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{LinkRefusal, LiveLink, NewLink, NewUser, User};
+pub use api_tokens::{ApiTokenRow, NewApiToken};
 pub(crate) use audit::write_audit;
 pub use audit::{Actor, AuditEntry, AuditQuery, Change};
 pub use decisions::{Counting, Decided};

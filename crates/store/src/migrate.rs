@@ -71,6 +71,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "listing_range_key",
         include_str!("../migrations/sqlite/0012_listing_range_key.sql"),
     ),
+    (
+        15,
+        "api_tokens",
+        include_str!("../migrations/sqlite/0015_api_tokens.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -132,6 +137,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         12,
         "listing_range_key",
         include_str!("../migrations/postgres/0012_listing_range_key.sql"),
+    ),
+    (
+        15,
+        "api_tokens",
+        include_str!("../migrations/postgres/0015_api_tokens.sql"),
     ),
 ];
 

@@ -12,6 +12,7 @@
 
 pub(crate) mod accounts;
 mod admin;
+mod api_auth;
 mod delist;
 pub mod diagnostics;
 mod errors;

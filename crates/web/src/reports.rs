@@ -11,12 +11,11 @@ use axum::Router;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderMap};
+use axum::http::header::HeaderMap;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use minijinja::context;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::errors::{ApiError, PageError, Refusal, body_limit, declared_length};
 use crate::guard;
@@ -28,8 +27,9 @@ use crate::{AppState, Portal};
 /// Which HTTP door a report came through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitChannel {
-    /// `POST /api/v1/reports` with the bearer token of this name.
-    Api { token: String },
+    /// `POST /api/v1/reports` with the bearer token of this name; `trusted` when the token
+    /// vouches for what it sends (the config's tokens, and store tokens so marked).
+    Api { token: String, trusted: bool },
     /// The public `/report` form: anyone's word.
     Web,
 }
@@ -105,24 +105,6 @@ pub(crate) fn router(max_bytes: usize) -> Router<AppState> {
         )
 }
 
-/// The token's name when the Authorization header carries a configured bearer token. Tokens
-/// are compared as SHA-256 digests, so the comparison's timing says nothing about them.
-fn authorised<'a>(portal: &'a Portal, headers: &HeaderMap) -> Option<&'a str> {
-    let given = headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?
-        .trim();
-    let given = Sha256::digest(given.as_bytes());
-    portal
-        .settings
-        .api_tokens
-        .iter()
-        .find(|(_, token)| Sha256::digest(token.as_bytes()) == given)
-        .map(|(name, _)| name.as_str())
-}
-
 /// `POST /api/v1/reports`: 202 with what was stored, only after it is stored. The token and
 /// then the declared length are checked before a byte of the body is read, so a client
 /// without a token, or announcing too much, cannot make us buffer megabytes.
@@ -133,12 +115,8 @@ async fn api_submit(
 ) -> Result<Response, ApiError> {
     let portal = &state.portal;
     let (parts, body) = request.into_parts();
-    let Some(name) = authorised(portal, &parts.headers) else {
-        return Err(
-            ApiError::new(StatusCode::UNAUTHORIZED, &locale, "api-token-required", &[])
-                .header(header::WWW_AUTHENTICATE, "Bearer realm=\"senderdesk\""),
-        );
-    };
+    let caller = crate::api_auth::caller(&state, &locale, &parts).await?;
+    caller.require(&locale, accounts::Scope::ReportsWrite)?;
     let Some(sink) = &state.reports else {
         return Err(unavailable(&locale));
     };
@@ -165,13 +143,12 @@ async fn api_submit(
             &[],
         ));
     }
+    let reporter = Some(format!("api:{}", caller.name));
     let channel = SubmitChannel::Api {
-        token: name.to_string(),
+        token: caller.name,
+        trusted: caller.trusted_reports,
     };
-    match sink
-        .submit(body.to_vec(), channel, Some(format!("api:{name}")))
-        .await
-    {
+    match sink.submit(body.to_vec(), channel, reporter).await {
         Ok(done) => Ok((StatusCode::ACCEPTED, Json(done)).into_response()),
         Err(SubmitError::NotAMessage { why }) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,

@@ -6,6 +6,7 @@ pub mod list;
 pub mod ndr;
 pub mod policy;
 pub mod report;
+pub mod token;
 pub mod transfer;
 pub mod user;
 

@@ -3,6 +3,7 @@
 //! binary with modules, so the workspace links one executable, not one per file.
 
 mod accounts;
+mod api_tokens;
 mod browser;
 mod browser_a11y;
 mod browser_accounts;

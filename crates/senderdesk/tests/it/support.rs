@@ -284,6 +284,26 @@ pub fn present(found: bool, what: &str) -> bool {
     found
 }
 
+/// The DNSBL's A answer for `ip`, as a resolver asks it (empty when not listed).
+pub fn dnsbl(server: &Server, ip: &str) -> String {
+    let (host, port) = server.dns.rsplit_once(':').unwrap();
+    let name: Vec<&str> = ip.split('.').rev().collect();
+    let out = Command::new("dig")
+        .args([
+            &format!("@{host}"),
+            "-p",
+            port,
+            "+short",
+            "+time=2",
+            "+tries=2",
+        ])
+        .arg(format!("{}.bl.senderdesk.localhost", name.join(".")))
+        .arg("A")
+        .output()
+        .expect("dig runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// One Postfix policy request with these `name=value` lines; returns the reply line.
 pub fn ask_policy(addr: &str, attributes: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();

@@ -19,7 +19,7 @@ use crate::support::*;
 /// A junk report about a message "from" `sender` of tenant acme, whose Received chain claims
 /// it was submitted from acme's outbound range by that authenticated user: what an outsider
 /// forges to get a customer's mail cut.
-fn report_about(sender: &str, id: &str) -> String {
+pub(crate) fn report_about(sender: &str, id: &str) -> String {
     format!(
         "From: Angry Recipient <someone@isp.example>\r\nTo: junk@localhost\r\nSubject: spam {id}\r\n\
          Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <{id}.report@isp.example>\r\n\
@@ -100,7 +100,7 @@ pub fn publish_key(dir: &Path, public_key: &[u8]) -> Named {
 }
 
 /// A fresh data folder with the tenant acme (198.51.100.10/31, acme.example).
-pub fn tenant_acme(data: &Path) {
+pub(crate) fn tenant_acme(data: &Path) {
     ok(&senderdesk(data, &["init"]));
     ok(&senderdesk(
         data,
@@ -118,7 +118,7 @@ pub fn tenant_acme(data: &Path) {
     ));
 }
 
-fn verdict(server: &Server, sender: &str) -> String {
+pub(crate) fn verdict(server: &Server, sender: &str) -> String {
     ask_policy(
         &server.policy,
         &format!("client_address=192.0.2.44\nsender={sender}\nsasl_username={sender}"),
@@ -153,7 +153,7 @@ fn smtp_report(server: &str, from: &str, report: &str) -> String {
 }
 
 /// Posts `report` through the public `/report` form, as a person would paste it.
-fn form_report(server: &Server, report: &str) -> String {
+pub(crate) fn form_report(server: &Server, report: &str) -> String {
     let boundary = "senderdesk-test-boundary";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n{report}\r\n\

@@ -766,3 +766,6 @@ listings-request-refused-not-listed = refused: not listed
 listings-request-refused-not-self-removable = refused: not self-removable
 listings-request-refused-range = refused: a range
 listings-request-refused-too-many = refused: too many delistings
+
+## The JSON API's tokens
+api-scope-missing = This token does not have the scope { $scope }, which this request needs.

@@ -766,3 +766,6 @@ listings-request-refused-not-listed = rifiutata: non presente nella lista
 listings-request-refused-not-self-removable = rifiutata: non rimovibile autonomamente
 listings-request-refused-range = rifiutata: parte di un intervallo
 listings-request-refused-too-many = rifiutata: troppe rimozioni
+
+## I token della API JSON
+api-scope-missing = Questo token non ha l'ambito { $scope }, necessario per questa richiesta.

@@ -766,3 +766,6 @@ listings-request-refused-not-listed = recusada: não listado
 listings-request-refused-not-self-removable = recusada: não removível por autoatendimento
 listings-request-refused-range = recusada: parte de um intervalo
 listings-request-refused-too-many = recusada: remoções demais
+
+## Os tokens da API JSON
+api-scope-missing = Este token não tem o escopo { $scope }, necessário para esta solicitação.

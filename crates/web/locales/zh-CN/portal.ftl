@@ -766,3 +766,6 @@ listings-request-refused-not-listed = 已拒绝：未被列入
 listings-request-refused-not-self-removable = 已拒绝：不可自助移除
 listings-request-refused-range = 已拒绝：属于地址段
 listings-request-refused-too-many = 已拒绝：移除次数过多
+
+## JSON API 令牌
+api-scope-missing = 此令牌没有本请求所需的权限范围 { $scope }。

@@ -87,26 +87,6 @@ pub(super) fn link(mail: &str, marker: &str) -> String {
         .to_string()
 }
 
-/// The DNSBL's A answer for `ip`, as a resolver asks it (empty when not listed).
-pub(super) fn dnsbl(server: &Server, ip: &str) -> String {
-    let (host, port) = server.dns.rsplit_once(':').unwrap();
-    let name: Vec<&str> = ip.split('.').rev().collect();
-    let out = Command::new("dig")
-        .args([
-            &format!("@{host}"),
-            "-p",
-            port,
-            "+short",
-            "+time=2",
-            "+tries=2",
-        ])
-        .arg(format!("{}.bl.senderdesk.localhost", name.join(".")))
-        .arg("A")
-        .output()
-        .expect("dig runs");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// The policy service's answer for mail from `ip`, as Postfix asks at RCPT.
 pub(super) fn policy(server: &Server, ip: &str, domain: &str) -> String {
     ask_policy(
