@@ -32,6 +32,9 @@ pub enum Principal {
     /// it can also open the database. `os_user` is the login behind it (the one `sudo`
     /// names), when there is one.
     Cli { os_user: Option<String> },
+    /// A JSON API bearer token: the web layer checked its scope for the request before
+    /// asking, and an admin chose its scopes, so the service adds no role check of its own.
+    Token { name: String },
 }
 
 impl Principal {
@@ -39,7 +42,7 @@ impl Principal {
     pub fn role(&self) -> Option<Role> {
         match self {
             Principal::User { role, .. } => Some(*role),
-            Principal::Cli { .. } => None,
+            Principal::Cli { .. } | Principal::Token { .. } => None,
         }
     }
 
@@ -49,12 +52,13 @@ impl Principal {
     }
 
     /// The name the audit log and the histories give this principal: `user:EMAIL`,
-    /// `cli:OSUSER`, or `cli` when the login is unknown.
+    /// `cli:OSUSER`, `cli` when the login is unknown, or `token:NAME`.
     pub fn name(&self) -> String {
         match self {
             Principal::User { email, .. } => format!("user:{email}"),
             Principal::Cli { os_user: Some(u) } => format!("cli:{u}"),
             Principal::Cli { os_user: None } => "cli".to_string(),
+            Principal::Token { name } => format!("token:{name}"),
         }
     }
 }

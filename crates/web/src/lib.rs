@@ -12,6 +12,7 @@
 
 pub(crate) mod accounts;
 mod admin;
+mod api;
 mod api_auth;
 mod delist;
 pub mod diagnostics;
@@ -185,6 +186,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(tickets::router())
         .merge(admin::router())
+        .merge(api::router())
         .merge(reports::router(state.portal.settings.report_max_bytes))
         .merge(explain::router())
         .merge(diagnostics::router())

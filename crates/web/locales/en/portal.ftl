@@ -769,3 +769,11 @@ listings-request-refused-too-many = refused: too many delistings
 
 ## The JSON API's tokens
 api-scope-missing = This token does not have the scope { $scope }, which this request needs.
+
+## The JSON API: reading requests, listings
+api-bad-query = The query string cannot be read: { $why }
+api-bad-json = The body is not the JSON this operation takes: { $why }
+api-invalid = Nothing was changed: { $why }
+api-conflict = Nothing was changed: { $why }
+api-no-listing = There is no listing with this number.
+api-not-in-force = This listing is no longer in force (delisted or expired), so it takes no change.

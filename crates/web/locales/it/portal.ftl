@@ -769,3 +769,11 @@ listings-request-refused-too-many = rifiutata: troppe rimozioni
 
 ## I token della API JSON
 api-scope-missing = Questo token non ha l'ambito { $scope }, necessario per questa richiesta.
+
+## La API JSON: lettura delle richieste, inserimenti
+api-bad-query = Impossibile leggere la query string: { $why }
+api-bad-json = Il corpo non è il JSON che questa operazione accetta: { $why }
+api-invalid = Nessuna modifica effettuata: { $why }
+api-conflict = Nessuna modifica effettuata: { $why }
+api-no-listing = Non esiste alcun inserimento con questo numero.
+api-not-in-force = Questo inserimento non è più in vigore (rimosso o scaduto), quindi non può essere modificato.

@@ -769,3 +769,11 @@ listings-request-refused-too-many = recusada: remoções demais
 
 ## Os tokens da API JSON
 api-scope-missing = Este token não tem o escopo { $scope }, necessário para esta solicitação.
+
+## A API JSON: leitura das solicitações, listagens
+api-bad-query = Não foi possível ler a query string: { $why }
+api-bad-json = O corpo não é o JSON que esta operação aceita: { $why }
+api-invalid = Nada foi alterado: { $why }
+api-conflict = Nada foi alterado: { $why }
+api-no-listing = Não existe listagem com este número.
+api-not-in-force = Esta listagem não está mais em vigor (removida ou expirada), então não aceita alterações.

@@ -769,3 +769,11 @@ listings-request-refused-too-many = 已拒绝：移除次数过多
 
 ## JSON API 令牌
 api-scope-missing = 此令牌没有本请求所需的权限范围 { $scope }。
+
+## JSON API：读取请求、列入记录
+api-bad-query = 无法读取查询字符串：{ $why }
+api-bad-json = 请求体不是此操作接受的 JSON：{ $why }
+api-invalid = 未做任何更改：{ $why }
+api-conflict = 未做任何更改：{ $why }
+api-no-listing = 没有此编号的列入记录。
+api-not-in-force = 此列入记录已不再生效（已移除或已到期），因此不能更改。
