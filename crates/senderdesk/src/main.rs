@@ -8,6 +8,7 @@ mod commands;
 mod configuration;
 mod context;
 mod portal;
+mod sampler;
 mod startup;
 mod telemetry;
 

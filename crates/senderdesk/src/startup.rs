@@ -25,6 +25,7 @@ pub struct Application {
     dns: dnsbl::DnsServer,
     smtp: intake::SmtpIntake,
     dns_metrics: Arc<dnsbl::DnsMetrics>,
+    policy_metrics: Arc<policy::PolicyMetrics>,
     store: Store,
     index: Arc<LookupIndex>,
     updater: indexer::Updater,
@@ -121,6 +122,7 @@ impl Application {
             dns,
             smtp,
             dns_metrics,
+            policy_metrics: policy_shared.metrics.clone(),
             store,
             index,
             updater,
@@ -154,6 +156,17 @@ impl Application {
             self.ticket_close_after,
             stop_rx.clone(),
         );
+        // The sampler stops after the services, so its last sample holds all they counted.
+        let (sampler_stop, sampler_stopped) = watch::channel(false);
+        let sampler = crate::sampler::spawn(
+            self.store.clone(),
+            crate::sampler::node_name(),
+            crate::sampler::Counters {
+                dns: self.dns_metrics.clone(),
+                policy: self.policy_metrics.clone(),
+            },
+            sampler_stopped,
+        );
         // Pending mail, from before a restart too, is tried at once.
         let mail = self.mail.spawn(stop_rx.clone());
         let app = web::router(web::AppState {
@@ -178,6 +191,8 @@ impl Application {
         self.dns.stop().await;
         self.policy.stop().await;
         self.smtp.stop().await;
+        let _ = sampler_stop.send(true);
+        let _ = sampler.await;
         let c = self.dns_metrics.counts();
         info!(
             queries = c.queries,

@@ -10,6 +10,7 @@
 mod accounts;
 mod api_tokens;
 mod audit;
+mod dashboards;
 mod decisions;
 mod delist;
 mod error;
@@ -20,6 +21,7 @@ mod migrate;
 mod policy;
 mod reports;
 mod rows;
+mod samples;
 mod second_factor;
 mod sessions;
 mod ticket_parties;
@@ -37,6 +39,7 @@ pub use accounts::{LinkRefusal, LiveLink, NewLink, NewUser, User};
 pub use api_tokens::{ApiTokenRow, NewApiToken};
 pub(crate) use audit::write_audit;
 pub use audit::{Actor, AuditEntry, AuditQuery, Change};
+pub use dashboards::ComplaintsBy;
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};
 pub use error::StoreError;
@@ -50,6 +53,7 @@ pub use policy::{NewPolicyEntry, PolicyEvent};
 pub use reports::{
     AbuseCase, Decision, NewReport, NewSubmission, Recorded, ReportRow, Submission, Tenant,
 };
+pub use samples::{Counts, Window};
 pub use sessions::{Failures, LiveSession, NewSession, SignInUser, Stage};
 pub use ticket_parties::{Invitation, InviteRefusal, Party};
 pub use tickets::{NewMessage, NewTicket, Ticket, TicketEvent, TicketFilter, TicketMessage};

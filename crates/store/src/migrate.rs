@@ -72,6 +72,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_listing_range_key.sql"),
     ),
     (
+        13,
+        "counter_samples",
+        include_str!("../migrations/sqlite/0013_counter_samples.sql"),
+    ),
+    (
         15,
         "api_tokens",
         include_str!("../migrations/sqlite/0015_api_tokens.sql"),
@@ -137,6 +142,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         12,
         "listing_range_key",
         include_str!("../migrations/postgres/0012_listing_range_key.sql"),
+    ),
+    (
+        13,
+        "counter_samples",
+        include_str!("../migrations/postgres/0013_counter_samples.sql"),
     ),
     (
         15,

@@ -185,6 +185,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "admin_report.html",
         include_str!("../templates/admin_report.html"),
     ),
+    (
+        "admin_dashboards.html",
+        include_str!("../templates/admin_dashboards.html"),
+    ),
 ];
 
 pub struct Templates {

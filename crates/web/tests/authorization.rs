@@ -118,6 +118,7 @@ const ROUTES: &[(&str, &str, &str, Reach)] = &[
         Reach::Console,
     ),
     ("GET", "/admin/reports", "", Reach::Console),
+    ("GET", "/admin/dashboards?window=90d", "", Reach::Console),
     ("GET", "/admin/reports/999999", "", Reach::Console),
     (
         "POST",

@@ -4,6 +4,8 @@
 //! sentence, fails the test with the page it was on.
 
 mod common;
+#[path = "common/dashboard_data.rs"]
+mod dashboard_data;
 #[path = "common/marks.rs"]
 mod marks;
 
@@ -251,6 +253,7 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
         .enable_totp(two.id, secret.as_str(), 1, &hashes, &actor, now)
         .await
         .unwrap();
+    dashboard_data::seed(h, now).await;
     for (i, lang) in Lang::ALL.into_iter().enumerate() {
         let tag = lang.tag();
         let mut page = |what: &str, body: &str, extra: &[&str]| {
@@ -538,6 +541,15 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
             &b.get(&format!("/admin/audit?from=x&lang={tag}")).await.2,
             &[],
         );
+        for window in ["24h", "90d"] {
+            page(
+                "/admin/dashboards",
+                &b.get(&format!("/admin/dashboards?window={window}&lang={tag}"))
+                    .await
+                    .2,
+                &[],
+            );
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //! anonymous visitors get nothing here: the 403 page, or `/signin`.
 
 mod audit;
+mod charts;
+mod dashboards;
 mod listing_changes;
 mod listings;
 mod policy;
@@ -29,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(overview))
         .merge(audit::router())
+        .merge(dashboards::router())
         .merge(listings::router())
         .merge(listing_changes::router())
         .merge(policy::router())
