@@ -20,5 +20,6 @@ mod policy;
 mod portal;
 mod postfix;
 mod postfix_checks;
+mod samples;
 mod support;
 mod trust;
