@@ -114,10 +114,12 @@ pub enum Action {
     TokenManage,
     /// The account policy: whether admins and agents must use a second factor.
     SettingsEdit,
+    /// Mail a case's tenant (its tenant administrators) about the case.
+    CaseNotify,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ListingAdd,
         Action::ListingRemove,
         Action::ListingImport,
@@ -134,6 +136,7 @@ impl Action {
         Action::UserReset,
         Action::TokenManage,
         Action::SettingsEdit,
+        Action::CaseNotify,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -154,6 +157,7 @@ impl Action {
             Action::UserReset => "user.reset",
             Action::TokenManage => "token.manage",
             Action::SettingsEdit => "settings.edit",
+            Action::CaseNotify => "case.notify",
         }
     }
 
@@ -176,6 +180,7 @@ impl Action {
             Action::UserReset => "mail users a new set-password link",
             Action::TokenManage => "manage API tokens",
             Action::SettingsEdit => "change the account policy",
+            Action::CaseNotify => "mail a case's tenant",
         }
     }
 }
@@ -187,7 +192,8 @@ impl fmt::Display for Action {
 }
 
 /// Whether `role` may take `action`. Admins may do everything; agents do the list and abuse
-/// desk work (listings, the allowlist, restrictions, report decisions) but manage no
+/// desk work (listings, the allowlist, restrictions, report decisions, mail to a case's
+/// tenant) but manage no
 /// tenants, users or tokens; tenant-admins change none of these (their tickets come
 /// later). Each arm names every action, so a new action must be granted or refused here.
 pub fn permits(role: Role, action: Action) -> bool {
@@ -196,14 +202,15 @@ pub fn permits(role: Role, action: Action) -> bool {
         Role::Admin => true,
         Role::Agent => match action {
             ListingAdd | ListingRemove | ListingImport | AllowAdd | AllowRemove
-            | SenderRestrict | SenderRelease | ReportConfirm | ReportDismiss => true,
+            | SenderRestrict | SenderRelease | ReportConfirm | ReportDismiss | CaseNotify => true,
             TenantAdd | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage
             | SettingsEdit => false,
         },
         Role::TenantAdmin => match action {
             ListingAdd | ListingRemove | ListingImport | AllowAdd | AllowRemove
             | SenderRestrict | SenderRelease | ReportConfirm | ReportDismiss | TenantAdd
-            | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage | SettingsEdit => false,
+            | TenantEdit | UserAdd | UserDisable | UserReset | TokenManage | SettingsEdit
+            | CaseNotify => false,
         },
     }
 }

@@ -6,8 +6,8 @@ use std::future::Future;
 
 use domain::{IpRange, Listing, NewListing, PolicyEntry, PolicyKind, ReportDecision};
 use store::{
-    Actor, AddOutcome, Decided, ImportOutcome, NewLink, NewPolicyEntry, NewUser, Store, Tenant,
-    User,
+    Actor, AddOutcome, CaseNotice, Decided, ImportOutcome, NewLink, NewPolicyEntry, NewUser, Store,
+    Tenant, User,
 };
 use time::OffsetDateTime;
 
@@ -235,6 +235,18 @@ impl Actions {
     ) -> Result<(), ActionError> {
         let actor = self.allow(who, Action::UserReset)?;
         Ok(self.store.create_link(email, link, &actor, now).await?)
+    }
+
+    /// Mails a case's tenant: the notice's mails queued with its record, in one write; their
+    /// ids. The caller picks the recipients (the tenant's administrators) and renders each.
+    pub async fn notify_case(
+        &self,
+        who: &Who,
+        notice: &CaseNotice<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<i64>, ActionError> {
+        let actor = self.allow(who, Action::CaseNotify)?;
+        Ok(self.store.notify_case(notice, &actor, now).await?)
     }
 
     /// Sets whether admins and agents must use a second factor; false when it already was so.

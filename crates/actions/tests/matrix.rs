@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use actions::{Action, ActionError, Principal, Role, Who, permits};
 
 /// For each action: may an admin, an agent, a tenant-admin take it?
-const EXPECTED: [(Action, [bool; 3]); 16] = [
+const EXPECTED: [(Action, [bool; 3]); 17] = [
     (Action::ListingAdd, [true, true, false]),
     (Action::ListingRemove, [true, true, false]),
     (Action::ListingImport, [true, true, false]),
@@ -24,6 +24,7 @@ const EXPECTED: [(Action, [bool; 3]); 16] = [
     (Action::UserReset, [true, false, false]),
     (Action::TokenManage, [true, false, false]),
     (Action::SettingsEdit, [true, false, false]),
+    (Action::CaseNotify, [true, true, false]),
 ];
 
 fn column(role: Role) -> usize {

@@ -10,7 +10,8 @@ use actions::{
 };
 use domain::{PolicyKind, ReportDecision, ReportTrust};
 use store::{
-    Actor, AuditQuery, Counting, NewLink, NewPolicyEntry, NewSubmission, NewUser, Store, StoreError,
+    Actor, AuditQuery, CaseNotice, Counting, NewLink, NewMail, NewPolicyEntry, NewSubmission,
+    NewUser, Store, StoreError,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -126,7 +127,7 @@ async fn state(s: &Store, reports: [i64; 2]) -> String {
         decided.push((row.counts, row.decision));
     }
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}",
         listings,
         s.policy_entries(None).await.unwrap(),
         s.tenants().await.unwrap(),
@@ -134,7 +135,8 @@ async fn state(s: &Store, reports: [i64; 2]) -> String {
         s.api_tokens().await.unwrap(),
         decided,
         audit,
-        s.change_seq().await.unwrap()
+        s.change_seq().await.unwrap(),
+        s.pending_mail().await.unwrap()
     )
 }
 
@@ -249,6 +251,27 @@ async fn take(
                 .map(drop)
         }
         Action::SettingsEdit => actions.require_totp(who, true, t).await.map(drop),
+        Action::CaseNotify => {
+            let mails = [NewMail {
+                tag: "case-bob".into(),
+                recipient: "ops@acme.example".into(),
+                subject: "About bob".into(),
+                text: "Please look.".into(),
+                html: "<p>Please look.</p>".into(),
+                from_name: None,
+                reply_to: None,
+                delist_request_id: None,
+                expires_at: t + Duration::days(3),
+            }];
+            let notice = CaseNotice {
+                sender: "bob@acme.example",
+                tenant: "acme",
+                subject: "About bob",
+                body: "Please look.",
+                mails: &mails,
+            };
+            actions.notify_case(who, &notice, t).await.map(drop)
+        }
     })
 }
 
@@ -269,6 +292,7 @@ fn recorded_as(action: Action) -> &'static str {
         Action::UserDisable => "user.disable",
         Action::TokenManage => "token.add",
         Action::SettingsEdit => "settings.require-totp",
+        Action::CaseNotify => "case.notify",
     }
 }
 

@@ -195,7 +195,7 @@ impl Store {
 }
 
 /// `text` with LIKE's wildcards and its escape character escaped (`\`).
-fn like_escape(text: &str) -> String {
+pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -10,6 +10,7 @@
 mod accounts;
 mod api_tokens;
 mod audit;
+mod cases;
 mod dashboards;
 mod decisions;
 mod delist;
@@ -39,6 +40,7 @@ pub use accounts::{LinkRefusal, LiveLink, NewLink, NewUser, User};
 pub use api_tokens::{ApiTokenRow, NewApiToken};
 pub(crate) use audit::write_audit;
 pub use audit::{Actor, AuditEntry, AuditQuery, Change};
+pub use cases::{CaseFilter, CaseNotice, CaseState, CaseSummary, DecisionState, MAX_SOURCES};
 pub use dashboards::ComplaintsBy;
 pub use decisions::{Counting, Decided};
 pub use delist::{Admission, Confirmation, NewDelistRequest, RequestLimits, SelfDelistRules};

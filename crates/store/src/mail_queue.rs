@@ -54,6 +54,35 @@ pub enum Attempt {
     Failed { error: String, next: OffsetDateTime },
 }
 
+/// Inserts `$mail` (a [`NewMail`]) into the queue inside the write transaction `$tx`, due at
+/// `$now`; evaluates to its id. A macro, so a change that sends mail (a case's notice to its
+/// tenant) queues it in the transaction that records the change.
+macro_rules! insert_mail {
+    ($store:expr, $tx:ident, $mail:expr, $now:expr) => {{
+        let mail: &$crate::NewMail = $mail;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO mail_queue (created_at, tag, recipient, subject, body_text, body_html, \
+             delist_request_id, state, next_attempt_at, expires_at, from_name, reply_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $1, $8, $9, $10) RETURNING id",
+        )
+        .bind($now.unix_timestamp())
+        .bind(&mail.tag)
+        .bind(&mail.recipient)
+        .bind(&mail.subject)
+        .bind(&mail.text)
+        .bind(&mail.html)
+        .bind(mail.delist_request_id)
+        .bind(mail.expires_at.unix_timestamp())
+        .bind(mail.from_name.as_deref())
+        .bind(mail.reply_to.as_deref())
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|e| $store.map_err(e))?;
+        id
+    }};
+}
+pub(crate) use insert_mail;
+
 impl Store {
     /// Queues a mail, due at once. Returns its id.
     pub async fn enqueue_mail(
@@ -62,25 +91,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<i64, StoreError> {
         in_write_tx!(self, tx => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO mail_queue (created_at, tag, recipient, subject, body_text, body_html, \
-                 delist_request_id, state, next_attempt_at, expires_at, from_name, reply_to) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $1, $8, $9, $10) RETURNING id",
-            )
-            .bind(now.unix_timestamp())
-            .bind(&mail.tag)
-            .bind(&mail.recipient)
-            .bind(&mail.subject)
-            .bind(&mail.text)
-            .bind(&mail.html)
-            .bind(mail.delist_request_id)
-            .bind(mail.expires_at.unix_timestamp())
-            .bind(mail.from_name.as_deref())
-            .bind(mail.reply_to.as_deref())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.map_err(e))?;
-            Ok(id)
+            Ok(insert_mail!(self, tx, mail, now))
         })
     }
 

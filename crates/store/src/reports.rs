@@ -4,6 +4,7 @@
 
 use domain::{IpRange, ReportDecision, ReportTrust};
 use serde_json::{Map, json};
+use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
 
 use crate::audit::{self, Change};
@@ -133,7 +134,7 @@ pub struct AbuseCase {
     pub report_count: i64,
 }
 
-const REPORT_COLUMNS: &str = "r.id, r.submission_id, r.received_at, r.reporter, r.feedback_type, \
+pub(crate) const REPORT_COLUMNS: &str = "r.id, r.submission_id, r.received_at, r.reporter, r.feedback_type, \
     r.duplicate_of, r.ours, t.name AS tenant, r.sender, r.source_ip, r.subject, r.details, \
     s.trust, s.trust_evidence, r.counts, d.decision, d.actor AS decided_by, d.at AS decided_at, \
     d.note AS decision_note";
@@ -145,7 +146,7 @@ pub(crate) const REPORT_FROM: &str = "reports r JOIN report_submissions s ON s.i
 macro_rules! report_row {
     ($row:expr) => {{
         let row = $row;
-        ReportRow {
+        $crate::ReportRow {
             id: row.col("id")?,
             submission_id: row.col("submission_id")?,
             received_at: rows::time(row.col("received_at")?)?,
@@ -163,7 +164,7 @@ macro_rules! report_row {
             counts: row.col("counts")?,
             decision: match row.col::<Option<String>>("decision")? {
                 None => None,
-                Some(word) => Some(Decision {
+                Some(word) => Some($crate::Decision {
                     decision: rows::word(word)?,
                     actor: row.col("decided_by")?,
                     at: rows::time(row.col("decided_at")?)?,
@@ -173,6 +174,27 @@ macro_rules! report_row {
         }
     }};
 }
+pub(crate) use report_row;
+
+/// The columns of [`CASE_SELECT`] as an [`AbuseCase`].
+macro_rules! abuse_case {
+    ($row:expr) => {{
+        let row = $row;
+        $crate::AbuseCase {
+            id: row.col("id")?,
+            opened_at: rows::time(row.col("opened_at")?)?,
+            sender: row.col("sender")?,
+            tenant: row.col("tenant")?,
+            state: row.col("state")?,
+            report_count: row.col("report_count")?,
+        }
+    }};
+}
+pub(crate) use abuse_case;
+
+/// The desk's cases with their tenant's name, for [`abuse_case!`].
+pub(crate) const CASE_SELECT: &str = "SELECT c.id, c.opened_at, c.sender, t.name AS tenant, \
+    c.state, c.report_count FROM abuse_cases c LEFT JOIN tenants t ON t.id = c.tenant_id";
 
 /// Distinct complaints about `$sender` that count, received after `$window_start` and after
 /// the sender's last release (complaints from before it were dealt with), read inside `$tx`,
@@ -472,23 +494,15 @@ impl Store {
 
     pub async fn open_cases(&self) -> Result<Vec<AbuseCase>, StoreError> {
         with_reader!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT c.id, c.opened_at, c.sender, t.name AS tenant, c.state, c.report_count \
-                 FROM abuse_cases c LEFT JOIN tenants t ON t.id = c.tenant_id WHERE c.state = 'open' ORDER BY c.id",
-            )
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "{CASE_SELECT} WHERE c.state = 'open' ORDER BY c.id"
+            )))
             .fetch_all(pool)
             .await
             .map_err(|e| self.map_err(e))?;
             let mut out = Vec::with_capacity(rows.len());
             for row in &rows {
-                out.push(AbuseCase {
-                    id: row.col("id")?,
-                    opened_at: rows::time(row.col("opened_at")?)?,
-                    sender: row.col("sender")?,
-                    tenant: row.col("tenant")?,
-                    state: row.col("state")?,
-                    report_count: row.col("report_count")?,
-                });
+                out.push(abuse_case!(row));
             }
             Ok(out)
         })

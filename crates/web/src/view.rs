@@ -178,8 +178,21 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/admin_listings_bulk.html"),
     ),
     (
-        "admin_reports.html",
-        include_str!("../templates/admin_reports.html"),
+        "admin_cases.html",
+        include_str!("../templates/admin_cases.html"),
+    ),
+    (
+        "admin_case.html",
+        include_str!("../templates/admin_case.html"),
+    ),
+    (
+        "admin_report_rows.html",
+        include_str!("../templates/admin_report_rows.html"),
+    ),
+    ("mail_case.txt", include_str!("../templates/mail_case.txt")),
+    (
+        "mail_case.html",
+        include_str!("../templates/mail_case.html"),
     ),
     (
         "admin_report.html",

@@ -302,7 +302,7 @@ async fn an_anonymous_report_is_read_with_its_evidence_and_confirmed_once() {
     let mut agent = Browser::new(&h, 4);
     agent.sign_in("agent@example.net", GOOD).await;
 
-    let (_, _, queue) = agent.get("/admin/reports?undecided=1").await;
+    let (_, _, queue) = agent.get("/admin/cases?decision=undecided").await;
     assert!(queue.contains(&format!("/admin/reports/{id}")), "{queue}");
     let (status, _, page) = agent.get(&format!("/admin/reports/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -341,7 +341,7 @@ async fn an_anonymous_report_is_read_with_its_evidence_and_confirmed_once() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(page.contains("decided already"), "{page}");
     assert!(store.report(id).await.unwrap().unwrap().0.counts);
-    let (_, _, queue) = agent.get("/admin/reports?undecided=1").await;
+    let (_, _, queue) = agent.get("/admin/cases?decision=undecided").await;
     assert!(
         !queue.contains(&format!("/admin/reports/{id}\"")),
         "{queue}"
@@ -385,7 +385,7 @@ async fn an_anonymous_report_is_read_with_its_evidence_and_confirmed_once() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         &headers[header::LOCATION],
-        "/admin/reports?decided=2&refused=1"
+        "/admin/cases?decided=2&refused=1"
     );
     for r in &more {
         let (row, _) = store.report(*r).await.unwrap().unwrap();

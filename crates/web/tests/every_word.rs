@@ -224,12 +224,55 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
     user(h, "two@example.net", "agent", None).await;
     let cli = store::Actor::new("cli:test", None);
     let now = time::OffsetDateTime::now_utc();
-    h.state
+    let acme = h
+        .state
         .store
         .add_tenant("acme", None, &[], &["acme.example".into()], &cli, now)
         .await
         .unwrap();
     user(h, "ops@acme.example", "tenant-admin", Some("acme")).await;
+    // A case: an anonymous report about a sender of acme's, its evidence in HTML with an
+    // attachment, for the queue, the case and the report's decoded evidence.
+    let raw = b"From: x@example.org\r\nSubject: Offer\r\n\
+        Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/html\r\n\r\n\
+        <p>Offer</p>\r\n--m\r\nContent-Type: application/pdf\r\n\
+        Content-Disposition: attachment; filename=a.pdf\r\n\r\nxyz\r\n--m--\r\n";
+    let submission = store::NewSubmission {
+        channel: "web",
+        reporter: "x@example.org".into(),
+        trust: domain::ReportTrust::Anonymous,
+        trust_evidence: "the public form".into(),
+        format: "message".into(),
+        raw_compressed: lz4_flex::compress_prepend_size(raw),
+        raw_size: raw.len(),
+        warnings: "[]".into(),
+        reports: vec![store::NewReport {
+            feedback_type: "abuse".into(),
+            dedup_key: "k".into(),
+            ours: true,
+            tenant_id: Some(acme.id),
+            sender: Some("bob@acme.example".into()),
+            source_ip: Some("198.51.100.20".into()),
+            subject: Some("Offer".into()),
+            details: "{}".into(),
+        }],
+    };
+    let report = h
+        .state
+        .store
+        .record_submissions(&[submission], now - time::Duration::days(1), 5, now)
+        .await
+        .unwrap()[0]
+        .reports[0]
+        .0;
+    // The message's own words, which the decoded evidence shows as they are.
+    let message: &[&str] = &[
+        "From",
+        "Subject",
+        "Offer",
+        "Content-Type",
+        "Content-Disposition",
+    ];
     // "two" has two-step sign-in on, with recovery codes this test knows.
     let store = &h.state.store;
     let two = store
@@ -418,9 +461,39 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
             &[],
         );
         page(
-            "/admin/reports",
-            &b.get(&format!("/admin/reports?lang={tag}")).await.2,
+            "/admin/cases",
+            &b.get(&format!("/admin/cases?lang={tag}")).await.2,
             &[],
+        );
+        page(
+            "/admin/cases refused",
+            &b.get(&format!("/admin/cases?source=nope&lang={tag}"))
+                .await
+                .2,
+            &[],
+        );
+        let case = "/admin/cases/bob%40acme.example";
+        page(
+            "/admin/cases/SENDER",
+            &b.get(&format!("{case}?lang={tag}")).await.2,
+            &[],
+        );
+        page(
+            "POST /admin/cases/SENDER/notify",
+            &b.post(
+                &format!("{case}/notify"),
+                &format!("subject=x&text=&lang={tag}"),
+            )
+            .await
+            .2,
+            &[],
+        );
+        page(
+            "/admin/reports/ID",
+            &b.get(&format!("/admin/reports/{report}?lang={tag}"))
+                .await
+                .2,
+            message,
         );
         page(
             "/admin/listings",
@@ -550,7 +623,27 @@ async fn staff_pages(h: &Harness, leaks: &mut Vec<String>) {
                 &[],
             );
         }
+        // A notice to the case's tenant, written in the tenant's language (read below).
+        store.set_tenant_lang("acme", tag, &cli, now).await.unwrap();
+        let notice = format!("subject=5678&text=1234&lang={tag}");
+        let (status, _, _) = b.post(&format!("{case}/notify"), &notice).await;
+        assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{tag}");
     }
+    for _ in 0..300 {
+        let notices: Vec<String> = h
+            .mails()
+            .into_iter()
+            .filter(|m| m.contains("Subject: 5678"))
+            .collect();
+        if notices.len() == Lang::ALL.len() {
+            for mail in &notices {
+                check_mail(leaks, mail_lang(mail), "case notice", mail);
+            }
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the case notices did not arrive");
 }
 
 async fn wait_for_mails(h: &Harness, n: usize) -> Vec<String> {

@@ -28,7 +28,7 @@ fn keys(lang: &str) -> Vec<String> {
 }
 
 /// Every placeable the messages use; a translation must keep each one its English has.
-const PLACEABLES: [&str; 29] = [
+const PLACEABLES: [&str; 41] = [
     "ip",
     "minutes",
     "max",
@@ -58,6 +58,18 @@ const PLACEABLES: [&str; 29] = [
     "day",
     "month",
     "year",
+    "sender",
+    "tenant",
+    "changed",
+    "unchanged",
+    "waiting",
+    "counting",
+    "who",
+    "number",
+    "subject",
+    "text",
+    "decided",
+    "refused",
 ];
 
 #[test]

@@ -55,16 +55,17 @@ const PUBLIC: &[(&str, &str)] = &[
 ];
 
 /// The console's pages as an admin sees them, as (screenshot name, path). Pages that need
-/// a record (a listing, a report, a ticket) are found from these at run time. Add each new
-/// console page here (`/admin/dashboards` once it exists): a link under `/admin/` on any
-/// of these pages to a page not listed fails the test.
+/// a record (a listing, a report, a case, a ticket) are found from these at run time. Add
+/// each new console page here: a link under `/admin/` on any of these pages to a page not
+/// listed fails the test.
 const CONSOLE: &[(&str, &str)] = &[
     ("admin", "/admin"),
     ("admin-listings", "/admin/listings"),
     ("admin-listings-search", "/admin/listings?ip=192.0.2.0%2F24"),
     ("admin-listing-new", "/admin/listings/new"),
     ("admin-listings-import", "/admin/listings/import"),
-    ("admin-reports", "/admin/reports"),
+    ("admin-cases", "/admin/cases"),
+    ("admin-dashboards", "/admin/dashboards"),
     ("admin-policy", "/admin/policy"),
     ("admin-audit", "/admin/audit"),
     ("admin-users", "/admin/users"),
@@ -287,8 +288,13 @@ async fn console_pages(browser: &Client, base: &str, ticket: &str) {
         both(browser, base, name, path, other(i)).await;
         linked.extend(links(browser, "main a[href^='/admin/']").await);
     }
-    // A record's page (a number in its path) and downloads are not pages of their own.
-    linked.retain(|l| !l.ends_with(".csv") && !l.split('/').any(|s| s.parse::<u64>().is_ok()));
+    // A record's page (a number in its path, or a case's sender) and downloads are not pages
+    // of their own.
+    linked.retain(|l| {
+        !l.ends_with(".csv")
+            && !l.starts_with("/admin/cases/")
+            && !l.split('/').any(|s| s.parse::<u64>().is_ok())
+    });
     all_known(&linked, CONSOLE, "CONSOLE");
     // A record of each kind, reached the way the staff reach it.
     browser
@@ -297,12 +303,11 @@ async fn console_pages(browser: &Client, base: &str, ticket: &str) {
         .unwrap();
     let listing = href(browser, "main table a[href^='/admin/listings/']").await;
     both(browser, base, "admin-listing", &listing, "pt-BR").await;
-    browser
-        .goto(&format!("{base}/admin/reports"))
-        .await
-        .unwrap();
+    browser.goto(&format!("{base}/admin/cases")).await.unwrap();
     let report = href(browser, "main table a[href^='/admin/reports/']").await;
+    let case = href(browser, "main table a[href^='/admin/cases/']").await;
     both(browser, base, "admin-report", &report, "zh-CN").await;
+    both(browser, base, "admin-case", &case, "pt-BR").await;
     both(browser, base, "admin-ticket", ticket, "it").await;
 }
 

@@ -1,6 +1,7 @@
 //! The console's report decision through the real binary: a report ingested anonymously by
-//! the CLI, an agent signed in over HTTP, the confirmation through the abuse desk of the
-//! running serve, and the CLI reading it back as the agent's.
+//! the CLI, an agent signed in over HTTP who finds it in the queue with its evidence
+//! decoded, the confirmation through the abuse desk of the running serve, and the CLI
+//! reading it back as the agent's.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -98,6 +99,26 @@ fn an_agent_confirms_an_anonymous_report_from_the_console_through_the_running_de
         );
         assert_eq!(code, 303);
         let cookie = cookies.join("; ");
+
+        // The queue lists it; its first address leads there; the report's page decodes it.
+        let (code, _, body) = request(&server.http, "GET", "/admin/cases", "", &cookie);
+        assert_eq!(code, 200, "{body}");
+        assert!(body.contains(&format!("/admin/reports/{id}\"")), "{body}");
+        let (code, _, _) = request(&server.http, "GET", "/admin/reports", "", &cookie);
+        assert_eq!(code, 308);
+        let (code, _, body) = request(
+            &server.http,
+            "GET",
+            &format!("/admin/reports/{id}"),
+            "",
+            &cookie,
+        );
+        assert_eq!(code, 200);
+        assert!(body.contains("The reported mail, decoded"), "{body}");
+        assert!(
+            body.contains("machine-readable fields"),
+            "the ARF part: {body}"
+        );
 
         let decide = format!("/admin/reports/{id}/decide");
         let (code, _, body) = request(

@@ -1,11 +1,14 @@
 //! The operator console under `/admin`, for admins and agents: the overview (`/admin`), the
-//! audit log (`/admin/audit`, searchable, exportable as CSV) and the policy entries
-//! (`/admin/policy`). Tenant admins and
-//! anonymous visitors get nothing here: the 403 page, or `/signin`.
+//! audit log (`/admin/audit`, searchable, exportable as CSV), the policy entries
+//! (`/admin/policy`), the listings, and the abuse desk's cases and reports (`/admin/cases`).
+//! Tenant admins and anonymous visitors get nothing here: the 403 page, or `/signin`.
 
 mod audit;
+mod case;
+mod cases;
 mod charts;
 mod dashboards;
+mod evidence;
 mod listing_changes;
 mod listings;
 mod policy;
@@ -35,6 +38,8 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(listings::router())
         .merge(listing_changes::router())
         .merge(policy::router())
+        .merge(cases::router())
+        .merge(case::router())
         .merge(reports::router())
 }
 
@@ -48,7 +53,7 @@ async fn overview(
     let internal = |e| PageError::internal(&locale, e);
     let store = &state.store;
     let listings = store.active_count().await.map_err(internal)?;
-    let cases = store.open_cases().await.map_err(internal)?.len();
+    let cases = store.open_case_count().await.map_err(internal)?;
     let open = store::TicketFilter {
         active: true,
         limit: 1000,

@@ -1,9 +1,10 @@
-//! `/admin/reports`: the abuse desk's queue. Open cases (a sender of ours past the
-//! threshold) and the newest reports with whose word each is (token, feedback loop,
-//! operator, anonymous) and whether it counts; a report's page with what the intake read
-//! from it and the evidence as received (shown as text, and downloadable whole); and the
-//! decision on an anonymous report, confirm (it then counts toward restricting the sender)
-//! or dismiss, through the action service and the desk, as `senderdesk report confirm|dismiss`.
+//! `/admin/reports/{id}`: one report. What the intake read from it, the reporter and how we
+//! know them, and the evidence decoded (`evidence`: headers, text, attachments, an ARF
+//! report's fields and its original), each attachment downloadable on its own and the
+//! whole report as received; the decision on an anonymous report, confirm (it then counts
+//! toward restricting the sender) or dismiss, through the action service and the desk, as
+//! `senderdesk report confirm|dismiss`, alone or over a selection from the queue or a case;
+//! and the restriction of the sender of ours it names.
 
 use axum::Form;
 use axum::Router;
@@ -13,10 +14,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::ReportDecision;
 use minijinja::{Value, context};
-use serde::{Deserialize, Serialize};
-use store::ReportRow;
+use serde::Deserialize;
 
 use super::CONSOLE;
+use super::cases::{
+    Fields, MOST_SELECTED, SenderForm, case_url, report_view, restriction_done, set_restriction,
+    unreadable, wants_restriction,
+};
+use super::evidence::{self, Undecoded};
 use crate::accounts::session::{Staff, see_other};
 use crate::errors::{PageError, Refusal, body_limit};
 use crate::i18n::Lang;
@@ -26,15 +31,15 @@ use crate::{AppState, MAX_BODY};
 
 type Answer = Result<Response, PageError>;
 
-/// The evidence shown on the page, at most; the download has all of it.
+/// The evidence shown as text on the page, at most; the download has all of it.
 const SHOWN_EVIDENCE: usize = 256 * 1024;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/reports", get(queue))
         .route("/admin/reports/bulk", body_limit(post(bulk), MAX_BODY))
         .route("/admin/reports/{id}", get(show))
         .route("/admin/reports/{id}/raw", get(raw))
+        .route("/admin/reports/{id}/attachments/{number}", get(attachment))
         .route(
             "/admin/reports/{id}/decide",
             body_limit(post(decide), MAX_BODY),
@@ -43,105 +48,6 @@ pub(super) fn router() -> Router<AppState> {
             "/admin/reports/{id}/sender",
             body_limit(post(sender), MAX_BODY),
         )
-}
-
-#[derive(Serialize)]
-struct ReportView {
-    id: i64,
-    received: String,
-    reporter: String,
-    trust: String,
-    counts: bool,
-    decision: String,
-    sender: String,
-    tenant: String,
-    source_ip: String,
-    subject: String,
-    ours: bool,
-    duplicate_of: Option<i64>,
-}
-
-fn view(locale: &Locale, r: &ReportRow) -> ReportView {
-    ReportView {
-        id: r.id,
-        received: format_time(locale.lang, r.received_at),
-        reporter: r.reporter.clone(),
-        trust: locale.text(&format!("reports-trust-{}", r.trust.as_str()), &[]),
-        counts: r.counts,
-        decision: r
-            .decision
-            .as_ref()
-            .map(|d| locale.text(&format!("reports-decision-{}", d.decision.as_str()), &[]))
-            .unwrap_or_default(),
-        sender: r.sender.clone().unwrap_or_default(),
-        tenant: r.tenant.clone().unwrap_or_default(),
-        source_ip: r.source_ip.clone().unwrap_or_default(),
-        subject: r.subject.clone().unwrap_or_default(),
-        ours: r.ours,
-        duplicate_of: r.duplicate_of,
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct QueueQuery {
-    /// `1`: only reports nobody decided that do not count yet (anonymous ones).
-    undecided: String,
-    /// After a decision over a selection: how many were decided, and how many refused.
-    decided: String,
-    refused: String,
-}
-
-async fn queue(
-    State(state): State<AppState>,
-    locale: Locale,
-    staff: Staff,
-    Query(q): Query<QueueQuery>,
-) -> Answer {
-    staff.require(&locale, CONSOLE)?;
-    let internal = |e| PageError::internal(&locale, e);
-    let cases = state.store.open_cases().await.map_err(internal)?;
-    let reports = state.store.recent_reports(200).await.map_err(internal)?;
-    let undecided = q.undecided == "1";
-    let rows: Vec<ReportView> = reports
-        .iter()
-        .filter(|r| !undecided || (r.decision.is_none() && !r.counts && r.duplicate_of.is_none()))
-        .map(|r| view(&locale, r))
-        .collect();
-    #[derive(Serialize)]
-    struct CaseView {
-        id: i64,
-        sender: String,
-        tenant: String,
-        reports: i64,
-        opened: String,
-    }
-    let cases: Vec<CaseView> = cases
-        .into_iter()
-        .map(|c| CaseView {
-            id: c.id,
-            sender: c.sender,
-            tenant: c.tenant.unwrap_or_default(),
-            reports: c.report_count,
-            opened: format_time(locale.lang, c.opened_at),
-        })
-        .collect();
-    page(
-        &state.portal,
-        &locale,
-        StatusCode::OK,
-        "admin_reports.html",
-        "admin",
-        context! {
-            cases => Value::from(minijinja::value::Serde(cases)),
-            rows => Value::from(minijinja::value::Serde(rows)),
-            undecided,
-            done => q.decided.parse::<usize>().ok().map(|n| {
-                let refused = q.refused.parse::<usize>().unwrap_or(0).to_string();
-                locale.text("reports-bulk-done", &[("decided", n.to_string()), ("refused", refused)])
-            }),
-        },
-    )
 }
 
 #[derive(Deserialize, Default)]
@@ -163,9 +69,31 @@ async fn show(
         "restricted" => Some(locale.text("reports-done-restricted", &[])),
         "released" => Some(locale.text("reports-done-released", &[])),
         "dismissed" => Some(locale.text("reports-done-dismissed", &[])),
+        "unchanged" => Some(locale.text("cases-done-unchanged", &[])),
         _ => None,
     };
     render(&state, &locale, id, StatusCode::OK, Vec::new(), done).await
+}
+
+/// The evidence as stored, decompressed; `None` once purged.
+fn evidence_bytes(submission: &store::Submission) -> Option<Vec<u8>> {
+    submission
+        .raw_compressed
+        .as_deref()
+        .and_then(|c| lz4_flex::decompress_size_prepended(c).ok())
+}
+
+/// Report `id`'s evidence; not found when there is no such report or its evidence was
+/// purged.
+async fn stored_evidence(state: &AppState, locale: &Locale, id: i64) -> Result<Vec<u8>, PageError> {
+    let found = state
+        .store
+        .report(id)
+        .await
+        .map_err(|e| PageError::internal(locale, e))?;
+    found
+        .and_then(|(_, s)| evidence_bytes(&s))
+        .ok_or_else(|| PageError::not_found(locale))
 }
 
 async fn render(
@@ -184,11 +112,17 @@ async fn render(
     let Some((row, submission)) = found else {
         return Err(PageError::not_found(locale));
     };
-    let evidence = submission
-        .raw_compressed
+    let raw = evidence_bytes(&submission);
+    let (decoded, undecoded) = match &raw {
+        None => (None, None),
+        Some(raw) => match evidence::decode(raw.clone(), None).await {
+            Ok((decoded, _)) => (Some(decoded), None),
+            Err(why) => (None, Some(locale.text(why.key(), &[]))),
+        },
+    };
+    let text = raw
         .as_deref()
-        .and_then(|c| lz4_flex::decompress_size_prepended(c).ok())
-        .map(|raw| String::from_utf8_lossy(&raw[..raw.len().min(SHOWN_EVIDENCE)]).into_owned());
+        .map(|r| evidence::raw_text(r, SHOWN_EVIDENCE).into_owned());
     let decision = row.decision.as_ref().map(|d| {
         (
             locale.text(&format!("reports-decision-{}", d.decision.as_str()), &[]),
@@ -202,14 +136,10 @@ async fn render(
         (Some(sender), true) => Some(
             state
                 .store
-                .policy_entries(Some(domain::PolicyKind::Restriction))
+                .case(sender)
                 .await
                 .map_err(|e| PageError::internal(locale, e))?
-                .iter()
-                .any(|e| {
-                    domain::policy_key(domain::PolicyKind::Restriction, sender)
-                        .is_ok_and(|k| k == e.key)
-                }),
+                .is_some_and(|c| c.restricted),
         ),
         _ => None,
     };
@@ -220,19 +150,37 @@ async fn render(
         "admin_report.html",
         "admin",
         context! {
-            r => Value::from(minijinja::value::Serde(view(locale, &row))),
+            r => Value::from(minijinja::value::Serde(report_view(locale, &row))),
             trust_evidence => row.trust_evidence.clone(),
             details => row.details.clone(),
             decision,
-            decidable => row.decision.is_none() && row.duplicate_of.is_none(),
             restricted,
-            evidence,
+            decoded => decoded.map(|d| Value::from(minijinja::value::Serde(d))),
+            undecoded,
+            evidence => text,
             purged => submission.raw_compressed.is_none(),
             size => submission.raw_size,
             errors,
             done,
         },
     )
+}
+
+/// Marks a download of a stranger's bytes: saved, never shown or sniffed, never cached.
+fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // The name is ASCII letters, digits, `.`, `-` and `_` (see `evidence::download_name`).
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The evidence as received, byte for byte, to open in a mail program.
@@ -243,34 +191,36 @@ async fn raw(
     Path(id): Path<i64>,
 ) -> Answer {
     staff.require(&locale, CONSOLE)?;
-    let found = state
-        .store
-        .report(id)
-        .await
-        .map_err(|e| PageError::internal(&locale, e))?;
-    let Some((_, submission)) = found else {
-        return Err(PageError::not_found(&locale));
-    };
-    let Some(raw) = submission
-        .raw_compressed
-        .as_deref()
-        .and_then(|c| lz4_flex::decompress_size_prepended(c).ok())
-    else {
-        return Err(PageError::not_found(&locale));
-    };
-    let mut response = (StatusCode::OK, raw).into_response();
-    let headers = response.headers_mut();
+    let raw = stored_evidence(&state, &locale, id).await?;
     // message/rfc822 as an attachment: a browser saves it rather than render what a
     // stranger wrote.
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("message/rfc822"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"report-{id}.eml\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
+    Ok(download(raw, "message/rfc822", &format!("report-{id}.eml")))
+}
+
+/// One attachment of the evidence, as the sender attached it (its transfer encoding undone),
+/// as bytes to save: `application/octet-stream` whatever it claims to be.
+async fn attachment(
+    State(state): State<AppState>,
+    locale: Locale,
+    staff: Staff,
+    Path((id, number)): Path<(i64, usize)>,
+) -> Answer {
+    staff.require(&locale, CONSOLE)?;
+    let raw = stored_evidence(&state, &locale, id).await?;
+    match evidence::decode(raw, Some(number)).await {
+        Ok((_, Some((listed, bytes)))) => Ok(download(
+            bytes,
+            "application/octet-stream",
+            &evidence::download_name(&listed),
+        )),
+        Ok((_, None)) | Err(Undecoded::NotAMessage | Undecoded::TooLarge) => {
+            Err(PageError::not_found(&locale))
+        }
+        Err(Undecoded::Failed) => Err(PageError::internal(
+            &locale,
+            "the evidence could not be decoded",
+        )),
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -292,10 +242,7 @@ async fn decide(
     let locale = locale.preferring(Lang::from_tag(&f.lang));
     staff.require(&locale, CONSOLE)?;
     let Ok(decision) = f.decision.parse::<ReportDecision>() else {
-        return Err(PageError::new(
-            &locale,
-            Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
-        ));
+        return Err(unreadable(&locale));
     };
     // An unknown number is "not found", as on the report's page.
     if state
@@ -327,14 +274,6 @@ async fn decide(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct SenderForm {
-    /// `restrict` or `release`.
-    action: String,
-    lang: String,
-}
-
 /// Restricts or releases the report's sender (one of ours), as `senderdesk sender
 /// restrict|release` does, with the report's number in the note.
 async fn sender(
@@ -354,111 +293,59 @@ async fn sender(
     let Some((row, _)) = found else {
         return Err(PageError::not_found(&locale));
     };
-    let key = match (&row.sender, row.ours) {
-        (Some(sender), true) => domain::policy_key(domain::PolicyKind::Restriction, sender).ok(),
-        _ => None,
-    };
-    let Some(key) = key else {
+    let ours = row
+        .sender
+        .as_deref()
+        .filter(|s| row.ours && domain::policy_key(domain::PolicyKind::Restriction, s).is_ok());
+    let Some(sender) = ours else {
         let why = locale.text("reports-no-sender", &[]);
-        return render(
-            &state,
-            &locale,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![why],
-            None,
-        )
-        .await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render(&state, &locale, id, status, vec![why], None).await;
     };
+    let restrict = wants_restriction(&locale, &f.action)?;
     let note = format!("report #{id}");
-    let actions = actions::Actions::new(state.store.clone());
-    let now = time::OffsetDateTime::now_utc();
-    let done = match f.action.as_str() {
-        "restrict" => {
-            let entry = store::NewPolicyEntry {
-                kind: domain::PolicyKind::Restriction,
-                key: &key,
-                reason: None,
-                note: Some(&note),
-                source: "operator",
-            };
-            actions
-                .add_policy_entry(&staff.who(), &entry, now)
-                .await
-                .map_err(|e| PageError::action(&locale, e))?;
-            "restricted"
-        }
-        "release" => {
-            actions
-                .remove_policy_entry(
-                    &staff.who(),
-                    domain::PolicyKind::Restriction,
-                    &key,
-                    Some(&note),
-                    now,
-                )
-                .await
-                .map_err(|e| PageError::action(&locale, e))?;
-            "released"
-        }
-        _ => {
-            return Err(PageError::new(
-                &locale,
-                Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
-            ));
-        }
-    };
+    let changed = set_restriction(&state, &locale, &staff, sender, restrict, &note).await?;
+    let done = restriction_done(changed, restrict);
     Ok(see_other(
         &format!("/admin/reports/{id}?done={done}"),
         Vec::new(),
     ))
 }
 
-/// Most reports one decision over a selection takes.
-const MOST_SELECTED: usize = 200;
-
 /// Confirms or dismisses every selected report (`report=ID`, repeated), each as its own
-/// decision through the desk; the page says how many were decided and how many refused
-/// (decided already, or repeats).
+/// decision through the desk; back on the case (`case=SENDER`) or the queue it came from,
+/// the page says how many were decided and how many refused (decided already, or repeats).
 async fn bulk(
     State(state): State<AppState>,
     locale: Locale,
     staff: Staff,
     body: axum::body::Bytes,
 ) -> Answer {
-    let text = String::from_utf8_lossy(&body);
-    let pairs: Vec<(String, String)> = crate::view::form_pairs(&text).collect();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let locale = locale.preferring(Lang::from_tag(&field("lang")));
+    let fields = Fields::read(&body);
+    let locale = locale.preferring(Lang::from_tag(fields.get("lang")));
     staff.require(&locale, CONSOLE)?;
-    let Ok(decision) = field("decision").parse::<ReportDecision>() else {
-        return Err(PageError::new(
-            &locale,
-            Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
-        ));
+    let Ok(decision) = fields.get("decision").parse::<ReportDecision>() else {
+        return Err(unreadable(&locale));
     };
-    let ids: Vec<i64> = pairs
-        .iter()
-        .filter(|(k, _)| k == "report")
-        .filter_map(|(_, v)| v.parse().ok())
+    let ids: Vec<i64> = fields
+        .all("report")
+        .filter_map(|v| v.parse().ok())
         .collect();
     if ids.is_empty() || ids.len() > MOST_SELECTED {
-        return Err(PageError::new(
-            &locale,
-            Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY),
-        ));
+        return Err(unreadable(&locale));
     }
     let Some(desk) = state.reports.clone() else {
         return Err(PageError::internal(&locale, "no abuse desk in this server"));
     };
-    let note =
-        Some(field("note").trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty());
+    let note = Some(
+        fields
+            .get("note")
+            .trim()
+            .chars()
+            .take(500)
+            .collect::<String>(),
+    )
+    .filter(|n| !n.is_empty());
     let (mut decided, mut refused) = (0usize, 0usize);
     for id in ids {
         match desk.decide(staff.who(), id, decision, note.clone()).await {
@@ -467,8 +354,12 @@ async fn bulk(
             Err(e) => return Err(PageError::action(&locale, e)),
         }
     }
+    let back = match fields.get("case") {
+        "" => "/admin/cases".to_string(),
+        case => case_url(case),
+    };
     Ok(see_other(
-        &format!("/admin/reports?decided={decided}&refused={refused}"),
+        &format!("{back}?decided={decided}&refused={refused}"),
         Vec::new(),
     ))
 }

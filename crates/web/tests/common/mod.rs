@@ -183,6 +183,17 @@ impl Harness {
     }
 }
 
+/// The outbox mail to `to`, once the queue's sender has written it.
+pub async fn wait_for_mail(h: &Harness, to: &str) -> String {
+    for _ in 0..100 {
+        if let Some(m) = h.mails().into_iter().find(|m| m.contains(to)) {
+            return m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no mail to {to}");
+}
+
 pub fn mails_in(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
