@@ -7,6 +7,7 @@ mod api_tokens;
 mod browser;
 mod browser_a11y;
 mod browser_accounts;
+mod browser_console;
 mod browser_pages;
 mod browser_tickets;
 mod cli;
